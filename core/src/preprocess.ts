@@ -1,0 +1,312 @@
+/**
+ * The one preprocessing path (../shared/MODEL.md), shared by training evaluation, the worker and
+ * every test: decode (jpeg-js / upng-js) -> EXIF orientation -> alpha over white -> BT.601 luma
+ * -> crop -> area-averaging resize to 48x48 -> (p / 255 - 0.5) / 0.5.
+ */
+import jpeg from 'jpeg-js';
+import UPNG from 'upng-js';
+import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
+
+export type ImageFormat = 'jpeg' | 'png';
+
+export type ImageErrorCode = 'unsupported_media_type' | 'corrupt_image' | 'too_large' | 'bad_box';
+
+/** A problem with the caller's image: maps to a 4xx, never a 500. */
+export class ImageError extends Error {
+  constructor(
+    readonly code: ImageErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImageError';
+  }
+}
+
+/** Grayscale image, one byte per pixel, row-major. */
+export interface GrayImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** A region in pixels of the oriented image. */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface DecodeLimits {
+  /** Largest accepted width * height, checked from the header before any pixel is decoded. */
+  maxPixels: number;
+  /** jpeg-js's own memory ceiling, in MB. */
+  maxMemoryMB: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 4096 * 4096, maxMemoryMB: 512 };
+
+const OTHER_FORMATS: [string, (b: Uint8Array) => boolean][] = [
+  ['GIF', (b) => b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38],
+  ['WebP', (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP'],
+  ['BMP', (b) => b[0] === 0x42 && b[1] === 0x4d],
+  ['HEIC/AVIF', (b) => ascii(b, 4, 4) === 'ftyp'],
+  ['TIFF', (b) => (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 0x2a)],
+  ['PDF', (b) => ascii(b, 0, 4) === '%PDF'],
+];
+
+function ascii(b: Uint8Array, start: number, len: number): string {
+  return String.fromCharCode(...b.subarray(start, start + len));
+}
+
+/** Identifies the format from the bytes themselves (a Content-Type header can lie). */
+export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= 8 && png.every((v, i) => bytes[i] === v)) return 'png';
+  return null;
+}
+
+function unsupported(bytes: Uint8Array): ImageError {
+  const other = OTHER_FORMATS.find(([, test]) => bytes.length >= 12 && test(bytes))?.[0];
+  const what = bytes.length === 0 ? 'an empty body' : other ? `a ${other} image` : 'not a JPEG or PNG image';
+  return new ImageError('unsupported_media_type', `Got ${what}; accepted formats are JPEG and PNG.`);
+}
+
+/** Width and height from the header alone (JPEG SOFn, PNG IHDR), or null when not found. */
+export function readImageSize(bytes: Uint8Array, format: ImageFormat): { width: number; height: number } | null {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (format === 'png') {
+    if (bytes.length < 24 || ascii(bytes, 12, 4) !== 'IHDR') return null;
+    return { width: dv.getUint32(16), height: dv.getUint32(20) };
+  }
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) return null;
+    const marker = bytes[i + 1];
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isSof) return { height: dv.getUint16(i + 5), width: dv.getUint16(i + 7) };
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      i += 2;
+      continue;
+    }
+    if (marker === 0xda) return null; // scan started before any frame header
+    i += 2 + dv.getUint16(i + 2);
+  }
+  return null;
+}
+
+/** EXIF orientation (1-8) of a JPEG, 1 when absent or unreadable. */
+export function readJpegOrientation(bytes: Uint8Array): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let i = 2;
+  while (i + 4 <= bytes.length && bytes[i] === 0xff) {
+    const marker = bytes[i + 1];
+    if (marker === 0xda || marker === 0xd9) break;
+    const len = dv.getUint16(i + 2);
+    if (marker === 0xe1 && len >= 16 && ascii(bytes, i + 4, 4) === 'Exif') {
+      return orientationFromTiff(dv, i + 10, Math.min(bytes.length, i + 2 + len));
+    }
+    i += 2 + len;
+  }
+  return 1;
+}
+
+function orientationFromTiff(dv: DataView, tiff: number, end: number): number {
+  if (tiff + 8 > end) return 1;
+  const little = dv.getUint16(tiff) === 0x4949;
+  const u16 = (o: number) => dv.getUint16(o, little);
+  const ifd = tiff + dv.getUint32(tiff + 4, little);
+  if (ifd + 2 > end) return 1;
+  const count = u16(ifd);
+  for (let k = 0; k < count; k++) {
+    const entry = ifd + 2 + k * 12;
+    if (entry + 12 > end) return 1;
+    if (u16(entry) === 0x0112) {
+      const value = u16(entry + 8);
+      return value >= 1 && value <= 8 ? value : 1;
+    }
+  }
+  return 1;
+}
+
+/** Applies an EXIF orientation so that the image is upright. */
+export function orient(img: GrayImage, orientation: number): GrayImage {
+  if (orientation <= 1 || orientation > 8) return img;
+  const { width: W, height: H, data } = img;
+  const swap = orientation >= 5;
+  const w = swap ? H : W;
+  const h = swap ? W : H;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sx: number;
+      let sy: number;
+      switch (orientation) {
+        case 2: sx = W - 1 - x; sy = y; break;
+        case 3: sx = W - 1 - x; sy = H - 1 - y; break;
+        case 4: sx = x; sy = H - 1 - y; break;
+        case 5: sx = y; sy = x; break;
+        case 6: sx = y; sy = H - 1 - x; break;
+        case 7: sx = W - 1 - y; sy = H - 1 - x; break;
+        default: sx = W - 1 - y; sy = x; break; // 8
+      }
+      out[y * w + x] = data[sy * W + sx];
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** BT.601 luma of RGBA pixels, alpha composited over white, rounded as PIL's convert("L") does. */
+export function rgbaToGray(rgba: Uint8Array, width: number, height: number): GrayImage {
+  const n = width * height;
+  const out = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    const a = rgba[j + 3];
+    let r = rgba[j];
+    let g = rgba[j + 1];
+    let b = rgba[j + 2];
+    if (a !== 255) {
+      const t = (255 - a) * 255;
+      r = Math.round((r * a + t) / 255);
+      g = Math.round((g * a + t) / 255);
+      b = Math.round((b * a + t) / 255);
+    }
+    out[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+  }
+  return { width, height, data: out };
+}
+
+/** Decodes a JPEG or PNG into an upright grayscale image, or throws an ImageError. */
+export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): GrayImage {
+  const format = sniffFormat(bytes);
+  if (!format) throw unsupported(bytes);
+  const size = readImageSize(bytes, format);
+  if (!size) throw new ImageError('corrupt_image', `The ${format.toUpperCase()} header is missing or damaged.`);
+  if (size.width === 0 || size.height === 0) throw new ImageError('corrupt_image', 'The image has zero width or height.');
+  if (size.width * size.height > limits.maxPixels) {
+    throw new ImageError(
+      'too_large',
+      `The image is ${size.width}x${size.height} (${mp(size.width * size.height)} MP); the limit is ${mp(limits.maxPixels)} MP.`,
+    );
+  }
+  try {
+    if (format === 'jpeg') {
+      const raw = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxResolutionInMP: limits.maxPixels / 1e6,
+        maxMemoryUsageInMB: limits.maxMemoryMB,
+      });
+      const gray = rgbaToGray(raw.data, raw.width, raw.height);
+      return orient(gray, readJpegOrientation(bytes));
+    }
+    const png = UPNG.decode(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    if (png.width !== size.width || png.height !== size.height) throw new Error('size mismatch');
+    const rgba = new Uint8Array(UPNG.toRGBA8(png)[0]);
+    if (rgba.length < png.width * png.height * 4) throw new Error('pixel data is short');
+    return rgbaToGray(rgba, png.width, png.height);
+  } catch (err) {
+    if (err instanceof ImageError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/maxResolutionInMP|maxMemoryUsageInMB/.test(msg)) {
+      throw new ImageError('too_large', `The image needs more memory to decode than the limit allows (${msg}).`);
+    }
+    throw new ImageError('corrupt_image', `The ${format.toUpperCase()} data is corrupt or truncated.`);
+  }
+}
+
+function mp(pixels: number): string {
+  return (pixels / 1e6).toFixed(1);
+}
+
+/** Per-axis resampling taps: area coverage when shrinking, linear interpolation when enlarging. */
+function axisTaps(start: number, length: number, outSize: number, srcSize: number): { idx: Int32Array; w: Float32Array; per: number } {
+  const scale = length / outSize;
+  const per = scale >= 1 ? Math.ceil(scale) + 1 : 2;
+  const idx = new Int32Array(outSize * per);
+  const w = new Float32Array(outSize * per);
+  const clamp = (s: number) => Math.min(srcSize - 1, Math.max(0, s));
+  for (let i = 0; i < outSize; i++) {
+    if (scale >= 1) {
+      const a = start + i * scale;
+      const b = a + scale;
+      let k = 0;
+      for (let s = Math.floor(a); s < b && k < per; s++, k++) {
+        idx[i * per + k] = clamp(s);
+        w[i * per + k] = (Math.min(b, s + 1) - Math.max(a, s)) / scale;
+      }
+    } else {
+      const c = start + (i + 0.5) * scale - 0.5;
+      const s0 = Math.floor(c);
+      const f = c - s0;
+      idx[i * per] = clamp(s0);
+      w[i * per] = 1 - f;
+      idx[i * per + 1] = clamp(s0 + 1);
+      w[i * per + 1] = f;
+    }
+  }
+  return { idx, w, per };
+}
+
+/**
+ * Crops `box` (clamped pixels are repeated outside the image) and resizes it to size x size with
+ * an area-averaging filter, so a large photo is not aliased. Returns luma values in [0, 255].
+ */
+export function cropResize(img: GrayImage, box: Box, size = INPUT_SIZE): Float32Array {
+  const tx = axisTaps(box.x, box.w, size, img.width);
+  const ty = axisTaps(box.y, box.h, size, img.height);
+  // Horizontal pass on just the rows the vertical taps touch.
+  const rows = new Map<number, Float32Array>();
+  const row = (r: number) => {
+    let out = rows.get(r);
+    if (out) return out;
+    out = new Float32Array(size);
+    const base = r * img.width;
+    for (let i = 0; i < size; i++) {
+      let acc = 0;
+      for (let k = 0; k < tx.per; k++) acc += img.data[base + tx.idx[i * tx.per + k]] * tx.w[i * tx.per + k];
+      out[i] = acc;
+    }
+    rows.set(r, out);
+    return out;
+  };
+  const out = new Float32Array(size * size);
+  for (let j = 0; j < size; j++) {
+    for (let k = 0; k < ty.per; k++) {
+      const wy = ty.w[j * ty.per + k];
+      if (wy === 0) continue;
+      const r = row(ty.idx[j * ty.per + k]);
+      for (let i = 0; i < size; i++) out[j * size + i] += r[i] * wy;
+    }
+  }
+  return out;
+}
+
+/** (p / 255 - mean) / std, in place. */
+export function normalizePixels(pixels: Float32Array): Float32Array {
+  const { mean, std } = NORMALIZATION;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (pixels[i] / 255 - mean) / std;
+  return pixels;
+}
+
+/** Parses and checks a box against the oriented image; throws ImageError('bad_box'). */
+export function checkBox(box: Box, img: { width: number; height: number }): Box {
+  const vals = [box.x, box.y, box.w, box.h];
+  if (!vals.every(Number.isFinite)) throw new ImageError('bad_box', 'box must be four finite numbers x,y,w,h.');
+  if (box.w < 1 || box.h < 1) throw new ImageError('bad_box', 'box width and height must be at least 1 pixel.');
+  if (box.x < 0 || box.y < 0 || box.x + box.w > img.width || box.y + box.h > img.height) {
+    throw new ImageError('bad_box', `box ${vals.join(',')} lies outside the ${img.width}x${img.height} image.`);
+  }
+  return box;
+}
+
+/** The model input for one region of a decoded image: 48*48 normalized floats. */
+export function toModelInput(img: GrayImage, box?: Box): Float32Array {
+  const region = box ?? { x: 0, y: 0, w: img.width, h: img.height };
+  return normalizePixels(cropResize(img, region));
+}

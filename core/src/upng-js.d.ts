@@ -1,0 +1,16 @@
+declare module 'upng-js' {
+  interface Image {
+    width: number;
+    height: number;
+    depth: number;
+    ctype: number;
+    frames: unknown[];
+    tabs: Record<string, unknown>;
+    data: ArrayBuffer;
+  }
+  function decode(buffer: ArrayBuffer): Image;
+  function toRGBA8(img: Image): ArrayBuffer[];
+  function encode(imgs: ArrayBuffer[], w: number, h: number, cnum: number, dels?: number[]): ArrayBuffer;
+  const UPNG: { decode: typeof decode; toRGBA8: typeof toRGBA8; encode: typeof encode };
+  export default UPNG;
+}

@@ -1,0 +1,87 @@
+/**
+ * Run-time backend selection. The native bindings are optional dependencies (their install
+ * downloads libtensorflow, impossible on some machines), so they are imported only when asked for.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import { installFastGradients } from './fast-grads.ts';
+
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export interface BackendInfo {
+  /** The tfjs backend name: tensorflow, wasm or cpu. */
+  backend: string;
+  /** What it runs on, in words. */
+  device: string;
+  /** Loud warnings the user must see (for example a GPU package that found no GPU). */
+  warnings: string[];
+}
+
+const require = createRequire(import.meta.url);
+
+const GPU_HELP =
+  '@tensorflow/tfjs-node-gpu loaded but TensorFlow registered no GPU, so it would train on the CPU. ' +
+  'tfjs-node-gpu 4.x needs an NVIDIA driver plus CUDA 11.2 and cuDNN 8.1 on the library path ' +
+  '(for example: apt install cuda-toolkit-11-2 libcudnn8=8.1.*, then export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64). ' +
+  'Run with --backend tensorflow to train on the CPU on purpose.';
+
+function tryRequire(name: string): { ok: true } | { ok: false; error: string } {
+  try {
+    require(name);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message.split('\n')[0] };
+  }
+}
+
+/** Whether TensorFlow (via tfjs-node-gpu) sees a GPU: its native binding lists physical devices. */
+function nativeGpuCount(): number {
+  try {
+    const binding = (tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } }).binding;
+    return binding?.isUsingGpuDevice?.() ? 1 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function useWasm(threads = 1): Promise<BackendInfo> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  installFastGradients();
+  await tf.setBackend('wasm');
+  await tf.ready();
+  return { backend: 'wasm', device: `CPU, WebAssembly SIMD, ${threads} thread per worker`, warnings: [] };
+}
+
+export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+  const tried: string[] = [];
+  if (choice === 'tensorflow-gpu' || choice === 'auto') {
+    const r = tryRequire('@tensorflow/tfjs-node-gpu');
+    if (r.ok) {
+      await tf.setBackend('tensorflow');
+      if (nativeGpuCount() > 0) return { backend: 'tensorflow', device: 'GPU (CUDA, tfjs-node-gpu)', warnings: [] };
+      if (choice === 'tensorflow-gpu') throw new Error(GPU_HELP);
+      return { backend: 'tensorflow', device: 'CPU (tfjs-node-gpu found no GPU)', warnings: [GPU_HELP] };
+    }
+    if (choice === 'tensorflow-gpu') throw new Error(`Cannot load @tensorflow/tfjs-node-gpu: ${r.error}`);
+    tried.push(`tfjs-node-gpu: ${r.error}`);
+  }
+  if (choice === 'tensorflow' || choice === 'auto') {
+    const r = tryRequire('@tensorflow/tfjs-node');
+    if (r.ok) {
+      await tf.setBackend('tensorflow');
+      return { backend: 'tensorflow', device: 'CPU (native TensorFlow, tfjs-node)', warnings: [] };
+    }
+    if (choice === 'tensorflow') throw new Error(`Cannot load @tensorflow/tfjs-node: ${r.error}`);
+    tried.push(`tfjs-node: ${r.error}`);
+  }
+  if (choice === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+    installFastGradients();
+    await tf.setBackend('cpu');
+    return { backend: 'cpu', device: 'CPU, pure JavaScript (slow; for tests)', warnings: [] };
+  }
+  const info = await useWasm();
+  if (tried.length) info.device += ` (native bindings unavailable: ${tried.join('; ')})`;
+  return info;
+}

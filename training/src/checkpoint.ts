@@ -1,0 +1,99 @@
+/**
+ * Run folder files: checkpoint.safetensors (weights + AdamW state after the last finished epoch),
+ * best.safetensors (weights of the best epoch by validation accuracy) and metrics.json.
+ * Weights are stored in TensorFlow.js layouts under PyTorch names; export converts layouts.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PARAM_SPECS, TRAINABLE, type Weights } from './model.ts';
+import type { AdamState } from './optim.ts';
+import { decodeSafetensors, encodeSafetensors, type Entry } from './safetensors.ts';
+
+export interface EpochRecord {
+  epoch: number;
+  train_loss: number;
+  train_acc: number;
+  val_loss: number;
+  val_acc: number;
+  lr: number;
+  seconds: number;
+  images_per_second: number;
+}
+
+export interface Metrics {
+  run: Record<string, unknown> & { flags: Record<string, unknown> };
+  epochs: EpochRecord[];
+  best: { epoch: number; val_acc: number; val_loss: number } | null;
+}
+
+export const FILES = {
+  checkpoint: 'checkpoint.safetensors',
+  best: 'best.safetensors',
+  metrics: 'metrics.json',
+} as const;
+
+/** Writes via a temporary file and rename, so an interrupted write never leaves a torn file. */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  writeFileSync(`${path}.tmp`, data);
+  renameSync(`${path}.tmp`, path);
+}
+
+function weightEntries(w: Weights, prefix = ''): Record<string, Entry> {
+  const e: Record<string, Entry> = {};
+  for (const s of PARAM_SPECS) e[prefix + s.name] = { dtype: 'F32', shape: s.shape, data: w[s.name] };
+  return e;
+}
+
+export function saveWeights(path: string, w: Weights, meta: Record<string, string> = {}): void {
+  writeAtomic(path, encodeSafetensors(weightEntries(w), { format: 'tfjs-layout', ...meta }));
+}
+
+export function loadWeights(path: string): { weights: Weights; metadata: Record<string, string> } {
+  const { entries, metadata } = decodeSafetensors(readFileSync(path));
+  const weights: Weights = {};
+  for (const s of PARAM_SPECS) {
+    const e = entries[s.name];
+    if (!e) throw new Error(`${path}: missing ${s.name}`);
+    if (e.shape.join() !== s.shape.join()) throw new Error(`${path}: ${s.name} has shape [${e.shape}], expected [${s.shape}]`);
+    weights[s.name] = e.data as Float32Array;
+  }
+  return { weights, metadata };
+}
+
+export interface TrainState {
+  epoch: number; // epochs finished
+  weights: Weights;
+  adam: AdamState;
+}
+
+export function saveCheckpoint(dir: string, st: TrainState): void {
+  const entries = weightEntries(st.weights);
+  for (const s of TRAINABLE) {
+    entries[`optim.m.${s.name}`] = { dtype: 'F32', shape: s.shape, data: st.adam.m[s.name] };
+    entries[`optim.v.${s.name}`] = { dtype: 'F32', shape: s.shape, data: st.adam.v[s.name] };
+  }
+  const meta = { format: 'tfjs-layout', epoch: String(st.epoch), adam_step: String(st.adam.step) };
+  writeAtomic(join(dir, FILES.checkpoint), encodeSafetensors(entries, meta));
+}
+
+export function loadCheckpoint(dir: string): TrainState {
+  const path = join(dir, FILES.checkpoint);
+  if (!existsSync(path)) throw new Error(`No checkpoint to resume from: ${path}`);
+  const { entries, metadata } = decodeSafetensors(readFileSync(path));
+  const { weights } = loadWeights(path);
+  const m: Weights = {};
+  const v: Weights = {};
+  for (const s of TRAINABLE) {
+    m[s.name] = entries[`optim.m.${s.name}`].data as Float32Array;
+    v[s.name] = entries[`optim.v.${s.name}`].data as Float32Array;
+  }
+  return { epoch: Number(metadata.epoch), weights, adam: { step: Number(metadata.adam_step), m, v } };
+}
+
+export function readMetrics(dir: string): Metrics {
+  return JSON.parse(readFileSync(join(dir, FILES.metrics), 'utf8')) as Metrics;
+}
+
+export function writeMetrics(dir: string, m: Metrics): void {
+  writeAtomic(join(dir, FILES.metrics), JSON.stringify(m, null, 2) + '\n');
+}

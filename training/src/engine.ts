@@ -1,0 +1,96 @@
+/**
+ * Gradient engines: compute one batch's gradients, either in this thread (native TensorFlow, or a
+ * single WASM worker) or data-parallel across worker threads, each with its own single-threaded
+ * WASM backend (the WASM backend cannot use threads under Node). The optimizer stays here.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Dataset } from './data.ts';
+import type { Weights } from './model.ts';
+import { runEval, runStep, weightViews, type StepRequest } from './shard.ts';
+import type { StepResult } from './step.ts';
+
+export interface Engine {
+  readonly shards: number;
+  /** One request per shard. */
+  step(reqs: StepRequest[]): Promise<StepResult[]>;
+  evalLogits(split: 'train' | 'val', start: number, end: number): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+export function inProcessEngine(data: { train: Dataset; val: Dataset }, weights: Weights): Engine {
+  return {
+    shards: 1,
+    step: async (reqs) => reqs.map((r) => runStep(data.train, weights, r)),
+    evalLogits: async (split, start, end) => runEval(data[split], weights, start, end),
+    close: async () => {},
+  };
+}
+
+interface Pending {
+  resolve: (v: any) => void;
+  reject: (e: Error) => void;
+}
+
+class WorkerHandle {
+  private pending: Pending[] = [];
+  constructor(readonly worker: Worker) {
+    worker.on('message', (msg) => {
+      const p = this.pending.shift();
+      if (!p) return;
+      if (msg.error) p.reject(new Error(msg.error));
+      else p.resolve(msg.result);
+    });
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', (code) => code !== 0 && this.failAll(new Error(`gradient worker exited with code ${code}`)));
+  }
+  private failAll(err: Error) {
+    for (const p of this.pending.splice(0)) p.reject(err);
+  }
+  call<T>(msg: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.worker.postMessage(msg);
+    });
+  }
+}
+
+export async function workerEngine(
+  count: number,
+  backend: string,
+  data: { train: Dataset; val: Dataset },
+  weightsBuffer: SharedArrayBuffer,
+): Promise<Engine> {
+  const url = new URL('./grad-worker-entry.mjs', import.meta.url);
+  const handles: WorkerHandle[] = [];
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(url, { workerData: { backend, data, weightsBuffer } });
+    handles.push(new WorkerHandle(worker));
+  }
+  await Promise.all(handles.map((h) => h.call({ type: 'ready' })));
+  return {
+    shards: count,
+    step: (reqs) => Promise.all(reqs.map((r, i) => handles[i].call<StepResult>({ type: 'step', req: r }))),
+    async evalLogits(split, start, end) {
+      const per = Math.ceil((end - start) / count);
+      const parts = await Promise.all(
+        handles.map((h, i) => {
+          const s = Math.min(end, start + i * per);
+          const e = Math.min(end, s + per);
+          return h.call<Float32Array>({ type: 'eval', split, start: s, end: e });
+        }),
+      );
+      const out = new Float32Array((end - start) * 7);
+      let off = 0;
+      for (const p of parts) {
+        out.set(p, off);
+        off += p.length;
+      }
+      return out;
+    },
+    async close() {
+      await Promise.all(handles.map((h) => h.worker.terminate()));
+    },
+  };
+}
+
+export { weightViews };

@@ -1,0 +1,60 @@
+/** AdamW (decoupled weight decay, as torch.optim.AdamW) and a one-cycle learning-rate schedule. */
+import { TRAINABLE, type Weights } from './model.ts';
+
+export interface AdamWConfig {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+}
+
+export interface AdamState {
+  step: number;
+  m: Weights;
+  v: Weights;
+}
+
+export function initAdam(w: Weights): AdamState {
+  const m: Weights = {};
+  const v: Weights = {};
+  for (const s of TRAINABLE) {
+    m[s.name] = new Float32Array(w[s.name].length);
+    v[s.name] = new Float32Array(w[s.name].length);
+  }
+  return { step: 0, m, v };
+}
+
+/** One AdamW update of the trainable weights, in place. */
+export function adamwStep(w: Weights, grads: Weights, state: AdamState, cfg: AdamWConfig): void {
+  state.step++;
+  const bc1 = 1 - cfg.beta1 ** state.step;
+  const bc2 = 1 - cfg.beta2 ** state.step;
+  const stepSize = cfg.lr / bc1;
+  const decay = 1 - cfg.lr * cfg.weightDecay;
+  for (const s of TRAINABLE) {
+    const p = w[s.name];
+    const g = grads[s.name];
+    const m = state.m[s.name];
+    const v = state.v[s.name];
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i];
+      m[i] = cfg.beta1 * m[i] + (1 - cfg.beta1) * gi;
+      v[i] = cfg.beta2 * v[i] + (1 - cfg.beta2) * gi * gi;
+      p[i] = p[i] * decay - (stepSize * m[i]) / (Math.sqrt(v[i] / bc2) + cfg.eps);
+    }
+  }
+}
+
+/**
+ * One-cycle schedule (torch's OneCycleLR, cosine): from maxLr/25 up to maxLr over the first
+ * `warmup` fraction of steps, then down to maxLr/25/1e4.
+ */
+export function oneCycleLr(step: number, totalSteps: number, maxLr: number, warmup: number): number {
+  const initial = maxLr / 25;
+  const final = initial / 1e4;
+  const peak = Math.max(1, Math.round(warmup * totalSteps));
+  const cos = (from: number, to: number, t: number) => to + ((from - to) * (1 + Math.cos(Math.PI * t))) / 2;
+  if (step < peak) return cos(initial, maxLr, step / peak);
+  return cos(maxLr, final, Math.min(1, (step - peak) / Math.max(1, totalSteps - 1 - peak)));
+}

@@ -1,0 +1,62 @@
+/** The work one gradient worker does on its share of a batch, used in-process and in worker threads. */
+import { augmentInto, normalizeInto } from './augment.ts';
+import { PIXELS, type Dataset } from './data.ts';
+import { PARAM_SPECS, sizeOf, type Weights } from './model.ts';
+import { Rng } from './rng.ts';
+import { evalLogits, trainStep, type StepResult } from './step.ts';
+
+export interface StepRequest {
+  indices: Uint32Array;
+  augSeed: number;
+  dropoutSeed: number;
+  labelSmoothing: number;
+  augment: boolean;
+}
+
+export function runStep(data: Dataset, w: Weights, req: StepRequest): StepResult {
+  const n = req.indices.length;
+  const x = new Float32Array(n * PIXELS);
+  const y = new Uint8Array(n);
+  const rng = new Rng(req.augSeed);
+  req.indices.forEach((idx, i) => {
+    const img = data.images.subarray(idx * PIXELS, (idx + 1) * PIXELS);
+    if (req.augment) augmentInto(img, x, i * PIXELS, rng);
+    else normalizeInto(img, x, i * PIXELS);
+    y[i] = data.labels[idx];
+  });
+  return trainStep(w, x, y, n, req.dropoutSeed, req.labelSmoothing);
+}
+
+const EVAL_CHUNK = 256;
+
+/** Inference-mode logits for images [start, end) of a dataset: flat [(end - start) * 7]. */
+export function runEval(data: Dataset, w: Weights, start: number, end: number): Float32Array {
+  const out = new Float32Array((end - start) * 7);
+  for (let s = start; s < end; s += EVAL_CHUNK) {
+    const e = Math.min(end, s + EVAL_CHUNK);
+    const x = new Float32Array((e - s) * PIXELS);
+    for (let i = s; i < e; i++) normalizeInto(data.images.subarray(i * PIXELS, (i + 1) * PIXELS), x, (i - s) * PIXELS);
+    out.set(evalLogits(w, x, e - s), (s - start) * 7);
+  }
+  return out;
+}
+
+/** All weights in one SharedArrayBuffer, so worker threads read the current values without copies. */
+export function sharedWeights(w: Weights): { buffer: SharedArrayBuffer; weights: Weights } {
+  const total = PARAM_SPECS.reduce((n, s) => n + sizeOf(s.shape), 0);
+  const buffer = new SharedArrayBuffer(total * 4);
+  const weights = weightViews(buffer);
+  for (const s of PARAM_SPECS) weights[s.name].set(w[s.name]);
+  return { buffer, weights };
+}
+
+export function weightViews(buffer: SharedArrayBuffer): Weights {
+  const out: Weights = {};
+  let off = 0;
+  for (const s of PARAM_SPECS) {
+    const n = sizeOf(s.shape);
+    out[s.name] = new Float32Array(buffer, off * 4, n);
+    off += n;
+  }
+  return out;
+}

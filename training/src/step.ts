@@ -1,0 +1,69 @@
+/** One forward/backward pass on a batch: the unit of work every gradient engine runs. */
+import * as tf from '@tensorflow/tfjs-core';
+import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+import { forwardEval, forwardTrain, isConvBias, toTensors, TRAINABLE, type Weights } from './model.ts';
+import type { BatchStats } from './batchnorm.ts';
+
+export interface StepResult {
+  /** Gradients of the mean loss over this batch, per trainable parameter. */
+  grads: Weights;
+  loss: number;
+  correct: number;
+  count: number;
+  /** Per BatchNorm layer, in model order. */
+  stats: { mean: Float32Array; variance: Float32Array; count: number }[];
+}
+
+export function batchTensor(x: Float32Array, n: number): tf.Tensor4D {
+  return tf.tensor4d(x, [n, INPUT_SIZE, INPUT_SIZE, 1]);
+}
+
+function oneHot(labels: Uint8Array, n: number): tf.Tensor2D {
+  return tf.oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, n)), 'int32'), NUM_CLASSES) as tf.Tensor2D;
+}
+
+export function trainStep(w: Weights, x: Float32Array, labels: Uint8Array, n: number, dropoutSeed: number, labelSmoothing: number): StepResult {
+  const stats: BatchStats[] = [];
+  let logitsKept: tf.Tensor2D | undefined;
+  // Conv biases are left out of the graph (batch statistics cancel them): their gradient is zero.
+  const names = TRAINABLE.filter((s) => !isConvBias(s.name)).map((s) => s.name);
+  const out = tf.tidy(() => {
+    const params = toTensors(w, TRAINABLE);
+    const input = batchTensor(x, n);
+    const targets = oneHot(labels, n);
+    const f = (...ts: tf.Tensor[]) => {
+      const p: Record<string, tf.Tensor> = {};
+      names.forEach((name, i) => (p[name] = ts[i]));
+      const logits = forwardTrain(p, input, dropoutSeed, stats);
+      logitsKept = tf.keep(logits);
+      return tf.losses.softmaxCrossEntropy(targets, logits, undefined, labelSmoothing) as tf.Scalar;
+    };
+    const { value, grads } = tf.valueAndGrads(f)(names.map((k) => params[k]));
+    return { value, grads };
+  });
+  const result: StepResult = { grads: {}, loss: out.value.dataSync()[0], correct: 0, count: n, stats: [] };
+  names.forEach((name, i) => (result.grads[name] = out.grads[i].dataSync() as Float32Array));
+  for (const s of TRAINABLE) if (isConvBias(s.name)) result.grads[s.name] = new Float32Array(w[s.name].length);
+  result.correct = countCorrect(logitsKept!, labels);
+  for (const s of stats) {
+    result.stats.push({ mean: s.mean.dataSync() as Float32Array, variance: s.variance.dataSync() as Float32Array, count: s.count });
+    s.mean.dispose();
+    s.variance.dispose();
+  }
+  tf.dispose([out.value, ...out.grads, logitsKept!]);
+  return result;
+}
+
+function countCorrect(logits: tf.Tensor2D, labels: Uint8Array): number {
+  const predT = tf.argMax(logits, 1);
+  const pred = predT.dataSync();
+  predT.dispose();
+  let c = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) c++;
+  return c;
+}
+
+/** Inference-mode logits for a batch, as a flat [n * 7] array. */
+export function evalLogits(w: Weights, x: Float32Array, n: number): Float32Array {
+  return tf.tidy(() => forwardEval(w, batchTensor(x, n)).dataSync() as Float32Array);
+}

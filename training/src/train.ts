@@ -1,0 +1,307 @@
+/**
+ * Trains ScratchCNN on FER2013. Read top to bottom: flags, data, model + optimizer state, the
+ * epoch loop (shuffle, steps, validation, checkpoint), summary.
+ *
+ *   npm run train -w training -- --data ../shared/fer2013 --out runs/main
+ *   npm run train -w training -- --resume runs/main
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CLASSES } from '@emotion/core/classes';
+import { BACKENDS, selectBackend, type BackendChoice } from './backend.ts';
+import {
+  FILES,
+  loadCheckpoint,
+  readMetrics,
+  saveCheckpoint,
+  saveWeights,
+  writeMetrics,
+  type EpochRecord,
+  type Metrics,
+  type TrainState,
+} from './checkpoint.ts';
+import { classCounts, loadSplit } from './data.ts';
+import { inProcessEngine, workerEngine, type Engine } from './engine.ts';
+import { BN_MOMENTUM, CONV_BLOCKS, countParams, initWeights, TRAINABLE, type Weights } from './model.ts';
+import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
+import { EpochProgress } from './progress.ts';
+import { deriveSeed, Rng } from './rng.ts';
+import { sharedWeights, type StepRequest } from './shard.ts';
+import type { StepResult } from './step.ts';
+import { crossEntropy } from './metrics.ts';
+
+const FLAGS = {
+  data: { type: 'string', default: '../shared/fer2013', help: 'FER2013 folder (train/, test/) or fer2013.csv' },
+  'val-data': { type: 'string', default: '', help: 'validation data if not the test split of --data' },
+  out: { type: 'string', default: 'runs/scratchcnn', help: 'run folder for metrics, checkpoints and best weights' },
+  resume: { type: 'string', default: '', help: 'continue the run in this folder where it stopped' },
+  epochs: { type: 'string', default: '60', help: 'epochs in the whole run (fixes the schedule)' },
+  'batch-size': { type: 'string', default: '64', help: 'images per optimizer step' },
+  lr: { type: 'string', default: '0.002', help: 'peak learning rate of the one-cycle schedule' },
+  warmup: { type: 'string', default: '0.2', help: 'fraction of steps spent warming up to --lr' },
+  'weight-decay': { type: 'string', default: '0.0005', help: 'AdamW decoupled weight decay' },
+  'label-smoothing': { type: 'string', default: '0.1', help: 'cross-entropy label smoothing' },
+  seed: { type: 'string', default: '42', help: 'seed for init, shuffling, augmentation and dropout' },
+  backend: { type: 'string', default: 'auto', help: `one of ${BACKENDS.join('|')}` },
+  workers: { type: 'string', default: 'auto', help: 'gradient worker threads (auto: one per core on wasm, 1 otherwise)' },
+  limit: { type: 'string', default: '0', help: 'use only this many training images (0 = all)' },
+  'val-limit': { type: 'string', default: '0', help: 'use only this many validation images (0 = all)' },
+  'stop-after': { type: 'string', default: '0', help: 'stop after this many epochs of this invocation (0 = run to the end)' },
+  'no-augment': { type: 'boolean', default: false, help: 'train on unaugmented images' },
+  quiet: { type: 'boolean', default: false, help: 'no progress bar' },
+  help: { type: 'boolean', default: false, help: 'show this help' },
+} as const;
+
+export type Flags = {
+  data: string;
+  valData: string;
+  out: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  labelSmoothing: number;
+  seed: number;
+  limit: number;
+  valLimit: number;
+  augment: boolean;
+};
+
+function usage(): string {
+  const lines = Object.entries(FLAGS).map(([k, f]) => `  --${k.padEnd(16)} ${f.help}${f.type === 'string' && f.default ? ` (default ${f.default})` : ''}`);
+  return `Train ScratchCNN on FER2013.\n\nUsage: npm run train -w training -- [flags]\n\n${lines.join('\n')}\n`;
+}
+
+function parseFlags(argv: string[]) {
+  const options = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, { type: f.type, default: f.default }]));
+  const { values: v } = parseArgs({ args: argv, options: options as any, strict: true });
+  const num = (k: string) => {
+    const n = Number(v[k]);
+    if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v[k]}"`);
+    return n;
+  };
+  const flags: Flags = {
+    data: v.data as string,
+    valData: (v['val-data'] as string) || (v.data as string),
+    out: v.out as string,
+    epochs: num('epochs'),
+    batchSize: num('batch-size'),
+    lr: num('lr'),
+    warmup: num('warmup'),
+    weightDecay: num('weight-decay'),
+    labelSmoothing: num('label-smoothing'),
+    seed: num('seed'),
+    limit: num('limit'),
+    valLimit: num('val-limit'),
+    augment: !v['no-augment'],
+  };
+  const backend = v.backend as string;
+  if (!(BACKENDS as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
+  return {
+    flags,
+    backend: backend as BackendChoice,
+    workers: v.workers as string,
+    resume: v.resume as string,
+    stopAfter: num('stop-after'),
+    quiet: v.quiet as boolean,
+    help: v.help as boolean,
+  };
+}
+
+function gitCommit(): string | null {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Running BatchNorm statistics from the whole batch's moments (PyTorch: momentum 0.1, unbiased variance). */
+function updateRunningStats(w: Weights, results: StepResult[]): void {
+  CONV_BLOCKS.forEach((b, layer) => {
+    const rm = w[`features.${b.bn}.running_mean`];
+    const rv = w[`features.${b.bn}.running_var`];
+    const bias = w[`features.${b.conv}.bias`];
+    const total = results.reduce((n, r) => n + r.stats[layer].count, 0);
+    for (let c = 0; c < b.cout; c++) {
+      let mean = 0;
+      for (const r of results) mean += (r.stats[layer].mean[c] * r.stats[layer].count) / total;
+      let variance = 0;
+      for (const r of results) {
+        const s = r.stats[layer];
+        variance += ((s.variance[c] + (s.mean[c] - mean) ** 2) * s.count) / total;
+      }
+      rm[c] = (1 - BN_MOMENTUM) * rm[c] + BN_MOMENTUM * (mean + bias[c]);
+      rv[c] = (1 - BN_MOMENTUM) * rv[c] + BN_MOMENTUM * ((variance * total) / (total - 1));
+    }
+  });
+}
+
+/** Batch-size-weighted mean of the shards' gradients. */
+function averageGrads(results: StepResult[]): Weights {
+  const total = results.reduce((n, r) => n + r.count, 0);
+  const out: Weights = {};
+  for (const s of TRAINABLE) {
+    const g = new Float32Array(results[0].grads[s.name].length);
+    for (const r of results) {
+      const k = r.count / total;
+      const src = r.grads[s.name];
+      for (let i = 0; i < g.length; i++) g[i] += src[i] * k;
+    }
+    out[s.name] = g;
+  }
+  return out;
+}
+
+function splitIndices(idx: Uint32Array, shards: number): Uint32Array[] {
+  const per = Math.ceil(idx.length / shards);
+  return Array.from({ length: shards }, (_, i) => idx.slice(i * per, Math.min(idx.length, (i + 1) * per))).filter((a) => a.length);
+}
+
+export async function train(argv: string[]): Promise<Metrics> {
+  const opts = parseFlags(argv);
+  if (opts.help) {
+    process.stdout.write(usage());
+    return { run: { flags: {} }, epochs: [], best: null };
+  }
+  const log = (s: string) => process.stdout.write(s + '\n');
+
+  // Run folder and state: fresh, or exactly where an interrupted run stopped.
+  let flags = opts.flags;
+  let metrics: Metrics;
+  let state: TrainState;
+  const dir = resolve(opts.resume || flags.out);
+  if (opts.resume) {
+    metrics = readMetrics(dir);
+    flags = metrics.run.flags as unknown as Flags;
+    state = loadCheckpoint(dir);
+    metrics.epochs = metrics.epochs.filter((e) => e.epoch <= state.epoch);
+    log(`Resuming ${dir} after epoch ${state.epoch} of ${flags.epochs}`);
+  } else {
+    if (existsSync(join(dir, FILES.checkpoint))) throw new Error(`${dir} already holds a run; use --resume ${dir} or another --out`);
+    mkdirSync(dir, { recursive: true });
+    const weights = initWeights(flags.seed);
+    state = { epoch: 0, weights, adam: initAdam(weights) };
+    metrics = { run: { flags }, epochs: [], best: null };
+  }
+
+  const info = await selectBackend(opts.backend);
+  for (const w of info.warnings) log(`\n!!! WARNING: ${w}\n`);
+  const cores = availableParallelism();
+  const workers = opts.workers === 'auto' ? (info.backend === 'tensorflow' ? 1 : Math.min(2, cores)) : Number(opts.workers);
+  log(`Backend: ${info.backend} on ${info.device}; ${workers} gradient worker(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`);
+
+  const t0 = Date.now();
+  const train = loadSplit(flags.data, 'train', flags.limit, true);
+  const val = loadSplit(flags.valData, 'val', flags.valLimit, true);
+  log(`Data: ${train.n} training images from ${train.source}, ${val.n} validation images from ${val.source} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  log(`Training images per class: ${classCounts(train).map((c, i) => `${CLASSES[i]} ${c}`).join(', ')}`);
+  log(`ScratchCNN: ${countParams().toLocaleString('en-US')} trainable parameters`);
+
+  Object.assign(metrics.run, {
+    backend: info.backend,
+    device: info.device,
+    workers,
+    cpu: cpus()[0]?.model ?? null,
+    cores,
+    node: process.version,
+    train_size: train.n,
+    val_size: val.n,
+    train_source: train.source,
+    val_source: val.source,
+    git_commit: gitCommit(),
+    trainable_params: countParams(),
+  });
+
+  const { buffer, weights } = sharedWeights(state.weights);
+  const adam = state.adam;
+  const engine: Engine =
+    workers > 1 ? await workerEngine(workers, info.backend as BackendChoice, { train, val }, buffer) : inProcessEngine({ train, val }, weights);
+
+  const stepsPerEpoch = Math.floor(train.n / flags.batchSize);
+  if (stepsPerEpoch < 1) throw new Error(`--batch-size ${flags.batchSize} is larger than the ${train.n} training images`);
+  const totalSteps = flags.epochs * stepsPerEpoch;
+  const lastEpoch = opts.stopAfter > 0 ? Math.min(flags.epochs, state.epoch + opts.stopAfter) : flags.epochs;
+  const progress = new EpochProgress(opts.quiet);
+
+  try {
+    for (let epoch = state.epoch + 1; epoch <= lastEpoch; epoch++) {
+      const started = Date.now();
+      const order = new Rng(deriveSeed(flags.seed, epoch)).shuffle(train.n);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let lr = 0;
+      progress.start(epoch, flags.epochs, stepsPerEpoch, flags.batchSize);
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const global = (epoch - 1) * stepsPerEpoch + step;
+        lr = oneCycleLr(global, totalSteps, flags.lr, flags.warmup);
+        const batch = order.subarray(step * flags.batchSize, (step + 1) * flags.batchSize);
+        const reqs: StepRequest[] = splitIndices(batch, engine.shards).map((indices, shard) => ({
+          indices,
+          augSeed: deriveSeed(flags.seed, epoch, step, shard, 1),
+          dropoutSeed: deriveSeed(flags.seed, epoch, step, shard, 2),
+          labelSmoothing: flags.labelSmoothing,
+          augment: flags.augment,
+        }));
+        const results = await engine.step(reqs);
+        adamwStep(weights, averageGrads(results), adam, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: flags.weightDecay });
+        updateRunningStats(weights, results);
+        for (const r of results) {
+          lossSum += r.loss * r.count;
+          correct += r.correct;
+          seen += r.count;
+        }
+        progress.update(step + 1, lossSum / seen, correct / seen);
+      }
+      progress.stop();
+      const trainSeconds = (Date.now() - started) / 1000;
+
+      const logits = await engine.evalLogits('val', 0, val.n);
+      const v = crossEntropy(logits, val.labels);
+      const record: EpochRecord = {
+        epoch,
+        train_loss: round(lossSum / seen),
+        train_acc: round(correct / seen),
+        val_loss: round(v.loss),
+        val_acc: round(v.accuracy),
+        lr: Number(lr.toPrecision(6)),
+        seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+        images_per_second: Number((seen / trainSeconds).toFixed(1)),
+      };
+      metrics.epochs.push(record);
+      const isBest = !metrics.best || record.val_acc > metrics.best.val_acc;
+      if (isBest) {
+        metrics.best = { epoch, val_acc: record.val_acc, val_loss: record.val_loss };
+        saveWeights(join(dir, FILES.best), weights, { epoch: String(epoch), num_batches_tracked: String(adam.step) });
+      }
+      saveCheckpoint(dir, { epoch, weights, adam });
+      writeMetrics(dir, metrics);
+      log(
+        `epoch ${epoch}/${flags.epochs}  train loss ${record.train_loss.toFixed(4)} acc ${record.train_acc.toFixed(4)}  ` +
+          `val loss ${record.val_loss.toFixed(4)} acc ${record.val_acc.toFixed(4)}${isBest ? ' (best)' : ''}  ` +
+          `lr ${lr.toExponential(2)}  ${record.seconds}s  ${record.images_per_second} img/s`,
+      );
+    }
+  } finally {
+    await engine.close();
+  }
+  if (metrics.best) log(`Best: epoch ${metrics.best.epoch}, val acc ${metrics.best.val_acc.toFixed(4)}. Run folder: ${dir}`);
+  return metrics;
+}
+
+function round(x: number): number {
+  return Number(x.toFixed(5));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  train(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`train: ${err instanceof Error ? err.message : err}\n`);
+    process.exit(1);
+  });
+}
