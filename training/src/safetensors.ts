@@ -46,7 +46,8 @@ export function decodeSafetensors(bytes: Uint8Array): { entries: Record<string, 
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const [start, end] = info.data_offsets as [number, number];
-    const copy = bytes.slice(base + start, base + end);
+    // Copy (Node Buffers' slice() is a view) so each tensor owns an aligned buffer.
+    const copy = new Uint8Array(bytes.subarray(base + start, base + end));
     const data = info.dtype === 'F32' ? new Float32Array(copy.buffer) : info.dtype === 'I64' ? new BigInt64Array(copy.buffer) : null;
     if (!data) throw new Error(`safetensors: unsupported dtype ${info.dtype} for ${name}`);
     entries[name] = { dtype: info.dtype, shape: info.shape, data };

@@ -1,0 +1,79 @@
+/**
+ * Evaluates an exported ONNX model on a labelled set with the worker's preprocessing.
+ *
+ *   npm run evaluate -w training -- --model ../model/scratchcnn.onnx --data ../../shared/fer2013 [--tta]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CLASSES } from '@emotion/core/classes';
+import { loadLabelledInputs, mirror } from './labelled-images.ts';
+import { onnxLogits, openModel } from './onnx-runner.ts';
+import { classificationReport, formatReport, softmaxRows, type Report } from './report.ts';
+
+export interface Evaluation extends Report {
+  model: string;
+  data: string;
+  classes: string[];
+  tta: Report | null;
+  seconds: number;
+}
+
+export async function evaluateModel(model: string, data: string, opts: { tta: boolean; limit?: number }): Promise<Evaluation> {
+  const t0 = Date.now();
+  const set = loadLabelledInputs(data, 'val', opts.limit ?? 0);
+  const session = await openModel(model);
+  const probs = softmaxRows(await onnxLogits(session, set.inputs));
+  let tta: Report | null = null;
+  if (opts.tta) {
+    const flipped = softmaxRows(await onnxLogits(session, mirror(set.inputs)));
+    const avg = probs.map((p, i) => (p + flipped[i]) / 2);
+    tta = classificationReport(avg, set.labels);
+  }
+  await session.release();
+  return {
+    model,
+    data: set.source,
+    classes: [...CLASSES],
+    ...classificationReport(probs, set.labels),
+    tta,
+    seconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
+  };
+}
+
+async function main(argv: string[]) {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string', default: '../model/scratchcnn.onnx' },
+      data: { type: 'string', default: '../../shared/fer2013' },
+      tta: { type: 'boolean', default: false },
+      limit: { type: 'string', default: '0' },
+      out: { type: 'string', default: 'runs/evaluation.json' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (v.help) {
+    process.stdout.write(
+      'Evaluate an ONNX model on labelled images (FER2013 folder with test/<class>/, a folder of class folders, or fer2013.csv PublicTest rows).\n\n' +
+        '  --model <onnx>   model file (default ../model/scratchcnn.onnx)\n  --data <path>    labelled data (default ../../shared/fer2013)\n' +
+        '  --tta            also report horizontal-flip test-time augmentation\n  --limit <n>      evaluate an evenly spaced sample of n images\n' +
+        '  --out <json>     where to write the JSON report (default runs/evaluation.json)\n',
+    );
+    return;
+  }
+  const ev = await evaluateModel(resolve(v.model!), v.data!, { tta: v.tta!, limit: Number(v.limit) });
+  console.log(formatReport(`${ev.model} on ${ev.data}`, ev));
+  if (ev.tta) console.log(formatReport('With horizontal-flip TTA', ev.tta));
+  mkdirSync(dirname(resolve(v.out!)), { recursive: true });
+  writeFileSync(v.out!, JSON.stringify(ev, null, 2) + '\n');
+  console.log(`Wrote ${v.out} (${ev.seconds}s)`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`evaluate: ${err instanceof Error ? err.message : err}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,157 @@
+/**
+ * Exports a run's best weights for deployment and for other frameworks:
+ *   scratchcnn.onnx          BatchNorm folded, NCHW `input` -> `logits`, metadata with classes/normalization/metrics
+ *   scratchcnn.safetensors   PyTorch state_dict (load_state_dict(strict=True) into the reference definition)
+ *   metrics.json             the run's per-epoch record
+ *   evaluation.json          the ONNX model on the validation set (with flip TTA), via the worker's preprocessing
+ *   model-card.json, MODEL_CARD.md
+ *
+ *   npm run export -w training -- runs/fer2013 [--out ../model] [--no-eval]
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
+import { FILES, loadWeights, readMetrics, type Metrics } from './checkpoint.ts';
+import { evaluateModel, type Evaluation } from './evaluate.ts';
+import { toTorchStateDict } from './layout.ts';
+import { countParams } from './model.ts';
+import { buildOnnx } from './onnx-export.ts';
+import { encodeSafetensors } from './safetensors.ts';
+import { renderModelCard, type ModelCard } from './model-card.ts';
+
+export const MODEL_FILES = {
+  onnx: 'scratchcnn.onnx',
+  safetensors: 'scratchcnn.safetensors',
+  metrics: 'metrics.json',
+  evaluation: 'evaluation.json',
+  card: 'model-card.json',
+  cardMd: 'MODEL_CARD.md',
+} as const;
+
+export interface ExportOptions {
+  out: string;
+  evaluate: boolean;
+  /** Validation data for the evaluation (default: the run's own). */
+  data?: string;
+  evalLimit?: number;
+}
+
+export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ card: ModelCard; evaluation: Evaluation | null }> {
+  const metrics: Metrics = readMetrics(runDir);
+  const bestPath = join(runDir, FILES.best);
+  if (!existsSync(bestPath)) throw new Error(`${runDir} has no ${FILES.best} yet (no finished epoch)`);
+  const { weights, metadata } = loadWeights(bestPath);
+  const bestEpoch = Number(metadata.epoch);
+  const best = metrics.epochs.find((e) => e.epoch === bestEpoch);
+  const flags = metrics.run.flags as Record<string, unknown>;
+  const version = `${new Date().toISOString().slice(0, 10)}-e${bestEpoch}`;
+  mkdirSync(opts.out, { recursive: true });
+
+  const sd = toTorchStateDict(weights, Number(metadata.num_batches_tracked ?? 0));
+  const common = {
+    name: 'ScratchCNN',
+    version,
+    classes: JSON.stringify(CLASSES),
+    normalization: JSON.stringify(NORMALIZATION),
+    input_size: String(INPUT_SIZE),
+  };
+  writeFileSync(join(opts.out, MODEL_FILES.safetensors), encodeSafetensors(sd, { format: 'pt', ...common }));
+  const onnxMeta = {
+    ...common,
+    preprocessing: 'decode (EXIF orientation, alpha over white) -> BT.601 luma -> crop face -> area-average resize to 48x48 -> (p/255 - 0.5)/0.5; NCHW [N,1,48,48]',
+    best_epoch: String(bestEpoch),
+    metrics: JSON.stringify({ best: metrics.best, epoch: best ?? null }),
+  };
+  const onnxPath = join(opts.out, MODEL_FILES.onnx);
+  writeFileSync(onnxPath, buildOnnx(sd, onnxMeta));
+  copyFileSync(join(runDir, FILES.metrics), join(opts.out, MODEL_FILES.metrics));
+
+  let evaluation: Evaluation | null = null;
+  if (opts.evaluate) {
+    const data = opts.data ?? String(flags.valData ?? flags.data);
+    evaluation = await evaluateModel(onnxPath, data, { tta: true, limit: opts.evalLimit });
+    evaluation.model = MODEL_FILES.onnx;
+    writeFileSync(join(opts.out, MODEL_FILES.evaluation), JSON.stringify(evaluation, null, 2) + '\n');
+  }
+
+  const seconds = metrics.epochs.reduce((a, e) => a + e.seconds, 0);
+  const card: ModelCard = {
+    name: 'ScratchCNN',
+    version,
+    classes: [...CLASSES],
+    input: { size: INPUT_SIZE, channels: 1, layout: 'NCHW' },
+    normalization: { ...NORMALIZATION },
+    parameters: countParams(),
+    training: {
+      data: { train: metrics.run.train_source as string, train_size: metrics.run.train_size as number, val: metrics.run.val_source as string, val_size: metrics.run.val_size as number },
+      epochs_planned: Number(flags.epochs),
+      epochs_run: metrics.epochs.length,
+      best_epoch: bestEpoch,
+      hours: Number((seconds / 3600).toFixed(2)),
+      backend: String(metrics.run.backend),
+      device: String(metrics.run.device),
+      cpu: (metrics.run.cpu as string) ?? null,
+      workers: Number(metrics.run.workers ?? 1),
+      images_per_second: median(metrics.epochs.map((e) => e.images_per_second)),
+      recipe: {
+        optimizer: 'AdamW',
+        lr: flags.lr,
+        schedule: `one-cycle (cosine), warm-up ${Number(flags.warmup) * 100}% of steps`,
+        weight_decay: flags.weightDecay,
+        label_smoothing: flags.labelSmoothing,
+        batch_size: flags.batchSize,
+        augmentation: flags.augment ? 'flip, rotation +-10 deg, cutout 12x12, random erasing' : 'none',
+        seed: flags.seed,
+      },
+    },
+    validation: {
+      dataset: 'FER2013 PublicTest',
+      n: evaluation?.n ?? (metrics.run.val_size as number),
+      accuracy: evaluation?.accuracy ?? best?.val_acc ?? null,
+      macro_f1: evaluation?.macro_f1 ?? null,
+      log_loss: evaluation?.log_loss ?? best?.val_loss ?? null,
+      tta_accuracy: evaluation?.tta?.accuracy ?? null,
+      per_class: evaluation?.per_class ?? null,
+    },
+    reference: { val_accuracy: 0.6538, source: 'the seed model (../shared/MODEL.md), best of 100 epochs' },
+  };
+  writeFileSync(join(opts.out, MODEL_FILES.card), JSON.stringify(card, null, 2) + '\n');
+  writeFileSync(join(opts.out, MODEL_FILES.cardMd), renderModelCard(card, metrics));
+  return { card, evaluation };
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(argv: string[]) {
+  const { values: v, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', default: '../model' },
+      'no-eval': { type: 'boolean', default: false },
+      data: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (v.help || positionals.length !== 1) {
+    process.stdout.write('Usage: npm run export -w training -- <run-folder> [--out ../model] [--data <validation data>] [--no-eval]\n');
+    process.exit(v.help ? 0 : 1);
+  }
+  const out = resolve(v.out!);
+  const { card, evaluation } = await exportRun(resolve(positionals[0]), { out, evaluate: !v['no-eval'], data: v.data });
+  console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${out}`);
+  if (evaluation) console.log(`Validation accuracy ${evaluation.accuracy} (flip TTA ${evaluation.tta?.accuracy}), macro-F1 ${evaluation.macro_f1}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`export: ${err instanceof Error ? err.message : err}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Labelled evaluation images as model inputs, through the same preprocessing the worker uses
+ * (@emotion/core: decode -> luma -> area resize -> normalize). Folder layout or fer2013.csv.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLASSES, INPUT_SIZE } from '@emotion/core/classes';
+import { decodeGray, toModelInput, type GrayImage } from '@emotion/core/preprocess';
+import { DataError, loadCsv } from './data.ts';
+
+export interface LabelledInputs {
+  /** n * 48 * 48 normalized floats */
+  inputs: Float32Array;
+  labels: Uint8Array;
+  n: number;
+  source: string;
+}
+
+const PIX = INPUT_SIZE * INPUT_SIZE;
+
+export function loadLabelledInputs(path: string, split: 'val' | 'train' = 'val', limit = 0): LabelledInputs {
+  if (/\.csv$/i.test(path)) {
+    const ds = loadCsv(path, split, limit, false);
+    const inputs = new Float32Array(ds.n * PIX);
+    for (let i = 0; i < ds.n; i++) {
+      const img: GrayImage = { width: INPUT_SIZE, height: INPUT_SIZE, data: ds.images.subarray(i * PIX, (i + 1) * PIX) };
+      inputs.set(toModelInput(img), i * PIX);
+    }
+    return { inputs, labels: ds.labels, n: ds.n, source: ds.source };
+  }
+  // A data root (with test/) or a split folder (with class folders) both work.
+  const dir = existsSync(join(path, 'test')) ? join(path, 'test') : path;
+  if (!existsSync(dir)) throw new DataError(`Evaluation data not found: ${path}`);
+  const files: [string, number][] = [];
+  CLASSES.forEach((c, label) => {
+    const cd = join(dir, c);
+    if (!existsSync(cd)) return;
+    for (const f of readdirSync(cd).sort()) if (/\.(jpe?g|png)$/i.test(f)) files.push([join(cd, f), label]);
+  });
+  if (!files.length) throw new DataError(`${dir}: no class folders with images (${CLASSES.join(', ')})`);
+  const picked = limit > 0 ? files.filter((_, i) => i % Math.ceil(files.length / limit) === 0) : files;
+  const inputs = new Float32Array(picked.length * PIX);
+  const labels = new Uint8Array(picked.length);
+  picked.forEach(([file, label], i) => {
+    try {
+      inputs.set(toModelInput(decodeGray(readFileSync(file))), i * PIX);
+    } catch (err) {
+      throw new DataError(`Cannot read image ${file}: ${(err as Error).message}`);
+    }
+    labels[i] = label;
+  });
+  return { inputs, labels, n: picked.length, source: dir };
+}
+
+/** Horizontal mirror of every 48x48 input. */
+export function mirror(inputs: Float32Array): Float32Array {
+  const out = new Float32Array(inputs.length);
+  for (let base = 0; base < inputs.length; base += PIX)
+    for (let y = 0; y < INPUT_SIZE; y++)
+      for (let x = 0; x < INPUT_SIZE; x++) out[base + y * INPUT_SIZE + x] = inputs[base + y * INPUT_SIZE + (INPUT_SIZE - 1 - x)];
+  return out;
+}

@@ -1,0 +1,101 @@
+/** The model card: machine-readable (model-card.json, read by the worker and site) and as Markdown. */
+import type { Metrics } from './checkpoint.ts';
+import type { ClassReport } from './report.ts';
+
+export interface ModelCard {
+  name: string;
+  version: string;
+  classes: string[];
+  input: { size: number; channels: number; layout: 'NCHW' };
+  normalization: { mean: number; std: number };
+  parameters: number;
+  training: {
+    data: { train: string; train_size: number; val: string; val_size: number };
+    epochs_planned: number;
+    epochs_run: number;
+    best_epoch: number;
+    hours: number;
+    backend: string;
+    device: string;
+    cpu: string | null;
+    workers: number;
+    images_per_second: number;
+    recipe: Record<string, unknown>;
+  };
+  validation: {
+    dataset: string;
+    n: number;
+    accuracy: number | null;
+    macro_f1: number | null;
+    log_loss: number | null;
+    tta_accuracy: number | null;
+    per_class: ClassReport[] | null;
+  };
+  reference: { val_accuracy: number; source: string };
+}
+
+const pct = (x: number | null | undefined) => (x == null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+
+export function renderModelCard(c: ModelCard, m: Metrics): string {
+  const t = c.training;
+  const v = c.validation;
+  const finished = t.epochs_run >= t.epochs_planned;
+  const perClass = v.per_class
+    ? ['| class | precision | recall | F1 | support |', '|---|---|---|---|---|', ...v.per_class.map((p) => `| ${p.class} | ${p.precision.toFixed(3)} | ${p.recall.toFixed(3)} | ${p.f1.toFixed(3)} | ${p.support} |`)].join('\n')
+    : '_Not evaluated._';
+  const curve = m.epochs
+    .filter((e) => e.epoch === 1 || e.epoch % 5 === 0 || e.epoch === m.epochs.length)
+    .map((e) => `| ${e.epoch} | ${e.train_loss.toFixed(4)} | ${e.val_loss.toFixed(4)} | ${e.val_acc.toFixed(4)} | ${e.lr.toExponential(2)} |`);
+  return `# Model card: ${c.name} ${c.version}
+
+Facial-expression classifier: one grayscale 48x48 face crop in, 7 class scores out
+(${c.classes.join(', ')}). Architecture fixed by \`../shared/MODEL.md\`: 6 conv+BatchNorm+ReLU layers,
+4 max pools, dense 2376->256->7 with dropout 0.4; ${c.parameters.toLocaleString('en-US')} trainable parameters.
+
+## Status
+
+${finished ? `Training finished: ${t.epochs_run} of ${t.epochs_planned} planned epochs.` : `**Training in progress**: ${t.epochs_run} of ${t.epochs_planned} planned epochs done; this export holds the best epoch so far. Its one-cycle learning-rate schedule is mid-way, so accuracy is below what the finished run will reach.`}
+
+## Results on the validation set (${v.dataset}, n=${v.n})
+
+| metric | value |
+|---|---|
+| accuracy | **${pct(v.accuracy)}** |
+| accuracy with horizontal-flip TTA | ${pct(v.tta_accuracy)} |
+| macro-F1 | ${v.macro_f1 ?? 'n/a'} |
+| log loss | ${v.log_loss ?? 'n/a'} |
+| reference (${c.reference.source}) | ${pct(c.reference.val_accuracy)} |
+
+${perClass}
+
+## Data
+
+FER2013: ${t.data.train_size} training images (${t.data.train}); validation on the ${t.data.val_size}
+PublicTest images (${t.data.val}). The model was selected by validation accuracy only; nothing else was
+used for training or selection.
+
+## Recipe
+
+${Object.entries(t.recipe).map(([k, val]) => `- ${k.replace(/_/g, ' ')}: ${val}`).join('\n')}
+- epochs: ${t.epochs_planned} planned, best epoch ${t.best_epoch}
+
+## Training run
+
+- backend: ${t.backend} (${t.device})
+- hardware: ${t.cpu ?? 'unknown CPU'}, ${t.workers} gradient worker thread(s)
+- time: ${t.hours} h of training, median ${t.images_per_second} images/s
+
+| epoch | train loss (smoothed) | val loss | val acc | lr |
+|---|---|---|---|---|
+${curve.join('\n')}
+
+## Known limits
+
+- \`disgust\` is rare in FER2013 (436 of 28,709 training images) and is the weakest class.
+- 48x48 grayscale input: fine detail and colour are lost; the classifier expects a face crop framed like
+  FER2013's (the API finds and crops faces before classifying).
+- FER2013 labels are noisy (human agreement is about 65%) and its faces are mostly frontal, adult and from web
+  image search; expect lower accuracy on profile views, children, occlusions and under-represented groups.
+- It reads expressions, not felt emotions: do not use it for decisions about people.
+`;
+}

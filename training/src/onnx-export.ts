@@ -1,0 +1,111 @@
+/**
+ * Builds the ONNX model from the PyTorch-layout state_dict (so the ONNX graph and the safetensors
+ * file share one set of tensors): NCHW input `input` [N, 1, 48, 48] -> `logits` [N, 7], BatchNorm
+ * folded into the convolutions, opset 13.
+ */
+import onnxProto from 'onnx-proto';
+import { CLASSES, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+import { BN_EPS, CONV_BLOCKS } from './model.ts';
+import type { Entry } from './safetensors.ts';
+
+const { onnx } = onnxProto;
+type INode = InstanceType<typeof onnx.NodeProto>;
+type ITensor = InstanceType<typeof onnx.TensorProto>;
+
+const OPSET = 13;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+
+function tensor(name: string, dims: number[], data: Float32Array | BigInt64Array): ITensor {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  const dataType = data instanceof Float32Array ? FLOAT : onnx.TensorProto.DataType.INT64;
+  return onnx.TensorProto.create({ name, dims, dataType, rawData: bytes });
+}
+
+function attrInts(name: string, ints: number[]) {
+  return onnx.AttributeProto.create({ name, ints, type: onnx.AttributeProto.AttributeType.INTS });
+}
+
+function attrInt(name: string, i: number) {
+  return onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT });
+}
+
+function node(opType: string, inputs: string[], outputs: string[], attribute: ReturnType<typeof attrInt>[] = []): INode {
+  return onnx.NodeProto.create({ opType, input: inputs, output: outputs, name: outputs[0], attribute });
+}
+
+/** conv weight/bias with the inference-mode BatchNorm folded in (PyTorch layout [out, in, 3, 3]). */
+function foldConv(sd: Record<string, Entry>, conv: number, bn: number, cout: number) {
+  const w = sd[`features.${conv}.weight`].data as Float32Array;
+  const b = sd[`features.${conv}.bias`].data as Float32Array;
+  const gamma = sd[`features.${bn}.weight`].data as Float32Array;
+  const beta = sd[`features.${bn}.bias`].data as Float32Array;
+  const mean = sd[`features.${bn}.running_mean`].data as Float32Array;
+  const variance = sd[`features.${bn}.running_var`].data as Float32Array;
+  const per = w.length / cout;
+  const fw = new Float32Array(w.length);
+  const fb = new Float32Array(cout);
+  for (let o = 0; o < cout; o++) {
+    const s = gamma[o] / Math.sqrt(variance[o] + BN_EPS);
+    for (let k = 0; k < per; k++) fw[o * per + k] = w[o * per + k] * s;
+    fb[o] = (b[o] - mean[o]) * s + beta[o];
+  }
+  return { fw, fb };
+}
+
+export function buildOnnx(sd: Record<string, Entry>, metadata: Record<string, string>): Uint8Array {
+  const nodes: INode[] = [];
+  const inits: ITensor[] = [];
+  let x = 'input';
+  for (const b of CONV_BLOCKS) {
+    const { fw, fb } = foldConv(sd, b.conv, b.bn, b.cout);
+    const wn = `features.${b.conv}.weight_folded`;
+    const bn = `features.${b.conv}.bias_folded`;
+    inits.push(tensor(wn, [b.cout, b.cin, 3, 3], fw), tensor(bn, [b.cout], fb));
+    nodes.push(node('Conv', [x, wn, bn], [`conv${b.conv}`], [attrInts('kernel_shape', [3, 3]), attrInts('pads', [1, 1, 1, 1]), attrInts('strides', [1, 1])]));
+    nodes.push(node('Relu', [`conv${b.conv}`], [`relu${b.conv}`]));
+    x = `relu${b.conv}`;
+    if (b.pool) {
+      nodes.push(node('MaxPool', [x], [`pool${b.conv}`], [attrInts('kernel_shape', [2, 2]), attrInts('strides', [2, 2])]));
+      x = `pool${b.conv}`;
+    }
+  }
+  nodes.push(node('Flatten', [x], ['flat'], [attrInt('axis', 1)]));
+  for (const name of ['classifier.1.weight', 'classifier.1.bias', 'classifier.4.weight', 'classifier.4.bias']) {
+    const e = sd[name];
+    inits.push(tensor(name, e.shape, e.data));
+  }
+  nodes.push(node('Gemm', ['flat', 'classifier.1.weight', 'classifier.1.bias'], ['fc1'], [attrInt('transB', 1)]));
+  nodes.push(node('Relu', ['fc1'], ['fc1_relu']));
+  nodes.push(node('Gemm', ['fc1_relu', 'classifier.4.weight', 'classifier.4.bias'], ['logits'], [attrInt('transB', 1)]));
+
+  const valueInfo = (name: string, dims: (number | string)[]) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: onnx.TypeProto.create({
+        tensorType: onnx.TypeProto.Tensor.create({
+          elemType: FLOAT,
+          shape: onnx.TensorShapeProto.create({
+            dim: dims.map((d) => onnx.TensorShapeProto.Dimension.create(typeof d === 'string' ? { dimParam: d } : { dimValue: d })),
+          }),
+        }),
+      }),
+    });
+
+  const graph = onnx.GraphProto.create({
+    name: 'ScratchCNN',
+    node: nodes,
+    initializer: inits,
+    input: [valueInfo('input', ['N', 1, INPUT_SIZE, INPUT_SIZE])],
+    output: [valueInfo('logits', ['N', NUM_CLASSES])],
+  });
+  const model = onnx.ModelProto.create({
+    irVersion: 7,
+    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: OPSET })],
+    producerName: 'emotion-edge training',
+    producerVersion: '0.1.0',
+    docString: `ScratchCNN facial-expression classifier; classes: ${CLASSES.join(', ')}`,
+    graph,
+    metadataProps: Object.entries(metadata).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value })),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

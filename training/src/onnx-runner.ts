@@ -1,0 +1,21 @@
+/** Runs the exported ONNX model with onnxruntime-node over many inputs, in batches. */
+import * as ort from 'onnxruntime-node';
+import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+
+const PIX = INPUT_SIZE * INPUT_SIZE;
+
+export async function openModel(path: string): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+}
+
+export async function onnxLogits(session: ort.InferenceSession, inputs: Float32Array, batch = 256): Promise<Float32Array> {
+  const n = inputs.length / PIX;
+  const out = new Float32Array(n * NUM_CLASSES);
+  for (let s = 0; s < n; s += batch) {
+    const e = Math.min(n, s + batch);
+    const t = new ort.Tensor('float32', inputs.subarray(s * PIX, e * PIX), [e - s, 1, INPUT_SIZE, INPUT_SIZE]);
+    const r = await session.run({ input: t });
+    out.set(r.logits.data as Float32Array, s * NUM_CLASSES);
+  }
+  return out;
+}

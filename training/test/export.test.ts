@@ -1,0 +1,126 @@
+/**
+ * The exported ONNX model gives the TensorFlow.js model's logits (onnxruntime-node), and the
+ * safetensors file holds PyTorch's state_dict names, shapes, dtypes and layouts.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
+import { decodeGray, toModelInput } from '@emotion/core/preprocess';
+import { selectBackend } from '../src/backend.ts';
+import { FILES, saveWeights, writeMetrics } from '../src/checkpoint.ts';
+import { exportRun, MODEL_FILES } from '../src/export.ts';
+import { CONV_BLOCKS, forwardEval, initWeights, PARAM_SPECS, type Weights } from '../src/model.ts';
+import { Rng } from '../src/rng.ts';
+import { decodeSafetensors } from '../src/safetensors.ts';
+import { FER, needsShared } from './helpers.ts';
+
+/** Random weights with non-trivial BatchNorm statistics, so folding is really exercised. */
+function trainedLikeWeights(): Weights {
+  const w = initWeights(11);
+  const r = new Rng(5);
+  for (const b of CONV_BLOCKS) {
+    w[`features.${b.bn}.weight`].forEach((_, i, a) => (a[i] = 0.5 + r.next()));
+    w[`features.${b.bn}.bias`].forEach((_, i, a) => (a[i] = r.normal() * 0.2));
+    w[`features.${b.bn}.running_mean`].forEach((_, i, a) => (a[i] = r.normal() * 0.3));
+    w[`features.${b.bn}.running_var`].forEach((_, i, a) => (a[i] = 0.2 + r.next()));
+  }
+  return w;
+}
+
+function realInputs(n: number): Float32Array | null {
+  if (needsShared()) return null;
+  const dir = join(FER, 'test', 'happy');
+  const files = readdirSync(dir).slice(0, n);
+  const out = new Float32Array(n * 48 * 48);
+  files.forEach((f, i) => out.set(toModelInput(decodeGray(readFileSync(join(dir, f)))), i * 48 * 48));
+  return out;
+}
+
+describe('export', () => {
+  const weights = trainedLikeWeights();
+  const out = mkdtempSync(join(tmpdir(), 'export-'));
+
+  before(async () => {
+    const run = mkdtempSync(join(tmpdir(), 'run-'));
+    saveWeights(join(run, FILES.best), weights, { epoch: '3', num_batches_tracked: '1344' });
+    writeMetrics(run, {
+      run: { flags: { epochs: 60, lr: 0.002, warmup: 0.2, weightDecay: 5e-4, labelSmoothing: 0.1, batchSize: 64, augment: true, seed: 1 }, backend: 'wasm', device: 'test', train_size: 10, val_size: 10 },
+      epochs: [1, 2, 3].map((epoch) => ({ epoch, train_loss: 1, train_acc: 0.5, val_loss: 1, val_acc: 0.5, lr: 1e-3, seconds: 10, images_per_second: 100 })),
+      best: { epoch: 3, val_acc: 0.5, val_loss: 1 },
+    });
+    await exportRun(run, { out, evaluate: false });
+    await selectBackend('wasm');
+  });
+
+  it('ONNX logits match the TensorFlow.js model on random and real inputs (max abs diff <= 1e-4)', async () => {
+    const r = new Rng(9);
+    const random = Float32Array.from({ length: 6 * 48 * 48 }, () => r.uniform(-1, 1));
+    const real = realInputs(10);
+    const session = await ort.InferenceSession.create(join(out, MODEL_FILES.onnx));
+    for (const x of [random, real]) {
+      if (!x) continue;
+      const n = x.length / (48 * 48);
+      // With one channel, NHWC [n,48,48,1] and NCHW [n,1,48,48] share the memory layout.
+      const expected = tf.tidy(() => forwardEval(weights, tf.tensor4d(x, [n, 48, 48, 1])).dataSync());
+      const got = (await session.run({ input: new ort.Tensor('float32', x, [n, 1, 48, 48]) })).logits;
+      assert.deepEqual(got.dims, [n, 7]);
+      let maxDiff = 0;
+      for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs(expected[i] - (got.data as Float32Array)[i]));
+      assert.ok(maxDiff <= 1e-4, `max abs diff ${maxDiff}`);
+      assert.ok(Math.max(...expected.map(Math.abs)) > 0.01, 'logits are not trivially zero');
+    }
+    await session.release();
+  });
+
+  it('ONNX graph: opset >= 13, input/output names, no BatchNorm, metadata', () => {
+    const model = onnxProto.onnx.ModelProto.decode(readFileSync(join(out, MODEL_FILES.onnx)));
+    assert.ok(Number(model.opsetImport[0].version) >= 13);
+    assert.equal(model.graph!.input![0].name, 'input');
+    assert.equal(model.graph!.output![0].name, 'logits');
+    assert.ok(!model.graph!.node!.some((n) => n.opType === 'BatchNormalization'), 'BatchNorm folded');
+    const meta = Object.fromEntries(model.metadataProps!.map((p) => [p.key, p.value]));
+    assert.deepEqual(JSON.parse(meta.classes!), ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']);
+    assert.deepEqual(JSON.parse(meta.normalization!), { mean: 0.5, std: 0.5 });
+    assert.equal(JSON.parse(meta.metrics!).best.epoch, 3);
+  });
+
+  it('safetensors holds the PyTorch state_dict: names, shapes, dtypes, layouts', () => {
+    const { entries } = decodeSafetensors(readFileSync(join(out, MODEL_FILES.safetensors)));
+    const expected = new Set<string>();
+    for (const b of CONV_BLOCKS) {
+      for (const k of ['weight', 'bias']) expected.add(`features.${b.conv}.${k}`);
+      for (const k of ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']) expected.add(`features.${b.bn}.${k}`);
+    }
+    for (const k of ['classifier.1.weight', 'classifier.1.bias', 'classifier.4.weight', 'classifier.4.bias']) expected.add(k);
+    assert.deepEqual(new Set(Object.keys(entries)), expected);
+    for (const b of CONV_BLOCKS) {
+      assert.deepEqual(entries[`features.${b.conv}.weight`].shape, [b.cout, b.cin, 3, 3]);
+      const nbt = entries[`features.${b.bn}.num_batches_tracked`];
+      assert.equal(nbt.dtype, 'I64');
+      assert.deepEqual(nbt.shape, []);
+      assert.equal((nbt.data as BigInt64Array)[0], 1344n);
+    }
+    assert.deepEqual(entries['classifier.1.weight'].shape, [256, 2376]);
+    assert.deepEqual(entries['classifier.4.weight'].shape, [7, 256]);
+    for (const [name, e] of Object.entries(entries)) if (!name.endsWith('num_batches_tracked')) assert.equal(e.dtype, 'F32', name);
+
+    // Conv: torch [o, i, kh, kw] == tfjs [kh, kw, i, o].
+    const tconv = entries['features.7.weight'].data as Float32Array;
+    const wconv = weights['features.7.weight'];
+    for (const [o, i, kh, kw] of [[0, 0, 0, 0], [63, 31, 2, 1], [5, 17, 1, 2]]) {
+      assert.equal(tconv[((o * 32 + i) * 3 + kh) * 3 + kw], wconv[((kh * 3 + kw) * 32 + i) * 64 + o]);
+    }
+    // Dense 2376->256: torch flattens [264, 3, 3] channel-first (c*9 + h*3 + w), tfjs NHWC ((h*3 + w)*264 + c).
+    const tfc = entries['classifier.1.weight'].data as Float32Array;
+    const wfc = weights['classifier.1.weight'];
+    for (const [j, c, h, w] of [[0, 0, 0, 0], [255, 263, 2, 2], [17, 100, 1, 2], [200, 5, 2, 0]]) {
+      assert.equal(tfc[j * 2376 + (c * 9 + h * 3 + w)], wfc[((h * 3 + w) * 264 + c) * 256 + j]);
+    }
+    assert.equal(PARAM_SPECS.length + CONV_BLOCKS.length, expected.size);
+  });
+});
