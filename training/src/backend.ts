@@ -35,13 +35,13 @@ function tryRequire(name: string): { ok: true } | { ok: false; error: string } {
   }
 }
 
-/** Whether TensorFlow (via tfjs-node-gpu) sees a GPU: its native binding lists physical devices. */
-function nativeGpuCount(): number {
+/** Whether TensorFlow (via tfjs-node-gpu) placed ops on a GPU: NodeJSKernelBackend.isUsingGpuDevice. */
+function nativeUsesGpu(): boolean {
+  const b = tf.backend() as unknown as { isUsingGpuDevice?: boolean; binding?: { isUsingGpuDevice?: () => boolean } };
   try {
-    const binding = (tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } }).binding;
-    return binding?.isUsingGpuDevice?.() ? 1 : 0;
+    return b.isUsingGpuDevice === true || b.binding?.isUsingGpuDevice?.() === true;
   } catch {
-    return 0;
+    return false;
   }
 }
 
@@ -59,7 +59,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
     const r = tryRequire('@tensorflow/tfjs-node-gpu');
     if (r.ok) {
       await tf.setBackend('tensorflow');
-      if (nativeGpuCount() > 0) return { backend: 'tensorflow', device: 'GPU (CUDA, tfjs-node-gpu)', warnings: [] };
+      if (nativeUsesGpu()) return { backend: 'tensorflow', device: 'GPU (CUDA, tfjs-node-gpu)', warnings: [] };
       if (choice === 'tensorflow-gpu') throw new Error(GPU_HELP);
       return { backend: 'tensorflow', device: 'CPU (tfjs-node-gpu found no GPU)', warnings: [GPU_HELP] };
     }

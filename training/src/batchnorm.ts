@@ -29,8 +29,8 @@ export function batchNormRelu(
   const [n, h, w] = x.shape;
   const count = n * h * w;
   let stats: BatchStats | undefined;
-  const op = tf.customGrad((xIn, gammaIn, betaIn, save) => {
-    const xx = xIn as tf.Tensor4D;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xx, gammaIn, betaIn, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const mean = tf.div(channelSum(xx), count) as tf.Tensor1D;
     const centered = tf.sub(xx, mean) as tf.Tensor4D;
     const variance = tf.div(channelSum(tf.square(centered)), count) as tf.Tensor1D;
@@ -38,7 +38,7 @@ export function batchNormRelu(
     const xhat = tf.mul(centered, invStd) as tf.Tensor4D;
     const y = tf.relu(tf.add(tf.mul(xhat, gammaIn), betaIn)) as tf.Tensor4D;
     stats = { mean: tf.keep(mean), variance: tf.keep(variance), count };
-    save([y, xhat, invStd, gammaIn as tf.Tensor1D]);
+    save([y, xhat, invStd, gammaIn]);
     return {
       value: y,
       gradFunc: (dy, saved) => {

@@ -74,7 +74,7 @@ function fastMaxPoolGrad(fallback: Grad): Grad {
           tf.tidy(() => {
             const x5 = tf.reshape(x, [n * (h / 2), 2, w / 2, 2, c]);
             const y5 = tf.reshape(y, [n * (h / 2), 1, w / 2, 1, c]);
-            const dy5 = tf.reshape(dy, [n * (h / 2), 1, w / 2, 1, c]);
+            const dy5 = tf.reshape(dy as tf.Tensor, [n * (h / 2), 1, w / 2, 1, c]);
             // 1 where x equals its window's max. Equal has no fast broadcast on wasm; Sub does.
             const isMax = tf.sub(1, tf.step(tf.sub(y5, x5)));
             return tf.reshape(tf.mul(isMax, dy5), x.shape);

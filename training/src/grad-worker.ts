@@ -18,13 +18,13 @@ parentPort!.on('message', async (msg) => {
     if (msg.type === 'ready') return parentPort!.postMessage({ result: true });
     if (msg.type === 'step') {
       const r = runStep(data.train, weights, msg.req);
-      const transfer = Object.values(r.grads).map((g) => g.buffer as ArrayBuffer);
+      const transfer = Object.values(r.grads).map((g) => g.buffer) as ArrayBuffer[];
       return parentPort!.postMessage({ result: r }, transfer);
     }
     if (msg.type === 'eval') {
       const split = msg.split as 'train' | 'val';
       const logits = runEval(data[split], weights, msg.start, msg.end);
-      return parentPort!.postMessage({ result: logits }, [logits.buffer]);
+      return parentPort!.postMessage({ result: logits }, [logits.buffer as ArrayBuffer]);
     }
     throw new Error(`unknown message ${msg.type}`);
   } catch (err) {

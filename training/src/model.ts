@@ -110,10 +110,10 @@ function maxPool(x: tf.Tensor4D): tf.Tensor4D {
 
 function head(p: TensorMap, x: tf.Tensor4D, dropoutSeed: number | null): tf.Tensor2D {
   let h: tf.Tensor2D = tf.reshape(x, [x.shape[0], FLAT]);
-  if (dropoutSeed !== null) h = tf.dropout(h, DROPOUT, undefined, dropoutSeed);
-  h = tf.relu(tf.add(tf.matMul(h, p['classifier.1.weight'] as tf.Tensor2D), p['classifier.1.bias']));
-  if (dropoutSeed !== null) h = tf.dropout(h, DROPOUT, undefined, dropoutSeed + 1);
-  return tf.add(tf.matMul(h, p['classifier.4.weight'] as tf.Tensor2D), p['classifier.4.bias']);
+  if (dropoutSeed !== null) h = tf.dropout(h, DROPOUT, undefined, dropoutSeed) as tf.Tensor2D;
+  h = tf.relu(tf.add(tf.matMul(h, p['classifier.1.weight'] as tf.Tensor2D), p['classifier.1.bias'])) as tf.Tensor2D;
+  if (dropoutSeed !== null) h = tf.dropout(h, DROPOUT, undefined, dropoutSeed + 1) as tf.Tensor2D;
+  return tf.add(tf.matMul(h, p['classifier.4.weight'] as tf.Tensor2D), p['classifier.4.bias']) as tf.Tensor2D;
 }
 
 /**

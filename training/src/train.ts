@@ -79,7 +79,7 @@ function usage(): string {
 
 function parseFlags(argv: string[]) {
   const options = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, { type: f.type, default: f.default }]));
-  const { values: v } = parseArgs({ args: argv, options: options as any, strict: true });
+  const v = parseArgs({ args: argv, options: options as any, strict: true }).values as Record<string, string | boolean>;
   const num = (k: string) => {
     const n = Number(v[k]);
     if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v[k]}"`);

@@ -59,8 +59,8 @@ describe('fast gradients match tfjs-core on the cpu backend', () => {
     for (const backend of backends) {
       it(`conv2d input and filter gradients, ${label}, on ${backend}`, async () => {
         const inputs = [
-          { data: randn(xShape.reduce((a, b) => a * b), 1), shape: [...xShape] },
-          { data: randn(wShape.reduce((a, b) => a * b), 2), shape: [...wShape] },
+          { data: randn((xShape as readonly number[]).reduce((a, b) => a * b), 1), shape: [...xShape] },
+          { data: randn((wShape as readonly number[]).reduce((a, b) => a * b), 2), shape: [...wShape] },
         ];
         const f = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
         const ref = await gradsOn('cpu', false, f, inputs);
