@@ -4,8 +4,8 @@
  * -> crop -> area-averaging resize to 48x48 -> (p / 255 - 0.5) / 0.5.
  */
 import jpeg from 'jpeg-js';
-import UPNG from 'upng-js';
 import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
+import { decodePngRgba } from './png.ts';
 
 export type ImageFormat = 'jpeg' | 'png';
 
@@ -40,7 +40,7 @@ export interface Box {
 export interface DecodeLimits {
   /** Largest accepted width * height, checked from the header before any pixel is decoded. */
   maxPixels: number;
-  /** jpeg-js's own memory ceiling, in MB. */
+  /** Decoder memory ceiling in MB: jpeg-js's maxMemoryUsageInMB, and the same estimate for PNG (./png.ts). */
   maxMemoryMB: number;
 }
 
@@ -134,14 +134,18 @@ function orientationFromTiff(dv: DataView, tiff: number, end: number): number {
   return 1;
 }
 
-/** Applies an EXIF orientation so that the image is upright. */
-export function orient(img: GrayImage, orientation: number): GrayImage {
+/**
+ * Applies an EXIF orientation so that the image is upright. Works for any number of bytes per
+ * pixel (1 for gray, 4 for RGBA), read from the data length.
+ */
+export function orient<T extends GrayImage>(img: T, orientation: number): T {
   if (orientation <= 1 || orientation > 8) return img;
   const { width: W, height: H, data } = img;
+  const c = data.length / (W * H);
   const swap = orientation >= 5;
   const w = swap ? H : W;
   const h = swap ? W : H;
-  const out = new Uint8Array(w * h);
+  const out = new Uint8Array(w * h * c);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let sx: number;
@@ -155,10 +159,11 @@ export function orient(img: GrayImage, orientation: number): GrayImage {
         case 7: sx = W - 1 - y; sy = H - 1 - x; break;
         default: sx = W - 1 - y; sy = x; break; // 8
       }
-      out[y * w + x] = data[sy * W + sx];
+      if (c === 1) out[y * w + x] = data[sy * W + sx];
+      else for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = data[(sy * W + sx) * c + k];
     }
   }
-  return { width: w, height: h, data: out };
+  return { ...img, width: w, height: h, data: out };
 }
 
 /** BT.601 luma of RGBA pixels, alpha composited over white, rounded as PIL's convert("L") does. */
@@ -183,6 +188,21 @@ export function rgbaToGray(rgba: Uint8Array, width: number, height: number): Gra
 
 /** Decodes a JPEG or PNG into an upright grayscale image, or throws an ImageError. */
 export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): GrayImage {
+  const raw = decodeRgbaRaw(bytes, limits);
+  return orient(rgbaToGray(raw.data, raw.width, raw.height), raw.orientation);
+}
+
+/** Decoded RGBA pixels (4 bytes each) as stored, before the EXIF orientation is applied. */
+export interface RawRgba {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  /** EXIF orientation to apply with orient() (always 1 for PNG). */
+  orientation: number;
+}
+
+/** Decodes a JPEG or PNG into RGBA with the size checks and errors of decodeGray. */
+export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): RawRgba {
   const format = sniffFormat(bytes);
   if (!format) throw unsupported(bytes);
   const size = readImageSize(bytes, format);
@@ -202,19 +222,16 @@ export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DEC
         maxResolutionInMP: limits.maxPixels / 1e6,
         maxMemoryUsageInMB: limits.maxMemoryMB,
       });
-      const gray = rgbaToGray(raw.data, raw.width, raw.height);
-      return orient(gray, readJpegOrientation(bytes));
+      return { width: raw.width, height: raw.height, data: raw.data, orientation: readJpegOrientation(bytes) };
     }
-    const png = UPNG.decode(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    const png = decodePngRgba(bytes, limits.maxMemoryMB);
     if (png.width !== size.width || png.height !== size.height) throw new Error('size mismatch');
-    const rgba = new Uint8Array(UPNG.toRGBA8(png)[0]);
-    if (rgba.length < png.width * png.height * 4) throw new Error('pixel data is short');
-    return rgbaToGray(rgba, png.width, png.height);
+    return { ...png, orientation: 1 };
   } catch (err) {
     if (err instanceof ImageError) throw err;
     const msg = err instanceof Error ? err.message : String(err);
     if (/maxResolutionInMP|maxMemoryUsageInMB/.test(msg)) {
-      throw new ImageError('too_large', `The image needs more memory to decode than the limit allows (${msg}).`);
+      throw new ImageError('too_large', `Decoding this ${size.width}x${size.height} JPEG needs more memory than the limit of ${limits.maxMemoryMB} MB (${msg}).`);
     }
     throw new ImageError('corrupt_image', `The ${format.toUpperCase()} data is corrupt or truncated.`);
   }
@@ -225,7 +242,7 @@ function mp(pixels: number): string {
 }
 
 /** Per-axis resampling taps: area coverage when shrinking, linear interpolation when enlarging. */
-function axisTaps(start: number, length: number, outSize: number, srcSize: number): { idx: Int32Array; w: Float32Array; per: number } {
+export function axisTaps(start: number, length: number, outSize: number, srcSize: number): { idx: Int32Array; w: Float32Array; per: number } {
   const scale = length / outSize;
   const per = scale >= 1 ? Math.ceil(scale) + 1 : 2;
   const idx = new Int32Array(outSize * per);

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench -w worker`: the Worker in workerd (wrangler's local runtime, 127.0.0.1), one run.
+ * Prints cold start, p50/p95 server time per stage for a 48x48 crop, a 640x480 JPEG and a 1000x1000
+ * PNG (made here from the shared photos), and WASM-in-workerd inference against onnxruntime-node
+ * on the same preprocessed input. Options: --requests N (default 60), --cold N (default 3).
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { decodeGray, toModelInput } from '@emotion/core';
+import { MODEL_PATH, startWorker, type RunningWorker } from '../test/harness.ts';
+import { encodeJpeg, encodePng, ferCrops, resampledRgba, type Bytes } from '../test/images.ts';
+
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '60' }, cold: { type: 'string', default: '3' } } });
+const REQUESTS = Number(values.requests);
+const COLD = Number(values.cold);
+const WARMUP = 5;
+const loadBefore = os.loadavg();
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+interface Input {
+  name: string;
+  bytes: Bytes;
+  type: string;
+}
+
+const crop = ferCrops(1).find((c) => c.label === 'happy')!;
+const inputs: Input[] = [
+  { name: '48x48 JPEG crop (FER2013)', bytes: crop.bytes, type: 'image/jpeg' },
+  { name: '640x480 JPEG', bytes: encodeJpeg(resampledRgba('bbt1.jpg', 640, 480), 640, 480, 85), type: 'image/jpeg' },
+  { name: '1000x1000 PNG', bytes: encodePng(resampledRgba('bbt1.jpg', 1000, 1000), 1000, 1000), type: 'image/png' },
+];
+
+async function classify(w: RunningWorker, input: Input) {
+  const t0 = performance.now();
+  const res = await w.fetch('/classify', { method: 'POST', body: input.bytes, headers: { 'content-type': input.type } });
+  const text = await res.text();
+  const client = performance.now() - t0;
+  if (res.status !== 200) throw new Error(`${input.name}: status ${res.status} ${text.slice(0, 300)}`);
+  return { client, timings: JSON.parse(text).timings as Record<string, number> };
+}
+
+// Cold start: a fresh workerd; its first request loads the script (compiling ORT's WASM), the first
+// /classify creates the InferenceSession.
+const cold: { boot: number; script: number; first: number; load: number }[] = [];
+for (let i = 0; i < COLD; i++) {
+  const t0 = performance.now();
+  const w = await startWorker();
+  const boot = performance.now() - t0;
+  const t1 = performance.now();
+  await (await w.fetch('/healthz')).arrayBuffer();
+  const script = performance.now() - t1;
+  const r = await classify(w, inputs[0]);
+  cold.push({ boot, script, first: r.client, load: r.timings.model_load ?? NaN });
+  await w.dispose();
+}
+
+const w = await startWorker();
+const rows: string[] = [];
+const stages = ['decode', 'preprocess', 'inference', 'total'] as const;
+let wasmInference: number[] = [];
+for (const input of inputs) {
+  for (let i = 0; i < WARMUP; i++) await classify(w, input);
+  const t: Record<string, number[]> = { decode: [], preprocess: [], inference: [], total: [], client: [] };
+  for (let i = 0; i < REQUESTS; i++) {
+    const r = await classify(w, input);
+    for (const s of stages) t[s].push(r.timings[s]);
+    t.client.push(r.client);
+  }
+  if (input === inputs[0]) wasmInference = t.inference;
+  const kb = (input.bytes.length / 1024).toFixed(0);
+  rows.push(`| ${input.name} (${kb} KB) | ${[...stages, 'client'].map((s) => `${f(pct(t[s], 50))} / ${f(pct(t[s], 95))}`).join(' | ')} |`);
+}
+await w.dispose();
+
+// onnxruntime-node on the same preprocessed input (the 48x48 crop), in this process.
+const input = toModelInput(decodeGray(crop.bytes));
+const node: Record<string, number[]> = {};
+for (const [label, opts] of [
+  ['1 thread', { intraOpNumThreads: 1 }],
+  ['default threads', {}],
+] as const) {
+  const session = await ort.InferenceSession.create(readFileSync(MODEL_PATH), { graphOptimizationLevel: 'all', ...opts });
+  const times: number[] = [];
+  for (let i = 0; i < 20 + REQUESTS * 3; i++) {
+    const t0 = performance.now();
+    await session.run({ input: new ort.Tensor('float32', input, [1, 1, 48, 48]) });
+    if (i >= 20) times.push(performance.now() - t0);
+  }
+  node[label] = times;
+  await session.release();
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`\nWorker benchmark: workerd via wrangler ${(await import('wrangler/package.json', { with: { type: 'json' } })).default.version}, ` +
+  `onnxruntime-web 1.30.0 (WASM SIMD, 1 thread), Node ${process.version}, ${os.cpus().length} x ${cpu}; ${REQUESTS} requests per input after ${WARMUP} warm-up; ` +
+  `load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} after.\n`);
+console.log('Cold start (fresh workerd isolate, first /classify of the 48x48 crop), ms:\n');
+console.log('| run | wrangler + workerd start | first request: script load (/healthz) | first /classify (client) | InferenceSession creation in it (server) |');
+console.log('|---|---|---|---|---|');
+cold.forEach((c, i) => console.log(`| ${i + 1} | ${f(c.boot)} | ${f(c.script)} | ${f(c.first)} | ${f(c.load)} |`));
+console.log('\nWarm, server time per stage, p50 / p95 ms (workerd clock: 1 ms resolution); client = round trip on 127.0.0.1:\n');
+console.log('| input | decode | preprocess | inference | total (server) | client |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(r);
+console.log('\nInference of one 1x1x48x48 input, ms:\n');
+console.log('| runtime | p50 | mean | p95 |');
+console.log('|---|---|---|---|');
+console.log(`| onnxruntime-web WASM in workerd (server timing) | ${f(pct(wasmInference, 50))} | ${f(mean(wasmInference))} | ${f(pct(wasmInference, 95))} |`);
+for (const [label, times] of Object.entries(node)) console.log(`| onnxruntime-node, ${label} | ${f(pct(times, 50))} | ${f(mean(times))} | ${f(pct(times, 95))} |`);
+console.log('');
+for (const [label, times] of Object.entries(node)) {
+  console.log(`WASM in workerd / onnxruntime-node (${label}): ${(mean(wasmInference) / mean(times)).toFixed(1)}x by means, ${(pct(wasmInference, 50) / pct(times, 50)).toFixed(1)}x by p50`);
+}

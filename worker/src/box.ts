@@ -1,0 +1,30 @@
+/** `box=x,y,w,h` (pixels of the EXIF-oriented image), from the query string or a form field. */
+import { checkBox, type Box } from '@emotion/core';
+import { ApiError } from './errors.ts';
+
+const NUM = String.raw`\s*(\d+(?:\.\d+)?)\s*`;
+const BOX_RE = new RegExp(`^${NUM},${NUM},${NUM},${NUM}$`);
+
+export function parseBox(text: string): Box {
+  const m = BOX_RE.exec(text);
+  if (!m || text.length > 100) {
+    throw new ApiError('bad_box', `box must be four non-negative numbers "x,y,w,h" in pixels (got "${text.slice(0, 40)}").`);
+  }
+  const [x, y, w, h] = m.slice(1).map(Number);
+  if (w < 1 || h < 1) throw new ApiError('bad_box', 'box width and height must be at least 1 pixel.');
+  return { x, y, w, h };
+}
+
+/** The requested box, if any. Given both in the query and in the form, they must agree. */
+export function requestedBox(query: string | undefined, form: string | undefined): Box | undefined {
+  if (query !== undefined && form !== undefined && query.trim() !== form.trim()) {
+    throw new ApiError('bad_box', 'box was given twice (query and form) with different values.');
+  }
+  const text = query ?? form;
+  return text === undefined ? undefined : parseBox(text);
+}
+
+/** Checks the box against the decoded image; 400 when it leaves the image. */
+export function boxWithin(box: Box, img: { width: number; height: number }): Box {
+  return checkBox(box, img);
+}

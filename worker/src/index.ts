@@ -1,0 +1,61 @@
+/** The Worker: the API (Hono) in front of the static site (Workers static assets). */
+import { Hono } from 'hono';
+import { handleClassify } from './classify.ts';
+import { cors, type CorsEnv } from './cors.ts';
+import { isEngineReady } from './engine.ts';
+import { ApiError, errorResponse, toApiError } from './errors.ts';
+import { modelInfo } from './model-info.ts';
+import { openapi } from './openapi.ts';
+
+export interface Env extends CorsEnv {
+  ASSETS?: Fetcher;
+}
+
+const API_PATHS = ['/classify', '/model', '/healthz', '/openapi.json'];
+
+const app = new Hono<{ Bindings: Env }>();
+
+for (const path of API_PATHS) {
+  app.use(path, cors());
+  // API answers are never sniffed as another type, and classifications are never cached.
+  app.use(path, async (c, next) => {
+    await next();
+    c.res.headers.set('x-content-type-options', 'nosniff');
+    if (path === '/classify') c.res.headers.set('cache-control', 'no-store');
+  });
+}
+
+app.post('/classify', async (c) => c.json(await handleClassify(c.req.raw)));
+app.get('/model', (c) => c.json(modelInfo()));
+const runtime = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown';
+app.get('/healthz', (c) => c.json({ status: 'ok', runtime, model_loaded: isEngineReady() }));
+app.get('/openapi.json', (c) => c.json(openapi));
+
+const ALLOWED: Record<string, string> = { '/classify': 'POST, OPTIONS', '/model': 'GET, HEAD, OPTIONS', '/healthz': 'GET, HEAD, OPTIONS', '/openapi.json': 'GET, HEAD, OPTIONS' };
+for (const path of API_PATHS) {
+  app.all(path, (c) => {
+    const allow = ALLOWED[path];
+    if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } });
+    return errorResponse(new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${path}; use ${allow.split(', ')[0]}.`), { allow });
+  });
+}
+
+// Everything else is the static site; paths it does not have answer a JSON 404.
+app.all('*', async (c) => {
+  if (c.env?.ASSETS && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
+    const res = await c.env.ASSETS.fetch(c.req.raw);
+    // The site's own 404 page (HTML) stands; a bare 404 becomes the API's JSON error.
+    if (res.status !== 404 || (res.headers.get('content-type') ?? '').includes('text/html')) return res;
+  }
+  return errorResponse(new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+});
+
+// Bad input arrives here as ApiError / ImageError (4xx); anything else is our fault (500) and says
+// nothing about the upload. Nothing of the image is ever logged.
+app.onError((err, c) => {
+  const apiErr = toApiError(err);
+  if (apiErr.status >= 500) console.error('internal error:', err instanceof Error ? err.name : typeof err);
+  return errorResponse(apiErr);
+});
+
+export default app;

@@ -1,0 +1,58 @@
+/** What GET /model says: the contract (classes, input, normalization), limits, and the model card. */
+import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
+import card from '../../model/model-card.json';
+import { ACCEPTED_FORMATS, LIMITS } from './limits.ts';
+
+interface Card {
+  name?: string;
+  version?: string;
+  classes?: string[];
+  parameters?: number;
+  validation?: Record<string, unknown>;
+  reference?: Record<string, unknown>;
+  training?: { epochs_run?: number; epochs_planned?: number; best_epoch?: number };
+}
+
+const c = card as Card;
+
+/** The short identity every /classify answer carries. */
+export const MODEL_ID = {
+  name: c.name ?? 'ScratchCNN',
+  version: c.version ?? 'unversioned',
+  input_size: INPUT_SIZE,
+} as const;
+
+if (c.classes && JSON.stringify(c.classes) !== JSON.stringify(CLASSES)) {
+  // The card and the code disagree on the output order: refuse to serve wrong labels.
+  throw new Error(`model-card.json classes ${c.classes.join(',')} differ from the contract ${CLASSES.join(',')}`);
+}
+
+export function modelInfo() {
+  return {
+    ...MODEL_ID,
+    classes: [...CLASSES],
+    input: { size: INPUT_SIZE, channels: 1, layout: 'NCHW', tensor: 'input', output: 'logits' },
+    normalization: { ...NORMALIZATION, formula: '(p / 255 - mean) / std' },
+    preprocessing: [
+      'decode JPEG (jpeg-js) or PNG (upng-js)',
+      'apply the EXIF orientation',
+      'composite alpha over white',
+      'grayscale with BT.601 luma 0.299 R + 0.587 G + 0.114 B',
+      'crop to the box (whole image when none)',
+      'area-averaging resize to 48x48',
+      'normalize (p / 255 - 0.5) / 0.5',
+    ],
+    parameters: c.parameters ?? null,
+    training: c.training
+      ? { epochs_run: c.training.epochs_run ?? null, epochs_planned: c.training.epochs_planned ?? null, best_epoch: c.training.best_epoch ?? null }
+      : null,
+    validation: c.validation ?? null,
+    reference: c.reference ?? null,
+    limits: {
+      max_body_bytes: LIMITS.maxBodyBytes,
+      max_pixels: LIMITS.maxPixels,
+      max_decode_memory_mb: LIMITS.maxDecodeMemoryMB,
+      accepted_formats: [...ACCEPTED_FORMATS],
+    },
+  };
+}

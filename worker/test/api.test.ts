@@ -1,0 +1,280 @@
+/**
+ * The HTTP contract, exercised on the real Worker in workerd: every route, every error case, and
+ * every answer checked against the served OpenAPI document.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { CLASSES } from '@emotion/core';
+import { startWorker, type RunningWorker } from './harness.ts';
+import { concat, encodeJpeg, ihdr, photo, PNG_SIGNATURE, pngChunk, resampledRgba, withJpegSize, type Bytes } from './images.ts';
+import pako from 'pako';
+
+let w: RunningWorker;
+let spec: any;
+let ajv: Ajv2020;
+// Made before the worker starts: encoding them takes seconds, longer than an idle keep-alive lives.
+let atLimitJpeg: Bytes;
+let overMemoryJpeg: Bytes;
+
+before(async () => {
+  atLimitJpeg = encodeJpeg(resampledRgba('bbt1.jpg', 1280, 1280), 1280, 1280);
+  // 4:4:4 at 1900x1900 = 3.6 MP, under the pixel limit: jpeg-js accounts about 21 bytes per pixel, over 48 MB.
+  overMemoryJpeg = encodeJpeg(resampledRgba('bbt1.jpg', 1900, 1900), 1900, 1900, 70);
+  w = await startWorker();
+  spec = await (await w.fetch('/openapi.json')).json();
+  ajv = new Ajv2020({ strict: true, allErrors: true });
+  const defs = JSON.parse(JSON.stringify(spec.components.schemas).replaceAll('#/components/schemas/', 'api#/$defs/'));
+  ajv.addSchema({ $id: 'api', $defs: defs });
+});
+after(async () => w?.dispose());
+
+function conforms(schema: string, body: unknown) {
+  const validate = ajv.getSchema(`api#/$defs/${schema}`);
+  assert.ok(validate, `schema ${schema} exists`);
+  assert.ok(validate(body), `${schema}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 400)}`);
+}
+
+/** The response is documented for this path/method/status, and its JSON body matches the schema. */
+async function documented(res: Response, path: string, method: string): Promise<any> {
+  const op = spec.paths[path]?.[method.toLowerCase()];
+  assert.ok(op, `${method} ${path} is documented`);
+  const doc = op.responses[String(res.status)];
+  assert.ok(doc, `${method} ${path} documents status ${res.status}`);
+  const body = await res.json();
+  const ref: string | undefined = doc.content?.['application/json']?.schema?.$ref;
+  if (ref) conforms(ref.split('/').pop()!, body);
+  return body;
+}
+
+const post = (body: BodyInit | null, type?: string, query = '', headers: Record<string, string> = {}) =>
+  w.fetch(`/classify${query}`, { method: 'POST', body, headers: type ? { 'content-type': type, ...headers } : headers });
+
+async function expectError(res: Response, status: number, code: string, messageLike?: RegExp) {
+  assert.equal(res.status, status, `status ${res.status}, expected ${status}`);
+  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+  const body = await res.json();
+  conforms('Error', body);
+  assert.equal(body.error.code, code);
+  if (messageLike) assert.match(body.error.message, messageLike);
+  return body;
+}
+
+describe('service routes', () => {
+  test('the OpenAPI document is a valid OpenAPI 3.1 document', async () => {
+    const result = await new Validator().validate(spec);
+    assert.ok(result.valid, JSON.stringify(result.errors, null, 1)?.slice(0, 2000));
+    assert.match(spec.openapi, /^3\./);
+    for (const p of ['/classify', '/model', '/healthz', '/openapi.json']) assert.ok(spec.paths[p], p);
+  });
+
+  test('GET /healthz answers from workerd without loading the model', async () => {
+    const body = await documented(await w.fetch('/healthz'), '/healthz', 'GET');
+    assert.equal(body.status, 'ok');
+    assert.equal(body.runtime, 'Cloudflare-Workers', 'navigator.userAgent proves the code runs in workerd');
+  });
+
+  test('GET /model: classes, input, normalization, version, limits and validation results', async () => {
+    const body = await documented(await w.fetch('/model'), '/model', 'GET');
+    assert.deepEqual(body.classes, [...CLASSES]);
+    assert.equal(body.input.size, 48);
+    assert.deepEqual({ mean: body.normalization.mean, std: body.normalization.std }, { mean: 0.5, std: 0.5 });
+    assert.ok(body.version.length > 0);
+    assert.equal(body.validation.dataset, 'FER2013 PublicTest');
+    assert.equal(typeof body.validation.accuracy, 'number');
+    assert.ok(body.limits.max_body_bytes > 0 && body.limits.max_pixels > 0 && body.limits.max_decode_memory_mb > 0);
+  });
+
+  test('the limits in /model are the limits in the OpenAPI document', async () => {
+    const model = await (await w.fetch('/model')).json();
+    const limits = spec.components.schemas.Model.properties.limits.properties;
+    assert.equal(limits.max_body_bytes.const, model.limits.max_body_bytes);
+    assert.equal(limits.max_pixels.const, model.limits.max_pixels);
+    assert.equal(limits.max_decode_memory_mb.const, model.limits.max_decode_memory_mb);
+    assert.ok(spec.paths['/classify'].post.description.includes(String(model.limits.max_body_bytes)));
+  });
+});
+
+describe('POST /classify', () => {
+  test('raw JPEG body', async () => {
+    const res = await post(photo('happy.jpg'), 'image/jpeg');
+    const body = await documented(res, '/classify', 'POST');
+    assert.equal(res.status, 200);
+    const sum = CLASSES.reduce((a, c) => a + body.scores[c], 0);
+    assert.ok(Math.abs(sum - 1) < 1e-6, `scores sum to ${sum}`);
+    assert.equal(body.confidence, Math.max(...CLASSES.map((c) => body.scores[c])));
+    assert.equal(body.scores[body.emotion], body.confidence);
+    assert.deepEqual(body.box, { x: 0, y: 0, w: 500, h: 282 });
+    assert.deepEqual(body.image, { width: 500, height: 282 });
+    assert.equal(body.model.input_size, 48);
+    for (const k of ['decode', 'preprocess', 'inference', 'total']) assert.equal(typeof body.timings[k], 'number');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+  });
+
+  test('multipart PNG with the box as a form field', async () => {
+    const fd = new FormData();
+    fd.append('image', new Blob([photo('amy/amy2.png')], { type: 'image/png' }), 'amy2.png');
+    fd.append('box', '10,20,100,110');
+    const res = await w.fetch('/classify', { method: 'POST', body: fd });
+    const body = await documented(res, '/classify', 'POST');
+    assert.equal(res.status, 200);
+    assert.deepEqual(body.box, { x: 10, y: 20, w: 100, h: 110 });
+  });
+
+  test('box in the query string classifies that region (and differs from the whole image)', async () => {
+    const whole = await (await post(photo('bbt1.jpg'), 'image/jpeg')).json();
+    const res = await post(photo('bbt1.jpg'), 'image/jpeg', '?box=500,100,200,200');
+    const body = await documented(res, '/classify', 'POST');
+    assert.deepEqual(body.box, { x: 500, y: 100, w: 200, h: 200 });
+    assert.notDeepEqual(body.scores, whole.scores);
+  });
+
+  test('the format is sniffed from the bytes: a PNG sent as image/jpeg or octet-stream still works', async () => {
+    for (const type of ['image/jpeg', 'application/octet-stream']) {
+      const res = await post(photo('amy/amy1.png'), type);
+      assert.equal(res.status, 200, type);
+      await res.json();
+    }
+  });
+
+  test('a 1280x1280 4:4:4 JPEG (1.6 MP) decodes', async () => {
+    const res = await post(atLimitJpeg, 'image/jpeg');
+    assert.equal(res.status, 200);
+    assert.deepEqual((await res.json()).image, { width: 1280, height: 1280 });
+  });
+});
+
+describe('errors', () => {
+  test('text sent as image/jpeg: 415 naming the accepted formats', async () => {
+    await expectError(await post(new TextEncoder().encode('this is not an image at all'), 'image/jpeg'), 415, 'unsupported_media_type', /JPEG and PNG/);
+  });
+  test('GIF bytes: 415 saying it is a GIF', async () => {
+    const gif = new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;\x00\x00\x00');
+    await expectError(await post(gif, 'image/gif'), 415, 'unsupported_media_type', /JPEG|PNG/);
+    await expectError(await post(gif, 'image/jpeg'), 415, 'unsupported_media_type', /GIF/);
+  });
+  test('an unaccepted Content-Type: 415 before reading the body', async () => {
+    await expectError(await post('{"image": 1}', 'application/json'), 415, 'unsupported_media_type', /image\/jpeg/);
+  });
+  test('empty body: 400', async () => {
+    await expectError(await post(new Uint8Array(0), 'image/jpeg'), 400, 'empty_body');
+    await expectError(await w.fetch('/classify', { method: 'POST' }), 400, 'empty_body');
+  });
+  test('truncated JPEG and PNG: 400', async () => {
+    await expectError(await post(photo('happy.jpg').subarray(0, 2000), 'image/jpeg'), 400, 'corrupt_image');
+    const png = photo('amy/amy1.png');
+    await expectError(await post(png.subarray(0, Math.floor(png.length / 2)), 'image/png'), 400, 'corrupt_image');
+    await expectError(await post(png.subarray(0, 20), 'image/png'), 400, 'corrupt_image');
+  });
+  test('JPEG declaring 60000x60000 (decompression bomb): 413 with the limit', async () => {
+    await expectError(await post(withJpegSize(photo('happy.jpg'), 60000, 60000), 'image/jpeg'), 413, 'too_large', /limit is \d/);
+  });
+  test('JPEG over the pixel limit: 413', async () => {
+    await expectError(await post(withJpegSize(photo('happy.jpg'), 3000, 2000), 'image/jpeg'), 413, 'too_large', /6\.0 MP\); the limit is 4\.0 MP/);
+  });
+  test('JPEG within the pixel limit but over the decoder memory limit: 413 with the limit', async () => {
+    await expectError(await post(overMemoryJpeg, 'image/jpeg'), 413, 'too_large', /limit of \d+ MB/);
+  });
+  test('PNG bomb: IHDR 1x1 with IDAT inflating to megabytes: 400 before inflating it all', async () => {
+    const zeros = pako.deflate(new Uint8Array(8 * 1024 * 1024));
+    const png = concat(PNG_SIGNATURE, ihdr(1, 1, 8, 0), pngChunk('IDAT', zeros), pngChunk('IEND', new Uint8Array(0)));
+    await expectError(await post(png, 'image/png'), 400, 'corrupt_image', /inflates past/);
+  });
+  test('PNG whose decode would need more than the memory limit: 413 from the header alone', async () => {
+    // 16-bit RGBA, interlaced, 3.96 MP: inflated 31.7 MB + de-interlaced 31.7 MB + RGBA 15.8 MB.
+    const png = concat(PNG_SIGNATURE, ihdr(1990, 1990, 16, 6, 1), pngChunk('IDAT', pako.deflate(new Uint8Array(100))), pngChunk('IEND', new Uint8Array(0)));
+    await expectError(await post(png, 'image/png'), 413, 'too_large', /limit is \d+ MB/);
+  });
+  test('PNG with a chunk length past the end of the file: 400', async () => {
+    const good = photo('amy/amy1.png');
+    const bad = good.slice();
+    new DataView(bad.buffer).setUint32(33, 0xfffffff0); // the chunk after IHDR
+    await expectError(await post(bad, 'image/png'), 400, 'corrupt_image');
+  });
+  test('body over the limit declared by Content-Length: 413 with the limit, body not read', async () => {
+    const model = await (await w.fetch('/model')).json();
+    const big = new Uint8Array(model.limits.max_body_bytes + 1).fill(0xff);
+    await expectError(await post(big, 'image/jpeg'), 413, 'too_large', new RegExp(String(model.limits.max_body_bytes)));
+  });
+  test('chunked body over the limit (no Content-Length): 413', async () => {
+    const model = await (await w.fetch('/model')).json();
+    const chunk = new Uint8Array(1024 * 1024).fill(0xff);
+    let sent = 0;
+    const stream = new ReadableStream({
+      pull(c) {
+        if (sent > model.limits.max_body_bytes) return c.close();
+        sent += chunk.length;
+        c.enqueue(chunk);
+      },
+    });
+    const res = await w.fetch('/classify', { method: 'POST', body: stream, headers: { 'content-type': 'image/jpeg' }, duplex: 'half' } as RequestInit);
+    await expectError(res, 413, 'too_large');
+  });
+  test('bad box: malformed, negative, zero-sized, outside the image, given twice differently', async () => {
+    const jpg = photo('happy.jpg');
+    await expectError(await post(jpg, 'image/jpeg', '?box=10,10,-5,abc'), 400, 'bad_box');
+    await expectError(await post(jpg, 'image/jpeg', '?box=1,2,3'), 400, 'bad_box');
+    await expectError(await post(jpg, 'image/jpeg', '?box=-1,0,10,10'), 400, 'bad_box');
+    await expectError(await post(jpg, 'image/jpeg', '?box=0,0,0,10'), 400, 'bad_box');
+    await expectError(await post(jpg, 'image/jpeg', '?box=400,200,200,200'), 400, 'bad_box', /outside the 500x282 image/);
+    const fd = new FormData();
+    fd.append('image', new Blob([jpg], { type: 'image/jpeg' }), 'a.jpg');
+    fd.append('box', '0,0,10,10');
+    await expectError(await w.fetch('/classify?box=0,0,20,20', { method: 'POST', body: fd }), 400, 'bad_box', /twice/);
+  });
+  test('multipart without an image field, with an empty one, or malformed: 400', async () => {
+    const nofield = new FormData();
+    nofield.append('other', 'x');
+    await expectError(await w.fetch('/classify', { method: 'POST', body: nofield }), 400, 'missing_image');
+    const textField = new FormData();
+    textField.append('image', 'not a file');
+    await expectError(await w.fetch('/classify', { method: 'POST', body: textField }), 400, 'missing_image');
+    const empty = new FormData();
+    empty.append('image', new Blob([]), 'empty.jpg');
+    await expectError(await w.fetch('/classify', { method: 'POST', body: empty }), 400, 'empty_body');
+    await expectError(await post('--x\r\nnonsense', 'multipart/form-data; boundary=zzz'), 400, 'bad_request');
+  });
+  test('wrong methods: 405 with Allow; unknown paths: 404', async () => {
+    const get = await w.fetch('/classify');
+    await expectError(get, 405, 'method_not_allowed');
+    assert.match(get.headers.get('allow') ?? '', /POST/);
+    await expectError(await w.fetch('/model', { method: 'POST', body: 'x' }), 405, 'method_not_allowed');
+    await expectError(await w.fetch('/healthz', { method: 'DELETE' }), 405, 'method_not_allowed');
+    // A GET for a path the site does not have gets the site's 404 page when it has one (not here:
+    // the tests serve an empty asset directory), else the JSON error.
+    await expectError(await w.fetch('/no/such/route'), 404, 'not_found');
+    await expectError(await w.fetch('/classify/extra', { method: 'POST' }), 404, 'not_found');
+  });
+  test('a good request after all the bad ones still succeeds', async () => {
+    const res = await post(photo('sad.jpg'), 'image/jpeg');
+    assert.equal(res.status, 200);
+    await documented(res, '/classify', 'POST');
+  });
+});
+
+describe('CORS (default configuration: any origin, no credentials)', () => {
+  test('preflight from another origin', async () => {
+    const res = await w.fetch('/classify', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(res.headers.get('access-control-allow-methods') ?? '', /POST/);
+    assert.match(res.headers.get('access-control-allow-headers') ?? '', /content-type/);
+    assert.equal(res.headers.get('access-control-allow-credentials'), null);
+  });
+  test('answers and errors carry Access-Control-Allow-Origin', async () => {
+    const ok = await post(photo('happy.jpg'), 'image/jpeg', '', { origin: 'https://app.example' });
+    assert.equal(ok.headers.get('access-control-allow-origin'), '*');
+    await ok.arrayBuffer();
+    const bad = await post(new Uint8Array(0), 'image/jpeg', '', { origin: 'https://app.example' });
+    assert.equal(bad.headers.get('access-control-allow-origin'), '*');
+    await bad.arrayBuffer();
+    const model = await w.fetch('/model', { headers: { origin: 'https://app.example' } });
+    assert.equal(model.headers.get('access-control-allow-origin'), '*');
+    await model.arrayBuffer();
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The Worker's scores (onnxruntime-web WASM in workerd) match onnxruntime-node on the same
+ * preprocessed input (@emotion/core, the module training evaluation uses), on real photos and
+ * FER2013 crops, with and without a box.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { CLASSES, decodeGray, toModelInput, type Box } from '@emotion/core';
+import { MODEL_PATH, PHOTOS, startWorker, type RunningWorker } from './harness.ts';
+import { ferCrops, photo, type Bytes } from './images.ts';
+
+let w: RunningWorker;
+let session: ort.InferenceSession;
+
+before(async () => {
+  session = await ort.InferenceSession.create(readFileSync(MODEL_PATH), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  w = await startWorker();
+});
+after(async () => {
+  await w?.dispose();
+  await session?.release();
+});
+
+async function nodeScores(bytes: Uint8Array, box?: Box): Promise<number[]> {
+  const input = toModelInput(decodeGray(bytes), box);
+  const out = await session.run({ input: new ort.Tensor('float32', input, [1, 1, 48, 48]) });
+  const logits = Array.from(out.logits.data as Float32Array);
+  const max = Math.max(...logits);
+  const e = logits.map((l) => Math.exp(l - max));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+async function workerScores(bytes: Bytes, type: string, box?: Box): Promise<{ scores: number[]; emotion: string }> {
+  const q = box ? `?box=${box.x},${box.y},${box.w},${box.h}` : '';
+  const res = await w.fetch(`/classify${q}`, { method: 'POST', body: bytes, headers: { 'content-type': type } });
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  return { scores: CLASSES.map((c) => body.scores[c]), emotion: body.emotion };
+}
+
+const TOLERANCE = 1e-5;
+
+async function compare(cases: { name: string; bytes: Bytes; type: string; box?: Box }[]) {
+  let worst = 0;
+  for (const c of cases) {
+    const expected = await nodeScores(c.bytes, c.box);
+    const got = await workerScores(c.bytes, c.type, c.box);
+    const diff = Math.max(...expected.map((e, i) => Math.abs(e - got.scores[i])));
+    worst = Math.max(worst, diff);
+    assert.ok(diff < TOLERANCE, `${c.name}: scores differ by ${diff}`);
+    assert.equal(got.emotion, CLASSES[expected.indexOf(Math.max(...expected))], `${c.name}: top class`);
+  }
+  return worst;
+}
+
+test('real photos (single-face, group, and tight crops): WASM in workerd = onnxruntime-node', async (t) => {
+  const files = readdirSync(PHOTOS).filter((f) => /\.jpg$/.test(f)).sort();
+  const crops = readdirSync(PHOTOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${d.name}/${readdirSync(join(PHOTOS, d.name)).sort()[0]}`);
+  const cases = [
+    ...files.map((f) => ({ name: f, bytes: photo(f), type: 'image/jpeg' })),
+    ...crops.map((f) => ({ name: f, bytes: photo(f), type: 'image/png' })),
+  ];
+  assert.ok(cases.length >= 20);
+  const worst = await compare(cases);
+  t.diagnostic(`${cases.length} photos, largest score difference ${worst.toExponential(2)}`);
+});
+
+test('photos with a box: the same region is classified on both sides', async (t) => {
+  const worst = await compare([
+    { name: 'bbt1 box', bytes: photo('bbt1.jpg'), type: 'image/jpeg', box: { x: 500, y: 100, w: 200, h: 200 } },
+    { name: 'happy box', bytes: photo('happy.jpg'), type: 'image/jpeg', box: { x: 150, y: 20, w: 180, h: 200 } },
+    { name: 'amy box', bytes: photo('amy/amy3.png'), type: 'image/png', box: { x: 20, y: 20, w: 110, h: 110 } },
+    { name: 'fractional box', bytes: photo('sad.jpg'), type: 'image/jpeg', box: { x: 10.5, y: 3.25, w: 99.5, h: 120.75 } },
+  ]);
+  t.diagnostic(`largest score difference ${worst.toExponential(2)}`);
+});
+
+test('FER2013 PublicTest crops, 5 per class: WASM in workerd = onnxruntime-node', async (t) => {
+  const cases = ferCrops(5).map((c) => ({ name: c.file, bytes: c.bytes, type: 'image/jpeg' }));
+  assert.equal(cases.length, 35);
+  const worst = await compare(cases);
+  t.diagnostic(`${cases.length} crops, largest score difference ${worst.toExponential(2)}`);
+});
