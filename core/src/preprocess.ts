@@ -42,9 +42,18 @@ export interface DecodeLimits {
   maxPixels: number;
   /** Decoder memory ceiling in MB: jpeg-js's maxMemoryUsageInMB, and the same estimate for PNG (./png.ts). */
   maxMemoryMB: number;
+  /**
+   * Most JPEG scans accepted (DEFAULT_MAX_JPEG_SCANS when absent). jpeg-js walks every block of the
+   * frame once per scan, even for a scan of a few bytes (one "EOB run" covers 32767 blocks), so a
+   * small file of thousands of scans costs seconds of CPU. Encoders write 1 scan (baseline) to
+   * about 10-20 (progressive).
+   */
+  maxJpegScans?: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 4096 * 4096, maxMemoryMB: 512 };
+export const DEFAULT_MAX_JPEG_SCANS = 100;
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 4096 * 4096, maxMemoryMB: 512, maxJpegScans: DEFAULT_MAX_JPEG_SCANS };
 
 const OTHER_FORMATS: [string, (b: Uint8Array) => boolean][] = [
   ['GIF', (b) => b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38],
@@ -69,7 +78,7 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
 
 function unsupported(bytes: Uint8Array): ImageError {
   const other = OTHER_FORMATS.find(([, test]) => bytes.length >= 12 && test(bytes))?.[0];
-  const what = bytes.length === 0 ? 'an empty body' : other ? `a ${other} image` : 'not a JPEG or PNG image';
+  const what = bytes.length === 0 ? 'an empty body' : other ? `a ${other} image` : 'data that is neither JPEG nor PNG';
   return new ImageError('unsupported_media_type', `Got ${what}; accepted formats are JPEG and PNG.`);
 }
 
@@ -98,6 +107,49 @@ export function readImageSize(bytes: Uint8Array, format: ImageFormat): { width: 
     i += 2 + dv.getUint16(i + 2);
   }
   return null;
+}
+
+/**
+ * An upper bound of the scans jpeg-js will decode, counting up to `stopAfter`: each Start Of Scan it
+ * reads is a 0xFF 0xDA pair somewhere in the bytes (entropy-coded data never holds one; an EXIF
+ * thumbnail's are counted too, which only errs on the safe side).
+ */
+export function countJpegScans(bytes: Uint8Array, stopAfter = Infinity): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0xff); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0xff, i + 1)) {
+    if (bytes[i + 1] === 0xda && ++n > stopAfter) break;
+  }
+  return n;
+}
+
+/**
+ * Whether a 3-component JPEG stores RGB rather than YCbCr, by libjpeg's rules: a JFIF marker means
+ * YCbCr; else an Adobe marker's transform 0 means RGB; else component ids 'R','G','B' do. jpeg-js
+ * alone always assumes YCbCr for 3 components, which garbles the colours of RGB JPEGs.
+ */
+export function jpegStoresRgb(bytes: Uint8Array): boolean {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let jfif = false;
+  let adobeTransform = -1;
+  for (let i = 2; i + 4 <= bytes.length && bytes[i] === 0xff; ) {
+    const marker = bytes[i + 1];
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) break;
+    const len = dv.getUint16(i + 2);
+    if (marker === 0xe0 && len >= 7 && ascii(bytes, i + 4, 5) === 'JFIF\0') jfif = true;
+    if (marker === 0xee && len >= 14 && ascii(bytes, i + 4, 6) === 'Adobe\0') adobeTransform = bytes[i + 15];
+    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isSof && len >= 17 && bytes[i + 9] === 3 && i + 19 <= bytes.length) {
+      if (jfif) return false;
+      if (adobeTransform >= 0) return adobeTransform === 0;
+      return bytes[i + 10] === 0x52 && bytes[i + 13] === 0x47 && bytes[i + 16] === 0x42;
+    }
+    i += 2 + len;
+  }
+  return false;
 }
 
 /** EXIF orientation (1-8) of a JPEG, 1 when absent or unreadable. */
@@ -214,6 +266,10 @@ export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_
       `The image is ${size.width}x${size.height} (${mp(size.width * size.height)} MP); the limit is ${mp(limits.maxPixels)} MP.`,
     );
   }
+  const maxScans = limits.maxJpegScans ?? DEFAULT_MAX_JPEG_SCANS;
+  if (format === 'jpeg' && countJpegScans(bytes, maxScans) > maxScans) {
+    throw new ImageError('too_large', `The JPEG has more than ${maxScans} scans (SOS markers); the limit is ${maxScans}.`);
+  }
   try {
     if (format === 'jpeg') {
       const raw = jpeg.decode(bytes, {
@@ -221,6 +277,7 @@ export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_
         formatAsRGBA: true,
         maxResolutionInMP: limits.maxPixels / 1e6,
         maxMemoryUsageInMB: limits.maxMemoryMB,
+        ...(jpegStoresRgb(bytes) ? { colorTransform: false } : {}),
       });
       return { width: raw.width, height: raw.height, data: raw.data, orientation: readJpegOrientation(bytes) };
     }

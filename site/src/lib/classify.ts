@@ -1,0 +1,163 @@
+/**
+ * The upload page's view of POST /classify: what an answer means (one face, several faces, no
+ * face) and what an error says to a person. Pure functions, shared by the page script and the
+ * unit tests.
+ */
+import { CLASSES, type Emotion } from '@emotion/core/classes';
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export type Scores = Record<Emotion, number>;
+
+export interface FaceResult {
+  /** In pixels of the image that was uploaded; null when the whole image was classified. */
+  box: Box | null;
+  emotion: Emotion;
+  confidence: number;
+  scores: Scores;
+  detectionScore: number | null;
+}
+
+export interface ClassifyOutcome {
+  faces: FaceResult[];
+  /** Set when no face was found (`faces: []`). */
+  message: string | null;
+  model: string | null;
+  /** Server-side time: the answer's `timings.total`, else the sum of its stages. */
+  serverMs: number | null;
+  /** The size of the image as the server decoded it: the pixel grid of the boxes. */
+  image: { width: number; height: number } | null;
+}
+
+export interface ErrorView {
+  title: string;
+  detail: string;
+  code: string | null;
+}
+
+/** The longest side an upload is downscaled to: plenty for a face, and a 12 MP photo shrinks ~12x. */
+export const MAX_UPLOAD_SIDE = 1024;
+export const UPLOAD_JPEG_QUALITY = 0.9;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function isEmotion(v: unknown): v is Emotion {
+  return typeof v === 'string' && (CLASSES as readonly string[]).includes(v);
+}
+
+export function readBox(v: unknown): Box | null {
+  if (!isObject(v)) return null;
+  const { x, y, w, h } = v;
+  return isNum(x) && isNum(y) && isNum(w) && isNum(h) && w > 0 && h > 0 ? { x, y, w, h } : null;
+}
+
+function readScores(v: unknown): Scores | null {
+  if (!isObject(v)) return null;
+  const scores = {} as Scores;
+  for (const c of CLASSES) {
+    const s = v[c];
+    if (!isNum(s)) return null;
+    scores[c] = s;
+  }
+  return scores;
+}
+
+function readFace(v: unknown): FaceResult | null {
+  if (!isObject(v)) return null;
+  const scores = readScores(v.scores);
+  if (!scores) return null;
+  // The top class follows from the scores; trust the answer's own label when it names one.
+  const top = CLASSES.reduce((a, b) => (scores[b] > scores[a] ? b : a));
+  const emotion = isEmotion(v.emotion) ? v.emotion : top;
+  return {
+    box: readBox(v.box),
+    emotion,
+    confidence: isNum(v.confidence) ? v.confidence : scores[emotion],
+    scores,
+    detectionScore: isNum(v.detection_score) ? v.detection_score : null,
+  };
+}
+
+function modelLabel(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (!isObject(v)) return null;
+  const parts = [v.name, v.version].filter((p) => typeof p === 'string' || typeof p === 'number');
+  return parts.length ? parts.join(' ') : null;
+}
+
+function serverTime(v: unknown): number | null {
+  if (!isObject(v)) return null;
+  if (isNum(v.total)) return v.total;
+  const parts = Object.values(v).filter(isNum);
+  return parts.length ? parts.reduce((a, b) => a + b, 0) : null;
+}
+
+/** Reads a 200 answer. Throws when it is not one the page can show. */
+export function readOutcome(json: unknown): ClassifyOutcome {
+  if (!isObject(json)) throw new Error('The server answered with something other than a result.');
+  const image = isObject(json.image) && isNum(json.image.width) && isNum(json.image.height) ? { width: json.image.width, height: json.image.height } : null;
+  const base = { model: modelLabel(json.model), serverMs: serverTime(json.timings), image };
+  if (Array.isArray(json.faces)) {
+    const faces = json.faces.map(readFace).filter((f): f is FaceResult => f !== null);
+    if (faces.length) return { ...base, faces, message: null };
+    // No face: the answer may still carry a whole-image (or given-box) result at the top level.
+    const whole = readFace(json);
+    const message = typeof json.message === 'string' && json.message ? json.message : 'No face was found in this photo.';
+    return { ...base, faces: whole ? [whole] : [], message };
+  }
+  const face = readFace(json);
+  if (!face) throw new Error('The server’s answer had no scores for the 7 emotions.');
+  return { ...base, faces: [face], message: null };
+}
+
+/** A person-readable error for a non-2xx answer; the API's own message is kept as the detail. */
+export function describeError(status: number, body: unknown): ErrorView {
+  const err = isObject(body) && isObject(body.error) ? body.error : {};
+  const code = typeof err.code === 'string' ? err.code : null;
+  const apiMessage = typeof err.message === 'string' && err.message ? err.message : null;
+  const view = (title: string, fallback: string): ErrorView => ({ title, detail: apiMessage ?? fallback, code });
+  if (status === 415 || code === 'unsupported_media_type')
+    return view('That file is not a supported image', 'Choose a JPEG or PNG photo.');
+  if (status === 413 || code === 'too_large') return view('The image is too large', 'Try a smaller photo.');
+  if (code === 'bad_box') return view('The face box is not valid', 'The box must lie inside the image.');
+  if (status === 400) return view('The image could not be read', 'The file may be corrupt or truncated. Try another photo.');
+  if (status === 429) return view('Too many requests', 'Wait a moment and try again.');
+  if (status >= 500) return view('The server had a problem', `It answered ${status}. Try again in a moment.`);
+  return view(`The request failed (${status})`, 'Try again, or choose another photo.');
+}
+
+export const NETWORK_ERROR: ErrorView = {
+  title: 'Could not reach the server',
+  detail: 'Check your connection and try again.',
+  code: 'network',
+};
+
+export function formatPercent(p: number): string {
+  return `${(p * 100).toFixed(1)}%`;
+}
+
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The size to draw an image at so that its longest side is at most `max`; never enlarges. */
+export function fitWithin(width: number, height: number, max = MAX_UPLOAD_SIDE): { width: number; height: number; scale: number } {
+  const scale = Math.min(1, max / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale };
+}
+
+/** A box moved from one pixel grid to another of the same picture at a different size. */
+export function scaleBox(box: Box, sx: number, sy: number): Box {
+  return { x: box.x * sx, y: box.y * sy, w: box.w * sx, h: box.h * sy };
+}
+
+/** True when the box is (almost) the whole image: nothing worth drawing. */
+export function coversImage(box: Box, width: number, height: number): boolean {
+  return box.x <= 1 && box.y <= 1 && box.w >= width - 2 && box.h >= height - 2;
+}

@@ -1,0 +1,8 @@
+import { fileURLToPath } from 'node:url';
+
+/** The repo's site/ folder and the read-only shared data beside the repo. */
+export const SITE_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
+export const SHARED_DIR = process.env.SHARED_DIR ?? fileURLToPath(new URL('../../../shared', import.meta.url));
+export const PHOTOS = `${SHARED_DIR}/photos`;
+export const FIXTURE_MODEL_DIR = fileURLToPath(new URL('./fixtures/model', import.meta.url));
