@@ -1,0 +1,18 @@
+/**
+ * Face detection, runtime-neutral: BlazeFace "back" (model/blazeface.onnx) on any onnxruntime.
+ *
+ *   const detector = faceDetector(session, ort.Tensor);          // session from ort's InferenceSession.create
+ *   const { gray, faces } = await detector.detectBytes(bytes, { maxFaces: 10 });
+ *   for (const face of faces) toModelInput(gray, faceCrop(face.box, gray));   // largest face first
+ *
+ * In Node, `openFaceDetector(ort)` from './node.ts' opens the committed model with onnxruntime-node.
+ * How the model was converted and the defaults measured: tools/blazeface/README.md.
+ */
+export * from './model.ts';
+export * from './anchors.ts';
+export * from './image.ts';
+export * from './input.ts';
+export * from './nms.ts';
+export * from './decode.ts';
+export * from './crop.ts';
+export * from './detector.ts';

@@ -1,0 +1,80 @@
+/** Non-maximum suppression for detections that may overlap. */
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function intersection(a: Rect, b: Rect): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  return ix * iy;
+}
+
+export function iou(a: Rect, b: Rect): number {
+  const inter = intersection(a, b);
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** The fraction of a's area that lies inside b. */
+export function containedIn(a: Rect, b: Rect): number {
+  const area = a.w * a.h;
+  return area > 0 ? intersection(a, b) / area : 0;
+}
+
+/**
+ * Drops every candidate whose box lies more than maxContained inside the box of a better-scoring
+ * one: a face is not found inside another face, but a detector that sees a face filling the frame
+ * also fires on parts of it (the mouth and chin, half the face). Input by descending score.
+ */
+export function dropContained(byScore: Candidate[], maxContained: number): Candidate[] {
+  const kept: Candidate[] = [];
+  for (const c of byScore) if (!kept.some((k) => containedIn(c.box, k.box) > maxContained)) kept.push(c);
+  return kept;
+}
+
+export interface Candidate {
+  box: Rect;
+  score: number;
+  /** Extra coordinates (keypoints) averaged together with the box. */
+  points: number[];
+}
+
+/**
+ * MediaPipe's "weighted" NMS, the one this model ships with: take the best remaining candidate,
+ * gather every candidate overlapping it by more than iouThreshold, and answer the score-weighted
+ * mean of their boxes and keypoints with the best one's score. Averaging the neighbouring anchors'
+ * boxes gives steadier boxes than keeping only the best anchor. Result is by descending score.
+ */
+export function weightedNms(candidates: Candidate[], iouThreshold: number): Candidate[] {
+  const rest = [...candidates].sort((a, b) => b.score - a.score);
+  const out: Candidate[] = [];
+  while (rest.length) {
+    const best = rest[0];
+    const cluster: Candidate[] = [];
+    const keep: Candidate[] = [];
+    for (const c of rest) (iou(best.box, c.box) > iouThreshold || c === best ? cluster : keep).push(c);
+    let total = 0;
+    const box = { x: 0, y: 0, w: 0, h: 0 };
+    const points = new Array<number>(best.points.length).fill(0);
+    for (const c of cluster) {
+      total += c.score;
+      box.x += c.box.x * c.score;
+      box.y += c.box.y * c.score;
+      box.w += c.box.w * c.score;
+      box.h += c.box.h * c.score;
+      for (let i = 0; i < points.length; i++) points[i] += c.points[i] * c.score;
+    }
+    out.push({
+      box: { x: box.x / total, y: box.y / total, w: box.w / total, h: box.h / total },
+      score: best.score,
+      points: points.map((p) => p / total),
+    });
+    rest.length = 0;
+    rest.push(...keep);
+  }
+  return out;
+}
