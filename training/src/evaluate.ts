@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
 import { loadLabelledInputs, mirror } from './labelled-images.ts';
 import { onnxLogits, openModel } from './onnx-runner.ts';
+import { evaluatePhotos, formatPhotoEvaluation } from './photo-eval.ts';
 import { classificationReport, formatReport, softmaxRows, type Report } from './report.ts';
 
 export interface Evaluation extends Report {
@@ -49,6 +50,7 @@ async function main(argv: string[]) {
       model: { type: 'string', default: '../model/scratchcnn.onnx' },
       data: { type: 'string', default: '../../shared/fer2013' },
       tta: { type: 'boolean', default: false },
+      photos: { type: 'string' },
       limit: { type: 'string', default: '0' },
       out: { type: 'string', default: 'runs/evaluation.json' },
       help: { type: 'boolean', default: false },
@@ -59,14 +61,23 @@ async function main(argv: string[]) {
       'Evaluate an ONNX model on labelled images (FER2013 folder with test/<class>/, a folder of class folders, or fer2013.csv PublicTest rows).\n\n' +
         '  --model <onnx>   model file (default ../model/scratchcnn.onnx)\n  --data <path>    labelled data (default ../../shared/fer2013)\n' +
         '  --tta            also report horizontal-flip test-time augmentation\n  --limit <n>      evaluate an evenly spaced sample of n images\n' +
+        '  --photos <dir>   photo mode: detect faces in whole photos, report face counts and top-1 on\n' +
+        '                   photos named after an emotion (angry.jpg, disgusted.jpg, fearful.jpg, ...)\n' +
         '  --out <json>     where to write the JSON report (default runs/evaluation.json)\n',
     );
+    return;
+  }
+  mkdirSync(dirname(resolve(v.out!)), { recursive: true });
+  if (v.photos) {
+    const pe = await evaluatePhotos(resolve(v.model!), v.photos);
+    console.log(formatPhotoEvaluation(pe));
+    writeFileSync(v.out!, JSON.stringify(pe, null, 2) + '\n');
+    console.log(`Wrote ${v.out}`);
     return;
   }
   const ev = await evaluateModel(resolve(v.model!), v.data!, { tta: v.tta!, limit: Number(v.limit) });
   console.log(formatReport(`${ev.model} on ${ev.data}`, ev));
   if (ev.tta) console.log(formatReport('With horizontal-flip TTA', ev.tta));
-  mkdirSync(dirname(resolve(v.out!)), { recursive: true });
   writeFileSync(v.out!, JSON.stringify(ev, null, 2) + '\n');
   console.log(`Wrote ${v.out} (${ev.seconds}s)`);
 }

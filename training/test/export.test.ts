@@ -17,7 +17,10 @@ import { exportRun, MODEL_FILES } from '../src/export.ts';
 import { CONV_BLOCKS, forwardEval, initWeights, PARAM_SPECS, type Weights } from '../src/model.ts';
 import { Rng } from '../src/rng.ts';
 import { decodeSafetensors } from '../src/safetensors.ts';
-import { FER, needsShared } from './helpers.ts';
+import { FER, needsShared, SHARED } from './helpers.ts';
+
+const SHARED_PHOTOS = join(SHARED, 'photos');
+const MODEL_ONNX = new URL('../../model/scratchcnn.onnx', import.meta.url).pathname;
 
 /** Random weights with non-trivial BatchNorm statistics, so folding is really exercised. */
 function trainedLikeWeights(): Weights {
@@ -122,5 +125,17 @@ describe('export', () => {
       assert.equal(tfc[j * 2376 + (c * 9 + h * 3 + w)], wfc[((h * 3 + w) * 264 + c) * 256 + j]);
     }
     assert.equal(PARAM_SPECS.length + CONV_BLOCKS.length, expected.size);
+  });
+});
+
+describe('evaluate, photo mode', { skip: needsShared(SHARED_PHOTOS) }, () => {
+  it('finds every face in the shared photos and classifies the labelled ones', async () => {
+    const { evaluatePhotos } = await import('../src/photo-eval.ts');
+    const e = await evaluatePhotos(MODEL_ONNX, SHARED_PHOTOS);
+    const faces = Object.fromEntries(e.photos.map((p) => [p.photo, p.faces]));
+    assert.deepEqual([faces['bbt1.jpg'], faces['bbt2.jpg'], faces['bbt3.jpg'], faces['bbt4.jpg'], faces['bbt5.jpg']], [4, 3, 5, 6, 5]);
+    assert.equal(e.labelled.n, 7);
+    assert.equal(e.labelled.no_face, 0);
+    for (const p of e.photos.filter((x) => x.label)) assert.equal(p.faces, 1, `${p.photo} has one face`);
   });
 });
