@@ -7,24 +7,10 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARAM_SPECS, TRAINABLE, type Weights } from './model.ts';
 import type { AdamState } from './optim.ts';
+import type { Metrics } from '@emotion/core/artifacts';
 import { decodeSafetensors, encodeSafetensors, type Entry } from './safetensors.ts';
 
-export interface EpochRecord {
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  val_loss: number;
-  val_acc: number;
-  lr: number;
-  seconds: number;
-  images_per_second: number;
-}
-
-export interface Metrics {
-  run: Record<string, unknown> & { flags: Record<string, unknown> };
-  epochs: EpochRecord[];
-  best: { epoch: number; val_acc: number; val_loss: number } | null;
-}
+export type { EpochRecord, Metrics } from '@emotion/core/artifacts';
 
 export const FILES = {
   checkpoint: 'checkpoint.safetensors',

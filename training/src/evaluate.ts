@@ -12,14 +12,9 @@ import { loadLabelledInputs, mirror } from './labelled-images.ts';
 import { onnxLogits, openModel } from './onnx-runner.ts';
 import { evaluatePhotos, formatPhotoEvaluation } from './photo-eval.ts';
 import { classificationReport, formatReport, softmaxRows, type Report } from './report.ts';
+import type { Evaluation } from '@emotion/core/artifacts';
 
-export interface Evaluation extends Report {
-  model: string;
-  data: string;
-  classes: string[];
-  tta: Report | null;
-  seconds: number;
-}
+export type { Evaluation };
 
 export async function evaluateModel(model: string, data: string, opts: { tta: boolean; limit?: number }): Promise<Evaluation> {
   const t0 = Date.now();

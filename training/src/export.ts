@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
+import { MODEL_FILES } from '@emotion/core/artifacts';
 import { FILES, loadWeights, readMetrics, type Metrics } from './checkpoint.ts';
 import { evaluateModel, type Evaluation } from './evaluate.ts';
 import { toTorchStateDict } from './layout.ts';
@@ -21,14 +22,7 @@ import { buildOnnx } from './onnx-export.ts';
 import { encodeSafetensors } from './safetensors.ts';
 import { renderModelCard, type ModelCard } from './model-card.ts';
 
-export const MODEL_FILES = {
-  onnx: 'scratchcnn.onnx',
-  safetensors: 'scratchcnn.safetensors',
-  metrics: 'metrics.json',
-  evaluation: 'evaluation.json',
-  card: 'model-card.json',
-  cardMd: 'MODEL_CARD.md',
-} as const;
+export { MODEL_FILES };
 
 export interface ExportOptions {
   out: string;

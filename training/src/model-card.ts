@@ -1,38 +1,8 @@
 /** The model card: machine-readable (model-card.json, read by the worker and site) and as Markdown. */
 import type { Metrics } from './checkpoint.ts';
-import type { ClassReport } from './report.ts';
+import type { ModelCard } from '@emotion/core/artifacts';
 
-export interface ModelCard {
-  name: string;
-  version: string;
-  classes: string[];
-  input: { size: number; channels: number; layout: 'NCHW' };
-  normalization: { mean: number; std: number };
-  parameters: number;
-  training: {
-    data: { train: string; train_size: number; val: string; val_size: number };
-    epochs_planned: number;
-    epochs_run: number;
-    best_epoch: number;
-    hours: number;
-    backend: string;
-    device: string;
-    cpu: string | null;
-    workers: number;
-    images_per_second: number;
-    recipe: Record<string, unknown>;
-  };
-  validation: {
-    dataset: string;
-    n: number;
-    accuracy: number | null;
-    macro_f1: number | null;
-    log_loss: number | null;
-    tta_accuracy: number | null;
-    per_class: ClassReport[] | null;
-  };
-  reference: { val_accuracy: number; source: string };
-}
+export type { ModelCard };
 
 const pct = (x: number | null | undefined) => (x == null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 

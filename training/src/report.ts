@@ -1,23 +1,8 @@
 /** Classification report from predicted probabilities: accuracy, per-class P/R/F1, macro-F1, confusion, log loss. */
 import { CLASSES, NUM_CLASSES } from '@emotion/core/classes';
+import type { Report } from '@emotion/core/artifacts';
 
-export interface ClassReport {
-  class: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
-
-export interface Report {
-  n: number;
-  accuracy: number;
-  macro_f1: number;
-  log_loss: number;
-  per_class: ClassReport[];
-  /** rows: true class, columns: predicted class */
-  confusion: number[][];
-}
+export type { ClassReport, Report } from '@emotion/core/artifacts';
 
 const r4 = (x: number) => Number(x.toFixed(4));
 

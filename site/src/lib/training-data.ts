@@ -7,77 +7,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLASSES } from '@emotion/core/classes';
 
-export interface EpochRecord {
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  val_loss: number;
-  val_acc: number;
-  lr: number;
-  seconds: number;
-  images_per_second: number;
-}
+import type {
+  ClassReport,
+  EpochRecord,
+  Evaluation as EvaluationFile,
+  Metrics as MetricsFile,
+  ModelCard as ModelCardFile,
+  Report as EvaluationReport,
+} from '@emotion/core/artifacts';
 
-export interface Metrics {
-  run: Record<string, unknown> & { flags?: Record<string, unknown> };
-  epochs: EpochRecord[];
-  best: { epoch: number; val_acc: number; val_loss: number } | null;
-}
+export type { ClassReport, EpochRecord, EvaluationReport };
 
-export interface ClassReport {
-  class: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-export interface EvaluationReport {
-  n: number;
-  accuracy: number;
-  macro_f1: number;
-  log_loss: number;
-  per_class: ClassReport[];
-  /** Rows: true class; columns: predicted class. */
-  confusion: number[][];
-}
-
-export interface Evaluation extends EvaluationReport {
-  data?: string;
-  classes?: string[];
-  /** The same figures with horizontal-flip test-time augmentation, when it was run. */
-  tta?: EvaluationReport | null;
-}
-
-export interface ModelCard {
-  name?: string;
-  version?: string;
-  classes?: string[];
-  input?: { size?: number; channels?: number; layout?: string };
-  normalization?: { mean?: number; std?: number };
-  parameters?: number;
-  training?: {
-    epochs_planned?: number;
-    epochs_run?: number;
-    best_epoch?: number;
-    hours?: number;
-    backend?: string;
-    device?: string;
-    images_per_second?: number;
-    recipe?: Record<string, unknown>;
-    [key: string]: unknown;
-  };
-  validation?: {
-    dataset?: string;
-    n?: number;
-    accuracy?: number;
-    macro_f1?: number;
-    log_loss?: number;
-    tta_accuracy?: number | null;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+// The files' shapes live in core (written by training's export); pages read them leniently so an
+// older or partial file still renders.
+export type Metrics = Omit<MetricsFile, 'run'> & { run: DeepPartial<MetricsFile['run']> & Record<string, unknown> };
+export type Evaluation = EvaluationReport & Partial<Omit<EvaluationFile, keyof EvaluationReport>>;
+export type ModelCard = DeepPartial<ModelCardFile> & Record<string, unknown>;
 
 export interface TrainingData {
   dir: string;
@@ -88,7 +35,8 @@ export interface TrainingData {
   problems: string[];
 }
 
-export const FILES = { metrics: 'metrics.json', evaluation: 'evaluation.json', card: 'model-card.json' } as const;
+export { MODEL_FILES as FILES } from '@emotion/core/artifacts';
+import { MODEL_FILES as FILES } from '@emotion/core/artifacts';
 
 type Check<T> = (v: unknown) => T;
 

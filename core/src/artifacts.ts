@@ -1,0 +1,94 @@
+/**
+ * The committed model's files (model/ at the repo root) and their JSON shapes: written by the
+ * training package's export, read by the worker (GET /model) and the site's training pages.
+ */
+export const MODEL_FILES = {
+  onnx: 'scratchcnn.onnx',
+  safetensors: 'scratchcnn.safetensors',
+  metrics: 'metrics.json',
+  evaluation: 'evaluation.json',
+  card: 'model-card.json',
+  cardMd: 'MODEL_CARD.md',
+} as const;
+
+/** metrics.json: one record per finished epoch. */
+export interface EpochRecord {
+  epoch: number;
+  /** Training objective (cross-entropy with label smoothing) on augmented images, dropout on. */
+  train_loss: number;
+  train_acc: number;
+  /** Plain cross-entropy on the validation set. */
+  val_loss: number;
+  val_acc: number;
+  lr: number;
+  seconds: number;
+  images_per_second: number;
+}
+
+export interface Metrics {
+  run: Record<string, unknown> & { flags: Record<string, unknown> };
+  epochs: EpochRecord[];
+  best: { epoch: number; val_acc: number; val_loss: number } | null;
+}
+
+export interface ClassReport {
+  class: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/** A classification report on a labelled set. */
+export interface Report {
+  n: number;
+  accuracy: number;
+  macro_f1: number;
+  log_loss: number;
+  per_class: ClassReport[];
+  /** rows: true class, columns: predicted class */
+  confusion: number[][];
+}
+
+/** evaluation.json */
+export interface Evaluation extends Report {
+  model: string;
+  data: string;
+  classes: string[];
+  /** The same figures with horizontal-flip test-time augmentation, when it was run. */
+  tta: Report | null;
+  seconds: number;
+}
+
+/** model-card.json */
+export interface ModelCard {
+  name: string;
+  version: string;
+  classes: string[];
+  input: { size: number; channels: number; layout: 'NCHW' };
+  normalization: { mean: number; std: number };
+  parameters: number;
+  training: {
+    data: { train: string; train_size: number; val: string; val_size: number };
+    epochs_planned: number;
+    epochs_run: number;
+    best_epoch: number;
+    hours: number;
+    backend: string;
+    device: string;
+    cpu: string | null;
+    workers: number;
+    images_per_second: number;
+    recipe: Record<string, unknown>;
+  };
+  validation: {
+    dataset: string;
+    n: number;
+    accuracy: number | null;
+    macro_f1: number | null;
+    log_loss: number | null;
+    tta_accuracy: number | null;
+    per_class: ClassReport[] | null;
+  };
+  reference: { val_accuracy: number; source: string };
+}
