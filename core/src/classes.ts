@@ -12,3 +12,14 @@ export const INPUT_SIZE = 48;
 
 /** Pixel normalization: (p / 255 - mean) / std, giving [-1, 1]. */
 export const NORMALIZATION = { mean: 0.5, std: 0.5 } as const;
+
+/** Each class as an adjective ("a fearful face"), as photo collections such as face-api.js's name their files. */
+export const ADJECTIVE_TO_CLASS: Readonly<Record<string, Emotion>> = {
+  angry: 'angry',
+  disgusted: 'disgust',
+  fearful: 'fear',
+  happy: 'happy',
+  neutral: 'neutral',
+  sad: 'sad',
+  surprised: 'surprise',
+};

@@ -6,23 +6,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { CLASSES, type Emotion } from '@emotion/core/classes';
+import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion } from '@emotion/core/classes';
 import { toModelInput } from '@emotion/core/preprocess';
 import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { onnxLogits, openModel } from './onnx-runner.ts';
 import { softmaxRows } from './report.ts';
-
-/** File-name stems of labelled photos (face-api.js's names) -> model classes. */
-const PHOTO_LABELS: Record<string, Emotion> = {
-  angry: 'angry',
-  disgusted: 'disgust',
-  fearful: 'fear',
-  happy: 'happy',
-  neutral: 'neutral',
-  sad: 'sad',
-  surprised: 'surprise',
-};
 
 export interface PhotoResult {
   photo: string;
@@ -48,7 +37,7 @@ export async function evaluatePhotos(model: string, dir: string): Promise<PhotoE
   const photos: PhotoResult[] = [];
   for (const f of files) {
     const { gray, faces } = await detector.detectBytes(readFileSync(join(dir, f)));
-    const label = PHOTO_LABELS[basename(f).replace(/\.[^.]+$/, '').toLowerCase()] ?? null;
+    const label = ADJECTIVE_TO_CLASS[basename(f).replace(/\.[^.]+$/, '').toLowerCase()] ?? null;
     let predicted: Emotion | null = null;
     let confidence: number | null = null;
     if (faces.length) {

@@ -1,7 +1,7 @@
 /** The local test photos in ../shared/photos (see photos/SOURCE.md) and what is known of them. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASSES, type Emotion } from '@emotion/core/classes';
+import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion } from '@emotion/core/classes';
 import type { Box } from '@emotion/core/preprocess';
 import { PHOTOS_DIR } from './paths.ts';
 
@@ -13,16 +13,8 @@ export interface Photo {
 /** Faces counted by eye, from SOURCE.md. */
 export const GROUP_FACE_COUNTS: Record<string, number> = { bbt1: 4, bbt2: 3, bbt3: 5, bbt4: 6, bbt5: 5 };
 
-/** The 7 single-face photos, named by their expression, and the model class of each. */
-export const LABELLED: Record<string, Emotion> = {
-  angry: 'angry',
-  disgusted: 'disgust',
-  fearful: 'fear',
-  happy: 'happy',
-  neutral: 'neutral',
-  sad: 'sad',
-  surprised: 'surprise',
-};
+/** The 7 single-face photos, named by their expression as an adjective. */
+export const LABELLED = ADJECTIVE_TO_CLASS;
 
 const read = (file: string): Uint8Array => new Uint8Array(readFileSync(join(PHOTOS_DIR, file)));
 
