@@ -6,6 +6,7 @@ import { isEngineReady } from './engine.ts';
 import { ApiError, errorResponse, toApiError } from './errors.ts';
 import { modelInfo } from './model-info.ts';
 import { openapi } from './openapi.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface Env extends CorsEnv {
   ASSETS?: Fetcher;
@@ -15,12 +16,14 @@ const API_PATHS = ['/classify', '/model', '/healthz', '/openapi.json'];
 
 const app = new Hono<{ Bindings: Env }>();
 
+// CSP, nosniff, frame and referrer policies on everything, site and API (src/security-headers.ts).
+app.use('*', securityHeaders((path) => API_PATHS.includes(path)));
+
 for (const path of API_PATHS) {
   app.use(path, cors());
-  // API answers are never sniffed as another type, and classifications are never cached.
+  // Classifications are never cached.
   app.use(path, async (c, next) => {
     await next();
-    c.res.headers.set('x-content-type-options', 'nosniff');
     if (path === '/classify') c.res.headers.set('cache-control', 'no-store');
   });
 }

@@ -91,7 +91,7 @@ async function readMultipart(req: Request): Promise<Upload> {
   const body = await readBody(req);
   let form: FormData;
   try {
-    form = await new Response(body, { headers: { 'content-type': req.headers.get('content-type') ?? '' } }).formData();
+    form = await new Response(body as BodyInit, { headers: { 'content-type': req.headers.get('content-type') ?? '' } }).formData();
   } catch {
     throw new ApiError('bad_request', 'The multipart/form-data body is malformed.');
   }

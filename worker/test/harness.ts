@@ -22,14 +22,14 @@ export interface RunningWorker {
 }
 
 /**
- * Starts the Worker. The static assets come from an empty directory of its own, so that the API
- * under test does not depend on (or restart with) a site build happening beside it.
+ * Starts the Worker. The static assets come from an empty directory of its own (or `assetsDir`), so
+ * that the API under test does not depend on (or restart with) a site build happening beside it.
  */
-export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
+export async function startWorker(vars: Record<string, string> = {}, assetsDir?: string): Promise<RunningWorker> {
   goOffline();
   const dist = join(REPO, 'site', 'dist');
   if (!existsSync(dist)) mkdirSync(dist, { recursive: true });
-  const assets = mkdtempSync(join(tmpdir(), 'emotion-assets-'));
+  const assets = assetsDir ?? mkdtempSync(join(tmpdir(), 'emotion-assets-'));
   const bindings = Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { type: 'plain_text' as const, value }]));
   const worker = await unstable_startWorker({
     config: join(REPO, 'wrangler.toml'),
@@ -44,7 +44,7 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Ru
     fetch: (path, init) => fetch(new URL(path, url), init),
     dispose: async () => {
       await worker.dispose();
-      rmSync(assets, { recursive: true, force: true });
+      if (!assetsDir) rmSync(assets, { recursive: true, force: true });
     },
   };
 }

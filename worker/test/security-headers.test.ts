@@ -1,0 +1,163 @@
+/**
+ * Security headers on everything the Worker serves, in workerd: the site's pages and assets (a
+ * fixture page that does what the upload page does, test/csp-fixture/, and the real site build when
+ * site/dist has one) and every API answer. In headless Chromium the pages run under the
+ * Content-Security-Policy with no violation, while what the policy is for (inline scripts and
+ * styles, other origins' images) is blocked.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { API_CSP, SECURITY_HEADERS, SITE_CSP } from '../src/security-headers.ts';
+import { REPO, startWorker, type RunningWorker } from './harness.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SITE_DIST = join(REPO, 'site', 'dist');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const hasSite = existsSync(join(SITE_DIST, 'index.html'));
+
+let w: RunningWorker;
+let assets: string;
+before(async () => {
+  // The site build (when there is one) with the fixture beside it, in a directory of the test's own.
+  assets = mkdtempSync(join(tmpdir(), 'emotion-csp-'));
+  if (hasSite) cpSync(SITE_DIST, assets, { recursive: true });
+  cpSync(join(HERE, 'csp-fixture'), join(assets, 'csp-fixture'), { recursive: true });
+  w = await startWorker({}, assets);
+});
+after(async () => {
+  await w?.dispose();
+  rmSync(assets, { recursive: true, force: true });
+});
+
+function assertSecurityHeaders(res: Response, csp: string, what: string) {
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers.get(k), v, `${what}: ${k}`);
+  assert.equal(res.headers.get('content-security-policy'), csp, `${what}: content-security-policy`);
+}
+
+describe('headers, in workerd', () => {
+  test('the values say what they should', () => {
+    assert.equal(SECURITY_HEADERS['x-content-type-options'], 'nosniff');
+    assert.match(SECURITY_HEADERS['permissions-policy'], /camera=\(self\)/);
+    assert.match(SECURITY_HEADERS['permissions-policy'], /microphone=\(\)/);
+    assert.equal(SECURITY_HEADERS['x-frame-options'], 'DENY');
+    assert.match(SITE_CSP, /frame-ancestors 'none'/);
+    assert.match(SITE_CSP, /script-src 'self'(;|$)/, 'no inline or eval scripts');
+    assert.match(SITE_CSP, /img-src 'self' blob: data:/);
+    assert.match(SITE_CSP, /connect-src 'self'/);
+    assert.match(API_CSP, /^default-src 'none'/);
+  });
+
+  test('site pages, assets and their 404 carry the site policy', async () => {
+    for (const path of ['/csp-fixture/', '/csp-fixture/_astro/page.js', '/csp-fixture/_astro/page.css', '/csp-fixture/icon.svg', '/no/such/page', ...(hasSite ? ['/', '/training', '/api'] : [])]) {
+      const res = await w.fetch(path);
+      await res.arrayBuffer();
+      assert.ok(res.status === 200 || (path === '/no/such/page' && res.status === 404), `${path}: ${res.status}`);
+      assertSecurityHeaders(res, SITE_CSP, path);
+    }
+  });
+
+  test('every API answer carries the API policy: 200s, errors, 405, preflight', async () => {
+    const answers: [string, Promise<Response>][] = [
+      ['GET /healthz', w.fetch('/healthz')],
+      ['GET /model', w.fetch('/model')],
+      ['GET /openapi.json', w.fetch('/openapi.json')],
+      ['POST /classify (415)', w.fetch('/classify', { method: 'POST', body: 'text', headers: { 'content-type': 'text/plain' } })],
+      ['POST /classify (400)', w.fetch('/classify', { method: 'POST', body: new Uint8Array([0xff, 0xd8, 0xff, 0]), headers: { 'content-type': 'image/jpeg' } })],
+      ['GET /classify (405)', w.fetch('/classify')],
+      ['OPTIONS /classify (preflight)', w.fetch('/classify', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } })],
+    ];
+    for (const [what, pending] of answers) {
+      const res = await pending;
+      await res.arrayBuffer();
+      assertSecurityHeaders(res, API_CSP, what);
+    }
+  });
+
+  test('default CORS: any origin, never with credentials', async () => {
+    for (const origin of ['https://evil.example', 'null']) {
+      const pre = await w.fetch('/classify', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', cookie: 'session=1' } });
+      assert.equal(pre.status, 204);
+      assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+      assert.equal(pre.headers.get('access-control-allow-credentials'), null);
+      const res = await w.fetch('/model', { headers: { origin, cookie: 'session=1' } });
+      await res.arrayBuffer();
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      assert.equal(res.headers.get('access-control-allow-credentials'), null);
+    }
+  });
+});
+
+describe('in Chromium, under the policy', () => {
+  let browser: Browser | undefined;
+  const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+  before(async () => {
+    if (!skip) browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  });
+  after(async () => browser?.close());
+
+  /** Opens `path`, recording CSP violations (as the page sees them), console errors and page errors. */
+  async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser!.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { __csp: string[] }).__csp = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(new URL(path, w.url).toString(), { waitUntil: 'load' });
+    return { page, errors };
+  }
+
+  const violationsOf = (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+
+  test('the fixture page: bundled script and style, blob: and data: previews, CSSOM, same-origin /classify', { skip }, async () => {
+    const { page, errors } = await open('/csp-fixture/');
+    await page.waitForSelector('body[data-done="1"]', { timeout: 30_000 });
+    const status = await page.textContent('#status');
+    assert.match(status ?? '', /^emotion: \w+/, `the page classified its canvas: ${status}`);
+    const sizes = await page.evaluate(() => ['blob-img', 'data-img', 'svg-img'].map((id) => (document.getElementById(id) as HTMLImageElement).naturalWidth));
+    assert.deepEqual(sizes.map((s) => s > 0), [true, true, true], 'blob:, data: and same-origin images load');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.bar')!).height), '8px', 'the bundled stylesheet applies');
+    const violations = await violationsOf(page);
+    assert.deepEqual(violations, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('what the policy is for is blocked: inline script, inline styles, another origin\'s image', { skip }, async () => {
+    const { page } = await open('/csp-fixture/blocked');
+    await page.waitForTimeout(300);
+    const violations = await violationsOf(page);
+    assert.notEqual(await page.title(), 'inline script ran');
+    for (const directive of ['script-src-elem', 'style-src-elem', 'style-src-attr', 'img-src']) {
+      assert.ok(violations.some((v) => v.startsWith(directive)), `${directive} reported: ${violations.join(' | ')}`);
+    }
+    await page.close();
+  });
+
+  test('the site build\'s pages run with no CSP violation or error', { skip: skip || (!hasSite && 'site/dist has no build (npm run build -w site)') }, async () => {
+    for (const path of ['/', '/training', '/training/model-card', '/api', '/no/such/page']) {
+      const { page, errors } = await open(path);
+      await page.waitForTimeout(200);
+      if (path === '/' && (await page.$('#file-input')) && existsSync(join(REPO, '..', 'shared', 'photos', 'happy.jpg'))) {
+        // Upload a photo the way a visitor does; the page calls /classify and shows the answer.
+        const answered = page.waitForResponse((r) => r.url().includes('/classify'), { timeout: 30_000 });
+        await page.setInputFiles('#file-input', { name: 'happy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(REPO, '..', 'shared', 'photos', 'happy.jpg')) });
+        assert.equal((await answered).status(), 200);
+        await page.waitForTimeout(500);
+      }
+      const violations = await violationsOf(page);
+      assert.deepEqual(violations, [], `${path}: CSP violations`);
+      // The 404 page logs its own 404; nothing else may fail.
+      assert.deepEqual(errors.filter((e) => !(path === '/no/such/page' && /status of 404/.test(e))), [], `${path}: console or page errors`);
+      await page.close();
+    }
+  });
+});
