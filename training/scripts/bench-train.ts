@@ -17,7 +17,7 @@ import { PIXELS, type Dataset } from '../src/data.ts';
 import { inProcessEngine, workerEngine } from '../src/engine.ts';
 import { initWeights, TRAINABLE, type Weights } from '../src/model.ts';
 import { adamwStep, initAdam } from '../src/optim.ts';
-import { Rng } from '../src/rng.ts';
+import { Rng } from '@emotion/core/rng';
 import { sharedWeights } from '../src/shard.ts';
 
 const { values: v } = parseArgs({

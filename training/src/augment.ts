@@ -5,7 +5,7 @@
  * area, aspect 0.3-3.3, N(0,1) noise). Validation images are only normalized.
  */
 import { INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
-import type { Rng } from './rng.ts';
+import type { Rng } from '@emotion/core/rng';
 
 const S = INPUT_SIZE;
 

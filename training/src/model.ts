@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
 import { batchNormRelu, type BatchStats } from './batchnorm.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '@emotion/core/rng';
 
 /** PyTorch defines BatchNorm with eps 1e-5 and momentum 0.1 (tfjs would say momentum 0.9). */
 export const BN_EPS = 1e-5;

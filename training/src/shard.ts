@@ -2,7 +2,7 @@
 import { augmentInto, normalizeInto } from './augment.ts';
 import { PIXELS, type Dataset } from './data.ts';
 import { PARAM_SPECS, sizeOf, type Weights } from './model.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '@emotion/core/rng';
 import { evalLogits, trainStep, type StepResult } from './step.ts';
 
 export interface StepRequest {

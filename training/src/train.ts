@@ -29,7 +29,7 @@ import { inProcessEngine, workerEngine, type Engine } from './engine.ts';
 import { BN_MOMENTUM, CONV_BLOCKS, countParams, initWeights, TRAINABLE, type Weights } from './model.ts';
 import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
 import { EpochProgress } from './progress.ts';
-import { deriveSeed, Rng } from './rng.ts';
+import { deriveSeed, Rng } from '@emotion/core/rng';
 import { sharedWeights, type StepRequest } from './shard.ts';
 import type { StepResult } from './step.ts';
 import { crossEntropy } from './metrics.ts';

@@ -15,7 +15,7 @@ import { selectBackend } from '../src/backend.ts';
 import { FILES, saveWeights, writeMetrics } from '../src/checkpoint.ts';
 import { exportRun, MODEL_FILES } from '../src/export.ts';
 import { CONV_BLOCKS, forwardEval, initWeights, PARAM_SPECS, type Weights } from '../src/model.ts';
-import { Rng } from '../src/rng.ts';
+import { Rng } from '@emotion/core/rng';
 import { decodeSafetensors } from '../src/safetensors.ts';
 import { FER, needsShared, SHARED } from './helpers.ts';
 

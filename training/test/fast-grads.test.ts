@@ -11,7 +11,7 @@ import { installFastGradients, useFastGradients } from '../src/fast-grads.ts';
 import { batchNormRelu } from '../src/batchnorm.ts';
 import { initWeights, TRAINABLE, isConvBias } from '../src/model.ts';
 import { trainStep } from '../src/step.ts';
-import { Rng } from '../src/rng.ts';
+import { Rng } from '@emotion/core/rng';
 
 function randn(n: number, seed: number): Float32Array {
   const r = new Rng(seed);

@@ -1,42 +1,7 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same fuzz inputs on every machine. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** Integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  /** Integer in [a, b]. */
-  range(a: number, b: number): number {
-    return a + this.int(b - a + 1);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  /** Picks by weight: [[weight, value], ...]. */
-  weighted<T>(items: readonly (readonly [number, T])[]): T {
-    let r = this.next() * items.reduce((a, [w]) => a + w, 0);
-    for (const [w, v] of items) if ((r -= w) < 0) return v;
-    return items[items.length - 1][1];
-  }
-  bytes(n: number): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.int(256);
-    return out;
-  }
-}
+/** The fuzz suite's seeded generator: core's Rng, and one independent stream per case. */
+import { Rng } from '@emotion/core/rng';
+
+export { Rng };
 
 /** The generator of case `i` of a run seeded with `seed`: any case can be replayed on its own. */
 export function caseRng(seed: number, i: number): Rng {

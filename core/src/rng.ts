@@ -1,4 +1,8 @@
-/** Small seeded PRNG (mulberry32): reproducible shuffles, augmentation and init across resumes. */
+/**
+ * Small seeded PRNG (mulberry32): the same seed gives the same numbers on every machine. Training
+ * uses it for init, shuffling, augmentation and dropout seeds (reproducible across resumes); the
+ * worker's fuzz suite for its inputs.
+ */
 export class Rng {
   private s: number;
   constructor(seed: number) {
@@ -14,13 +18,37 @@ export class Rng {
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
   }
+  /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
+  /** Integer in [a, b]. */
+  range(a: number, b: number): number {
+    return a + this.int(b - a + 1);
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+  /** Picks by weight: [[weight, value], ...]. */
+  weighted<T>(items: readonly (readonly [number, T])[]): T {
+    let r = this.next() * items.reduce((a, [w]) => a + w, 0);
+    for (const [w, v] of items) if ((r -= w) < 0) return v;
+    return items[items.length - 1][1];
+  }
+  bytes(n: number): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.int(256);
+    return out;
+  }
+  /** Standard normal (Box-Muller). */
   normal(): number {
     const u = 1 - this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
+  /** A random permutation of 0..n-1 (Fisher-Yates). */
   shuffle(n: number): Uint32Array {
     const a = new Uint32Array(n);
     for (let i = 0; i < n; i++) a[i] = i;
