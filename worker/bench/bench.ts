@@ -1,16 +1,20 @@
 /**
  * `npm run bench -w worker`: the Worker in workerd (wrangler's local runtime, 127.0.0.1), one run.
- * Prints cold start, p50/p95 server time per stage for a 48x48 crop, a 640x480 JPEG and a 1000x1000
- * PNG (made here from the shared photos), and WASM-in-workerd inference against onnxruntime-node
- * on the same preprocessed input. Options: --requests N (default 60), --cold N (default 3).
+ * Prints cold start, p50/p95 server time per stage (face detection included) for a 48x48 crop, a
+ * 640x480 JPEG, a 1000x1000 PNG (made here from the shared photos) and a real group photo, and
+ * WASM-in-workerd against onnxruntime-node on the same input: the emotion model on one preprocessed
+ * 48x48 crop, and face detection (letterbox + detector + NMS) on the 640x480 image.
+ * Options: --requests N (default 60), --cold N (default 3).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { decodeGray, toModelInput } from '@emotion/core';
+import { decodeRgba } from '@emotion/core/faces';
+import { openFaceDetector } from '@emotion/core/faces/node';
 import { MODEL_PATH, startWorker, type RunningWorker } from '../test/harness.ts';
-import { encodeJpeg, encodePng, ferCrops, resampledRgba, type Bytes } from '../test/images.ts';
+import { encodeJpeg, encodePng, ferCrops, photo, resampledRgba, type Bytes } from '../test/images.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '60' }, cold: { type: 'string', default: '3' } } });
 const REQUESTS = Number(values.requests);
@@ -29,26 +33,34 @@ interface Input {
   name: string;
   bytes: Bytes;
   type: string;
+  /** Query string, e.g. ?detect=false. */
+  query?: string;
 }
 
 const crop = ferCrops(1).find((c) => c.label === 'happy')!;
+const jpeg640 = encodeJpeg(resampledRgba('bbt1.jpg', 640, 480), 640, 480, 85);
 const inputs: Input[] = [
+  // The whole crop, as before face detection: the inference ratio below is measured on it.
+  { name: '48x48 JPEG crop (FER2013), detect=false', bytes: crop.bytes, type: 'image/jpeg', query: '?detect=false' },
   { name: '48x48 JPEG crop (FER2013)', bytes: crop.bytes, type: 'image/jpeg' },
-  { name: '640x480 JPEG', bytes: encodeJpeg(resampledRgba('bbt1.jpg', 640, 480), 640, 480, 85), type: 'image/jpeg' },
+  { name: '640x480 JPEG, detect=false', bytes: jpeg640, type: 'image/jpeg', query: '?detect=false' },
+  { name: '640x480 JPEG', bytes: jpeg640, type: 'image/jpeg' },
   { name: '1000x1000 PNG', bytes: encodePng(resampledRgba('bbt1.jpg', 1000, 1000), 1000, 1000), type: 'image/png' },
+  { name: 'bbt1.jpg, 1366x768', bytes: photo('bbt1.jpg'), type: 'image/jpeg' },
 ];
 
 async function classify(w: RunningWorker, input: Input) {
   const t0 = performance.now();
-  const res = await w.fetch('/classify', { method: 'POST', body: input.bytes, headers: { 'content-type': input.type } });
+  const res = await w.fetch(`/classify${input.query ?? ''}`, { method: 'POST', body: input.bytes, headers: { 'content-type': input.type } });
   const text = await res.text();
   const client = performance.now() - t0;
   if (res.status !== 200) throw new Error(`${input.name}: status ${res.status} ${text.slice(0, 300)}`);
-  return { client, timings: JSON.parse(text).timings as Record<string, number> };
+  const body = JSON.parse(text);
+  return { client, timings: body.timings as Record<string, number>, faces: (body.faces as unknown[]).length, source: body.source as string };
 }
 
 // Cold start: a fresh workerd; its first request loads the script (compiling ORT's WASM), the first
-// /classify creates the InferenceSession.
+// /classify creates both InferenceSessions (emotion model and face detector).
 const cold: { boot: number; script: number; first: number; load: number }[] = [];
 for (let i = 0; i < COLD; i++) {
   const t0 = performance.now();
@@ -64,21 +76,35 @@ for (let i = 0; i < COLD; i++) {
 
 const w = await startWorker();
 const rows: string[] = [];
-const stages = ['decode', 'preprocess', 'inference', 'total'] as const;
+const stages = ['decode', 'detect', 'preprocess', 'inference', 'total'] as const;
 let wasmInference: number[] = [];
+let wasmDetect: number[] = [];
 for (const input of inputs) {
-  for (let i = 0; i < WARMUP; i++) await classify(w, input);
-  const t: Record<string, number[]> = { decode: [], preprocess: [], inference: [], total: [], client: [] };
+  let faces = 0;
+  for (let i = 0; i < WARMUP; i++) faces = (await classify(w, input)).faces;
+  const t: Record<string, number[]> = { decode: [], detect: [], preprocess: [], inference: [], total: [], client: [] };
   for (let i = 0; i < REQUESTS; i++) {
     const r = await classify(w, input);
-    for (const s of stages) t[s].push(r.timings[s]);
+    for (const s of stages) if (r.timings[s] !== undefined) t[s].push(r.timings[s]);
     t.client.push(r.client);
   }
   if (input === inputs[0]) wasmInference = t.inference;
+  if (input.bytes === jpeg640 && !input.query) wasmDetect = t.detect;
   const kb = (input.bytes.length / 1024).toFixed(0);
-  rows.push(`| ${input.name} (${kb} KB) | ${[...stages, 'client'].map((s) => `${f(pct(t[s], 50))} / ${f(pct(t[s], 95))}`).join(' | ')} |`);
+  const cell = (s: string) => (t[s].length ? `${f(pct(t[s], 50))} / ${f(pct(t[s], 95))}` : '-');
+  rows.push(`| ${input.name} (${kb} KB) | ${input.query ? '-' : faces} | ${[...stages, 'client'].map(cell).join(' | ')} |`);
 }
 await w.dispose();
+
+// onnxruntime-node running the same detection (core's letterbox, detector, NMS) on the 640x480 image.
+const nodeDetector = await openFaceDetector(ort);
+const rgba640 = decodeRgba(jpeg640);
+const nodeDetect: number[] = [];
+for (let i = 0; i < 10 + REQUESTS; i++) {
+  const t0 = performance.now();
+  await nodeDetector.detect(rgba640);
+  if (i >= 10) nodeDetect.push(performance.now() - t0);
+}
 
 // onnxruntime-node on the same preprocessed input (the 48x48 crop), in this process.
 const input = toModelInput(decodeGray(crop.bytes));
@@ -103,12 +129,12 @@ console.log(`\nWorker benchmark: workerd via wrangler ${(await import('wrangler/
   `onnxruntime-web 1.30.0 (WASM SIMD, 1 thread), Node ${process.version}, ${os.cpus().length} x ${cpu}; ${REQUESTS} requests per input after ${WARMUP} warm-up; ` +
   `load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} after.\n`);
 console.log('Cold start (fresh workerd isolate, first /classify of the 48x48 crop), ms:\n');
-console.log('| run | wrangler + workerd start | first request: script load (/healthz) | first /classify (client) | InferenceSession creation in it (server) |');
+console.log('| run | wrangler + workerd start | first request: script load (/healthz) | first /classify (client) | creating both InferenceSessions in it (server) |');
 console.log('|---|---|---|---|---|');
 cold.forEach((c, i) => console.log(`| ${i + 1} | ${f(c.boot)} | ${f(c.script)} | ${f(c.first)} | ${f(c.load)} |`));
 console.log('\nWarm, server time per stage, p50 / p95 ms (workerd clock: 1 ms resolution); client = round trip on 127.0.0.1:\n');
-console.log('| input | decode | preprocess | inference | total (server) | client |');
-console.log('|---|---|---|---|---|---|');
+console.log('| input | faces | decode | detect | preprocess | inference | total (server) | client |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 console.log('\nInference of one 1x1x48x48 input, ms:\n');
 console.log('| runtime | p50 | mean | p95 |');
@@ -119,3 +145,9 @@ console.log('');
 for (const [label, times] of Object.entries(node)) {
   console.log(`WASM in workerd / onnxruntime-node (${label}): ${(mean(wasmInference) / mean(times)).toFixed(1)}x by means, ${(pct(wasmInference, 50) / pct(times, 50)).toFixed(1)}x by p50`);
 }
+console.log('\nFace detection of the 640x480 JPEG (letterbox to 256x256, BlazeFace, anchors and NMS), ms:\n');
+console.log('| runtime | p50 | mean | p95 |');
+console.log('|---|---|---|---|');
+console.log(`| onnxruntime-web WASM in workerd (server timing) | ${f(pct(wasmDetect, 50))} | ${f(mean(wasmDetect))} | ${f(pct(wasmDetect, 95))} |`);
+console.log(`| onnxruntime-node, 1 thread (same core functions) | ${f(pct(nodeDetect, 50))} | ${f(mean(nodeDetect))} | ${f(pct(nodeDetect, 95))} |`);
+console.log(`\nDetection, WASM in workerd / onnxruntime-node (1 thread): ${(mean(wasmDetect) / mean(nodeDetect)).toFixed(1)}x by means, ${(pct(wasmDetect, 50) / pct(nodeDetect, 50)).toFixed(1)}x by p50`);

@@ -1,10 +1,11 @@
 /**
  * Classification of regions of a decoded image: the SAME preprocessing as training evaluation
- * (`@emotion/core`), then ScratchCNN on onnxruntime-web. Takes any number of boxes in one batch, so
+ * (`@emotion/core`), then ScratchCNN on onnxruntime-web. Takes any number of boxes, batched, so
  * face detection can hand it every face it finds.
  */
 import { CLASSES, INPUT_SIZE, toModelInput, type Box, type Emotion, type GrayImage } from '@emotion/core';
-import { getEngine, isEngineReady, runModel } from './engine.ts';
+import { runModel } from './engine.ts';
+import { LIMITS } from './limits.ts';
 
 export type Scores = Record<Emotion, number>;
 
@@ -17,8 +18,6 @@ export interface Classification {
 export interface ClassifyTimings {
   preprocess: number;
   inference: number;
-  /** Only on the request that waited for this isolate's model to load (cold start). */
-  model_load?: number;
 }
 
 /** Softmax in float64 of one row of logits, as a class -> probability record. */
@@ -44,23 +43,28 @@ export function preprocessRegions(img: GrayImage, boxes: Box[]): Float32Array {
   return batch;
 }
 
-/** Classifies each box of the image (boxes already checked against it), in one model call. */
+/**
+ * Classifies each box of the image (boxes already checked against it), in batches of at most
+ * LIMITS.maxBatch per model call (a bigger batch would grow ORT's memory for good). The caller loads
+ * the engine first (getEngine), so that loading is not counted as inference.
+ */
 export async function classifyRegions(
   img: GrayImage,
   boxes: Box[],
 ): Promise<{ results: Classification[]; timings: ClassifyTimings }> {
-  if (boxes.length === 0) return { results: [], timings: { preprocess: 0, inference: 0 } };
-  const t0 = performance.now();
-  const input = preprocessRegions(img, boxes);
-  const t1 = performance.now();
-  const cold = !isEngineReady();
-  await getEngine();
-  const t2 = performance.now();
-  const logits = await runModel(input, boxes.length, INPUT_SIZE);
-  const t3 = performance.now();
+  const results: Classification[] = [];
+  const timings: ClassifyTimings = { preprocess: 0, inference: 0 };
   const n = CLASSES.length;
-  const results = boxes.map((_, i) => toClassification(softmax(logits.subarray(i * n, (i + 1) * n))));
-  const timings: ClassifyTimings = { preprocess: t1 - t0, inference: t3 - t2 };
-  if (cold) timings.model_load = t2 - t1;
+  for (let start = 0; start < boxes.length; start += LIMITS.maxBatch) {
+    const batch = boxes.slice(start, start + LIMITS.maxBatch);
+    const t0 = performance.now();
+    const input = preprocessRegions(img, batch);
+    const t1 = performance.now();
+    const logits = await runModel(input, batch.length, INPUT_SIZE);
+    const t2 = performance.now();
+    batch.forEach((_, i) => results.push(toClassification(softmax(logits.subarray(i * n, (i + 1) * n)))));
+    timings.preprocess += t1 - t0;
+    timings.inference += t2 - t1;
+  }
   return { results, timings };
 }

@@ -1,50 +1,113 @@
 /**
- * POST /classify as one function of the request: read the upload, decode, pick the regions,
- * classify them. Face detection plugs in at `regionsFor` and adds a `faces` array to the answer.
+ * POST /classify as one function of the request: read the upload, decode, pick the regions (the
+ * faces found, the caller's box, or the whole image), classify them in one batch.
  */
 import type { Box, GrayImage } from '@emotion/core';
+import { grayOf } from '@emotion/core/faces';
 import { boxWithin, requestedBox } from './box.ts';
-import { classifyRegions, type Classification, type ClassifyTimings } from './classifier.ts';
-import { decodeUpload } from './decode.ts';
+import { classifyRegions, type Classification } from './classifier.ts';
+import { decodeUpload, decodeUploadRgba } from './decode.ts';
+import { getEngine, isEngineReady } from './engine.ts';
+import { detectFaceRegions, NO_FACE_MESSAGE, type Region } from './faces.ts';
 import { MODEL_ID } from './model-info.ts';
+import { detectionParams } from './params.ts';
 import { readUpload } from './upload.ts';
 
-export interface ClassifyResponse extends Classification {
-  box: Box;
+/** Where the regions came from: the face detector, the caller's `box`, or the whole image (`detect=false`). */
+export type RegionSource = 'detection' | 'box' | 'whole_image';
+
+export type FaceResult = Region & Classification;
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+export interface ClassifyResponse extends Nullable<FaceResult> {
+  /** Every region classified, largest face first; [] when detection found no face. */
+  faces: FaceResult[];
+  /** Why `faces` is empty; null otherwise. */
+  message: string | null;
+  source: RegionSource;
   image: { width: number; height: number };
   model: typeof MODEL_ID;
-  timings: { decode: number } & ClassifyTimings & { total: number };
+  timings: {
+    decode: number;
+    /** Only when the detector ran. */
+    detect?: number;
+    preprocess: number;
+    inference: number;
+    /** Only on the request that waited for this isolate's sessions to be created (cold start). */
+    model_load?: number;
+    total: number;
+  };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-/** The regions to classify: the caller's box, else the whole image (until face detection exists). */
-function regionsFor(img: GrayImage, box: Box | undefined): Box[] {
-  return [box ? boxWithin(box, img) : { x: 0, y: 0, w: img.width, h: img.height }];
-}
+const NO_FACE: Nullable<FaceResult> = { box: null, crop: null, detection_score: null, emotion: null, confidence: null, scores: null };
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
   const url = new URL(req.url);
-  const queryBox = url.searchParams.get('box') ?? undefined;
   const upload = await readUpload(req);
-  const box = requestedBox(queryBox, upload.fields.get('box'));
-  const t0 = performance.now();
-  const img = decodeUpload(upload.bytes);
-  const t1 = performance.now();
-  const regions = regionsFor(img, box);
-  const { results, timings } = await classifyRegions(img, regions);
-  const main = results[0];
-  const t = { decode: round(t1 - t0), preprocess: round(timings.preprocess), inference: round(timings.inference) } as ClassifyResponse['timings'];
-  if (timings.model_load !== undefined) t.model_load = round(timings.model_load);
-  t.total = round(performance.now() - tStart);
+  const box = requestedBox(url.searchParams.get('box') ?? undefined, upload.fields.get('box'));
+  const params = detectionParams(url.searchParams, upload.fields);
+  const source: RegionSource = box ? 'box' : params.detect ? 'detection' : 'whole_image';
+  let modelLoad: number | undefined;
+  // Loaded only once the image decodes; timed apart from the stages.
+  const loadEngine = async () => {
+    const cold = !isEngineReady();
+    const t0 = performance.now();
+    await getEngine();
+    if (cold) modelLoad = performance.now() - t0;
+  };
+
+  let gray: GrayImage;
+  let regions: Region[];
+  let decodeMs: number;
+  let detectMs: number | undefined;
+  if (source === 'detection') {
+    const t0 = performance.now();
+    const rgba = decodeUploadRgba(upload.bytes);
+    decodeMs = performance.now() - t0;
+    await loadEngine();
+    const t1 = performance.now();
+    regions = await detectFaceRegions(rgba, params.maxFaces);
+    const t2 = performance.now();
+    // After detection, so that its buffers and the grayscale image are not alive at once.
+    gray = grayOf(rgba);
+    decodeMs += performance.now() - t2;
+    detectMs = t2 - t1;
+  } else {
+    const t0 = performance.now();
+    gray = decodeUpload(upload.bytes);
+    decodeMs = performance.now() - t0;
+    const region: Box = box ? boxWithin(box, gray) : { x: 0, y: 0, w: gray.width, h: gray.height };
+    regions = [{ box: region, crop: region, detection_score: null }];
+    await loadEngine();
+  }
+
+  const { results, timings } = await classifyRegions(gray, regions.map((r) => r.crop));
+  const faces: FaceResult[] = regions.map((r, i) => ({ ...r, ...results[i] }));
+  const timingsOut: ClassifyResponse['timings'] = {
+    decode: round(decodeMs),
+    ...(detectMs !== undefined ? { detect: round(detectMs) } : {}),
+    preprocess: round(timings.preprocess),
+    inference: round(timings.inference),
+    ...(modelLoad !== undefined ? { model_load: round(modelLoad) } : {}),
+    total: round(performance.now() - tStart),
+  };
+  const top = faces[0] ?? NO_FACE;
   return {
-    emotion: main.emotion,
-    confidence: main.confidence,
-    scores: main.scores,
-    box: regions[0],
-    image: { width: img.width, height: img.height },
+    emotion: top.emotion,
+    confidence: top.confidence,
+    scores: top.scores,
+    box: top.box,
+    crop: top.crop,
+    detection_score: top.detection_score,
+    faces,
+    message: faces.length ? null : NO_FACE_MESSAGE,
+    source,
+    image: { width: gray.width, height: gray.height },
     model: MODEL_ID,
-    timings: t,
+    timings: timingsOut,
   };
 }

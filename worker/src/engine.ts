@@ -1,6 +1,7 @@
 /**
- * onnxruntime-web (WASM backend) inside workerd. One InferenceSession per isolate, created on first
- * use and reused by every request.
+ * onnxruntime-web (WASM backend) inside workerd. Two InferenceSessions per isolate on the one ORT
+ * instance, the emotion model and the face detector, created together on first use and reused by
+ * every request.
  *
  * Workers refuse to compile WebAssembly from bytes at run time; only a precompiled
  * WebAssembly.Module (which wrangler makes from an imported `.wasm` file) can be instantiated.
@@ -11,7 +12,9 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+import { faceDetector, type FaceDetector } from '@emotion/core/faces';
 import modelBytes from '../../model/scratchcnn.onnx';
+import detectorBytes from '../../model/blazeface.onnx';
 
 /** Not valid WebAssembly on purpose: if the substitution ever failed, instantiation fails loudly. */
 const MARKER = new TextEncoder().encode('emotion-edge:precompiled-ort-wasm');
@@ -43,15 +46,18 @@ async function withPrecompiledWasm<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export interface Engine {
+  /** ScratchCNN: [n, 1, 48, 48] -> logits [n, 7]. */
   session: ort.InferenceSession;
-  /** Milliseconds spent creating the session (the cold-start cost of this isolate). */
+  /** BlazeFace (model/blazeface.onnx) behind core's runtime-neutral detector. */
+  detector: FaceDetector;
+  /** Milliseconds spent creating both sessions (the cold-start cost of this isolate). */
   initMs: number;
 }
 
 let enginePromise: Promise<Engine> | null = null;
 let engineReady = false;
 
-/** True once this isolate's session exists (the next inference pays no load cost). */
+/** True once this isolate's sessions exist (the next inference pays no load cost). */
 export function isEngineReady(): boolean {
   return engineReady;
 }
@@ -81,13 +87,14 @@ async function createEngine(): Promise<Engine> {
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
   ort.env.wasm.wasmBinary = MARKER;
-  const session = await withPrecompiledWasm(() =>
-    ort.InferenceSession.create(new Uint8Array(modelBytes), {
-      executionProviders: ['wasm'],
-      graphOptimizationLevel: 'all',
-    }),
-  );
-  return { session, initMs: performance.now() - t0 };
+  const options: ort.InferenceSession.SessionOptions = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+  // One after the other inside one substitution: the first creation starts ORT's WebAssembly, the
+  // second reuses it (and nested WebAssembly.instantiate patches could not be undone in order).
+  const { session, detectorSession } = await withPrecompiledWasm(async () => ({
+    session: await ort.InferenceSession.create(new Uint8Array(modelBytes), options),
+    detectorSession: await ort.InferenceSession.create(new Uint8Array(detectorBytes), options),
+  }));
+  return { session, detector: faceDetector(detectorSession, ort.Tensor), initMs: performance.now() - t0 };
 }
 
 /** Runs the model on n stacked 1x48x48 inputs and returns n*7 logits. */

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'empty_body'
   | 'missing_image'
   | 'bad_request'
+  | 'bad_parameter'
   | 'not_found'
   | 'method_not_allowed'
   | 'internal_error';
@@ -17,6 +18,7 @@ export const ERROR_STATUS: Record<ErrorCode, 400 | 404 | 405 | 413 | 415 | 500> 
   empty_body: 400,
   missing_image: 400,
   bad_request: 400,
+  bad_parameter: 400,
   not_found: 404,
   method_not_allowed: 405,
   too_large: 413,

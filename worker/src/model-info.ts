@@ -1,6 +1,7 @@
-/** What GET /model says: the contract (classes, input, normalization), limits, and the model card. */
+/** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
 import card from '../../model/model-card.json';
+import { DETECTOR_INFO } from './faces.ts';
 import { ACCEPTED_FORMATS, LIMITS } from './limits.ts';
 
 interface Card {
@@ -38,7 +39,7 @@ export function modelInfo() {
       'apply the EXIF orientation',
       'composite alpha over white',
       'grayscale with BT.601 luma 0.299 R + 0.587 G + 0.114 B',
-      'crop to the box (whole image when none)',
+      'crop: the square crop around each detected face (detector.crop), the given box, or the whole image with detect=false',
       'area-averaging resize to 48x48',
       'normalize (p / 255 - 0.5) / 0.5',
     ],
@@ -48,10 +49,13 @@ export function modelInfo() {
       : null,
     validation: c.validation ?? null,
     reference: c.reference ?? null,
+    detector: DETECTOR_INFO,
     limits: {
       max_body_bytes: LIMITS.maxBodyBytes,
       max_pixels: LIMITS.maxPixels,
+      max_side: LIMITS.maxSide,
       max_decode_memory_mb: LIMITS.maxDecodeMemoryMB,
+      max_faces: LIMITS.maxFaces,
       accepted_formats: [...ACCEPTED_FORMATS],
     },
   };

@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document of the API; a test checks real responses against its schemas. */
 import { CLASSES, INPUT_SIZE } from '@emotion/core';
 import { ERROR_STATUS } from './errors.ts';
+import { DETECTOR_INFO } from './faces.ts';
 import { LIMITS, mib } from './limits.ts';
 
 const ms = { type: 'number', minimum: 0, description: 'milliseconds' } as const;
@@ -29,7 +30,23 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
-const boxParam = 'Optional region "x,y,w,h" (non-negative numbers, pixels of the EXIF-oriented image) to classify instead of the whole image.';
+const boxParam =
+  'Optional region "x,y,w,h" (non-negative numbers, pixels of the EXIF-oriented image) to classify as given: no face detection runs, and `faces` holds that one region.';
+const detectParam = 'Find the faces and classify each (true, the default), or classify the whole image (false). Accepts true/false/1/0. Ignored when `box` is given.';
+const maxFacesParam = `Classify at most this many faces, the largest (1 to ${LIMITS.maxFaces}, default ${LIMITS.defaultMaxFaces}).`;
+const BOX_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(,\\s*\\d+(\\.\\d+)?\\s*){3}$';
+
+const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
+
+/** One classified region, as each entry of `faces` and (nullable) at the top level. */
+const faceProperties = {
+  box: { $ref: '#/components/schemas/Box', description: 'The face as the detector found it (x, y, w, h in pixels of the oriented image, clipped to it); the given box; or the whole image.' },
+  crop: { $ref: '#/components/schemas/Box', description: `The region classified (resized to ${INPUT_SIZE}x${INPUT_SIZE}): for a detected face a square of ${DETECTOR_INFO.crop_factor} x the longer side of \`box\`, centred on it and moved inside the image; otherwise \`box\` itself.` },
+  detection_score: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'The detector\'s score; null when the region was not detected (a given box, or detect=false).' },
+  emotion: { type: 'string', enum: [...CLASSES] },
+  confidence: { ...prob, description: 'The top class\'s score.' },
+  scores: { $ref: '#/components/schemas/Scores' },
+} as const;
 
 export const openapi = {
   openapi: '3.1.0',
@@ -37,28 +54,40 @@ export const openapi = {
     title: 'emotion-edge API',
     version: '1.0.0',
     description:
-      'Facial-expression classification at the edge: ScratchCNN (FER2013, 48x48 grayscale) on onnxruntime-web in Cloudflare Workers. ' +
+      'Facial-expression classification at the edge: BlazeFace finds the faces, ScratchCNN (FER2013, 48x48 grayscale) classifies each, both on onnxruntime-web in Cloudflare Workers. ' +
       `Images are decoded in the Worker with jpeg-js / upng-js and never stored or logged. Limits: body ${mib(LIMITS.maxBodyBytes)}, ` +
-      `${LIMITS.maxPixels} pixels, ${LIMITS.maxDecodeMemoryMB} MB of decoder memory.`,
+      `${LIMITS.maxPixels} pixels, ${LIMITS.maxSide} pixels on the longest side, ${LIMITS.maxDecodeMemoryMB} MB of decoder memory.`,
   },
   paths: {
     '/classify': {
       post: {
         operationId: 'classify',
-        summary: 'Classify the facial expression in a JPEG or PNG image.',
+        summary: 'Find the faces in a JPEG or PNG image and classify the facial expression of each.',
         description:
-          'Send the image as multipart/form-data (field `image`, optional field `box`) or as the raw body with Content-Type image/jpeg or image/png. ' +
-          'The format is sniffed from the bytes. Without `box` the whole image is classified. ' +
-          `Limits: body at most ${LIMITS.maxBodyBytes} bytes, image at most ${LIMITS.maxPixels} pixels (width x height), ` +
+          'Send the image as multipart/form-data (field `image`, optional fields `box`, `detect`, `max_faces`) or as the raw body with Content-Type image/jpeg or image/png ' +
+          '(the options then in the query string). The format is sniffed from the bytes. ' +
+          `By default the face detector (${DETECTOR_INFO.name}) finds every face; each face's square crop is classified, and \`faces\` lists them largest first, ` +
+          'the top-level fields repeating the largest. No face found: 200 with `faces: []`, a `message`, and the top-level face fields null. ' +
+          'With `box` that region is classified without detection; with `detect=false` the whole image is. ' +
+          `Limits: body at most ${LIMITS.maxBodyBytes} bytes, image at most ${LIMITS.maxPixels} pixels (width x height) and ${LIMITS.maxSide} pixels on its longest side, ` +
           `decoding at most ${LIMITS.maxDecodeMemoryMB} MB by the decoders' accounting; over any of them the answer is 413.`,
-        parameters: [{ name: 'box', in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(,\\s*\\d+(\\.\\d+)?\\s*){3}$', examples: ['10,10,100,100'] } }],
+        parameters: [
+          { name: 'box', in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] } },
+          { name: 'detect', in: 'query', required: false, description: detectParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
+          { name: 'max_faces', in: 'query', required: false, description: maxFacesParam, schema: { type: 'integer', minimum: 1, maximum: LIMITS.maxFaces, default: LIMITS.defaultMaxFaces } },
+        ],
         requestBody: {
           required: true,
           content: {
             'multipart/form-data': {
               schema: {
                 type: 'object',
-                properties: { image: { type: 'string', format: 'binary', description: 'JPEG or PNG file' }, box: { type: 'string', description: boxParam } },
+                properties: {
+                  image: { type: 'string', format: 'binary', description: 'JPEG or PNG file' },
+                  box: { type: 'string', description: boxParam },
+                  detect: { type: 'string', enum: ['true', 'false', '1', '0'], description: detectParam },
+                  max_faces: { type: 'string', pattern: '^\\d+$', description: maxFacesParam },
+                },
                 required: ['image'],
               },
             },
@@ -68,8 +97,8 @@ export const openapi = {
           },
         },
         responses: {
-          '200': { description: 'The classification.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Classification' } } } },
-          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, or a bad `box`.'),
+          '200': { description: 'The faces and their classification (possibly none).', content: { 'application/json': { schema: { $ref: '#/components/schemas/Classification' } } } },
+          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` (`bad_box`), or a bad `detect` / `max_faces` (`bad_parameter`).'),
           '413': errorResponse('Body, pixel count or decoding memory over the limits (the message names the limit).'),
           '415': errorResponse('Not a JPEG or PNG (sniffed from the bytes), or an unaccepted Content-Type.'),
           '500': errorResponse('A fault of the server (never caused by the input).'),
@@ -104,29 +133,71 @@ export const openapi = {
         properties: { name: { type: 'string' }, version: { type: 'string' }, input_size: { type: 'integer', const: INPUT_SIZE } },
         required: ['name', 'version', 'input_size'],
       },
+      Face: {
+        type: 'object',
+        description: 'One classified region.',
+        properties: faceProperties,
+        required: Object.keys(faceProperties),
+        additionalProperties: false,
+      },
       Classification: {
         type: 'object',
+        description: 'The top-level face fields are those of `faces[0]`, the largest face; all null when `faces` is empty.',
         properties: {
-          emotion: { type: 'string', enum: [...CLASSES] },
-          confidence: { ...prob, description: 'The top class\'s score.' },
-          scores: { $ref: '#/components/schemas/Scores' },
-          box: { $ref: '#/components/schemas/Box' },
+          box: nullable(faceProperties.box),
+          crop: nullable(faceProperties.crop),
+          detection_score: faceProperties.detection_score,
+          emotion: { type: ['string', 'null'], enum: [...CLASSES, null] },
+          confidence: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'The top class\'s score.' },
+          scores: nullable({ $ref: '#/components/schemas/Scores' }),
+          faces: {
+            type: 'array',
+            description: `Every region classified: the faces found, largest first (at most max_faces), or the one given box / whole image.`,
+            items: { $ref: '#/components/schemas/Face' },
+            maxItems: LIMITS.maxFaces,
+          },
+          message: { type: ['string', 'null'], description: 'Why `faces` is empty (no face found); null otherwise.' },
+          source: {
+            type: 'string',
+            enum: ['detection', 'box', 'whole_image'],
+            description: 'Where the regions came from: the face detector, the given `box`, or the whole image (detect=false).',
+          },
           image: {
             type: 'object',
             description: 'Size of the EXIF-oriented image.',
             properties: { width: { type: 'integer', minimum: 1 }, height: { type: 'integer', minimum: 1 } },
             required: ['width', 'height'],
+            additionalProperties: false,
           },
           model: { $ref: '#/components/schemas/ModelId' },
           timings: {
             type: 'object',
             description:
               'Server time per stage in ms. On Cloudflare\'s edge the clock only advances on I/O, so stages without I/O may read 0 there; local workerd reports real time.',
-            properties: { decode: ms, preprocess: ms, inference: ms, model_load: { ...ms, description: 'Only on the request that loaded the model into this isolate.' }, total: ms },
+            properties: {
+              decode: { ...ms, description: 'Decoding (and, with detection, the grayscale conversion).' },
+              detect: { ...ms, description: 'Face detection (letterbox, detector, decoding its output); only when it ran.' },
+              preprocess: ms,
+              inference: { ...ms, description: 'The emotion model, all regions in one batch.' },
+              model_load: { ...ms, description: 'Only on the request that created the sessions (emotion model and detector) in this isolate.' },
+              total: ms,
+            },
             required: ['decode', 'preprocess', 'inference', 'total'],
+            additionalProperties: false,
           },
         },
-        required: ['emotion', 'confidence', 'scores', 'box', 'image', 'model', 'timings'],
+        required: ['emotion', 'confidence', 'scores', 'box', 'crop', 'detection_score', 'faces', 'message', 'source', 'image', 'model', 'timings'],
+        additionalProperties: false,
+        // A face answers the face fields and no message; no face answers nulls and a message.
+        if: { type: 'object', properties: { faces: { type: 'array', maxItems: 0 } } },
+        then: {
+          type: 'object',
+          properties: { emotion: { type: 'null' }, confidence: { type: 'null' }, scores: { type: 'null' }, box: { type: 'null' }, crop: { type: 'null' }, detection_score: { type: 'null' }, message: { type: 'string', minLength: 1 }, source: { const: 'detection' } },
+        },
+        else: {
+          type: 'object',
+          properties: { emotion: { type: 'string' }, confidence: { type: 'number' }, scores: { type: 'object' }, box: { type: 'object' }, crop: { type: 'object' }, message: { type: 'null' } },
+        },
       },
       Model: {
         type: 'object',
@@ -146,18 +217,41 @@ export const openapi = {
             properties: { dataset: { type: 'string' }, n: { type: 'integer' }, accuracy: { type: ['number', 'null'] } },
           },
           reference: { type: ['object', 'null'] },
+          detector: {
+            type: 'object',
+            description: 'The face detector and how faces are cropped for the classifier.',
+            properties: {
+              name: { type: 'string' },
+              variant: { type: 'string' },
+              input_size: { type: 'integer', const: DETECTOR_INFO.input_size },
+              input: { type: 'string' },
+              score_threshold: { type: 'number', const: DETECTOR_INFO.score_threshold },
+              iou_threshold: { type: 'number', const: DETECTOR_INFO.iou_threshold },
+              crop_factor: { type: 'number', const: DETECTOR_INFO.crop_factor },
+              crop: { type: 'string' },
+              max_faces: {
+                type: 'object',
+                properties: { default: { type: 'integer', const: LIMITS.defaultMaxFaces }, max: { type: 'integer', const: LIMITS.maxFaces } },
+                required: ['default', 'max'],
+              },
+              license: { type: 'string' },
+            },
+            required: ['name', 'input_size', 'score_threshold', 'crop_factor', 'max_faces'],
+          },
           limits: {
             type: 'object',
             properties: {
               max_body_bytes: { type: 'integer', const: LIMITS.maxBodyBytes },
               max_pixels: { type: 'integer', const: LIMITS.maxPixels },
+              max_side: { type: 'integer', const: LIMITS.maxSide },
               max_decode_memory_mb: { type: 'number', const: LIMITS.maxDecodeMemoryMB },
+              max_faces: { type: 'integer', const: LIMITS.maxFaces },
               accepted_formats: { type: 'array', items: { type: 'string' } },
             },
-            required: ['max_body_bytes', 'max_pixels', 'max_decode_memory_mb', 'accepted_formats'],
+            required: ['max_body_bytes', 'max_pixels', 'max_side', 'max_decode_memory_mb', 'max_faces', 'accepted_formats'],
           },
         },
-        required: ['name', 'version', 'input_size', 'classes', 'input', 'normalization', 'validation', 'limits'],
+        required: ['name', 'version', 'input_size', 'classes', 'input', 'normalization', 'validation', 'detector', 'limits'],
       },
       Health: {
         type: 'object',

@@ -92,6 +92,8 @@ describe('service routes', () => {
     assert.equal(limits.max_body_bytes.const, model.limits.max_body_bytes);
     assert.equal(limits.max_pixels.const, model.limits.max_pixels);
     assert.equal(limits.max_decode_memory_mb.const, model.limits.max_decode_memory_mb);
+    assert.equal(limits.max_side.const, model.limits.max_side);
+    assert.equal(limits.max_faces.const, model.limits.max_faces);
     assert.ok(spec.paths['/classify'].post.description.includes(String(model.limits.max_body_bytes)));
   });
 });
@@ -105,10 +107,14 @@ describe('POST /classify', () => {
     assert.ok(Math.abs(sum - 1) < 1e-6, `scores sum to ${sum}`);
     assert.equal(body.confidence, Math.max(...CLASSES.map((c) => body.scores[c])));
     assert.equal(body.scores[body.emotion], body.confidence);
-    assert.deepEqual(body.box, { x: 0, y: 0, w: 500, h: 282 });
+    // The largest face found: the top-level fields are faces[0]'s.
+    assert.equal(body.source, 'detection');
+    assert.equal(body.faces.length, 1);
+    assert.deepEqual(body.box, body.faces[0].box);
+    assert.deepEqual(body.scores, body.faces[0].scores);
     assert.deepEqual(body.image, { width: 500, height: 282 });
     assert.equal(body.model.input_size, 48);
-    for (const k of ['decode', 'preprocess', 'inference', 'total']) assert.equal(typeof body.timings[k], 'number');
+    for (const k of ['decode', 'detect', 'preprocess', 'inference', 'total']) assert.equal(typeof body.timings[k], 'number');
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(res.headers.get('cache-control'), 'no-store');
   });

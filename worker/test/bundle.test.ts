@@ -32,6 +32,7 @@ test('wrangler deploy --dry-run builds a bundle within the 10 MB (gzip) Workers 
     const names = files.join(' ');
     assert.match(names, /ort-wasm-simd-threaded\.wasm/, 'ORT WASM shipped as a module');
     assert.match(names, /scratchcnn\.onnx/, 'the model shipped as a data module');
+    assert.match(names, /blazeface\.onnx/, 'the face detector shipped as a data module');
     assert.ok(!/jsep/.test(names), 'not the larger JSEP build');
     let raw = 0;
     let gz = 0;

@@ -1,0 +1,49 @@
+/**
+ * The face-detection parameters of POST /classify, from the query string or a form field:
+ * `detect` (true/false) and `max_faces` (1 to LIMITS.maxFaces). Bad values are a 400, never ignored.
+ */
+import { ApiError } from './errors.ts';
+import { LIMITS } from './limits.ts';
+
+export interface DetectionParams {
+  /** Find faces (the default); false classifies the whole image. A `box` overrides both. */
+  detect: boolean;
+  /** At most this many faces, the largest, are classified. */
+  maxFaces: number;
+}
+
+/** The one value of a parameter; given in the query and in the form, they must agree. */
+function oneValue(name: string, query: URLSearchParams, form: Map<string, string>): string | undefined {
+  const all = query.getAll(name);
+  const q = all[0];
+  const f = form.get(name);
+  const differ = all.some((v) => v.trim() !== q.trim()) || (q !== undefined && f !== undefined && q.trim() !== f.trim());
+  if (differ) throw new ApiError('bad_parameter', `${name} was given more than once with different values.`);
+  return (q ?? f)?.trim();
+}
+
+const show = (v: string) => JSON.stringify(v.slice(0, 40));
+
+export function parseDetect(text: string | undefined): boolean {
+  if (text === undefined) return true;
+  const v = text.toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new ApiError('bad_parameter', `detect must be true or false (got ${show(text)}).`);
+}
+
+export function parseMaxFaces(text: string | undefined): number {
+  if (text === undefined) return LIMITS.defaultMaxFaces;
+  const n = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= LIMITS.maxFaces)) {
+    throw new ApiError('bad_parameter', `max_faces must be a whole number from 1 to ${LIMITS.maxFaces} (got ${show(text)}).`);
+  }
+  return n;
+}
+
+export function detectionParams(query: URLSearchParams, form: Map<string, string>): DetectionParams {
+  return {
+    detect: parseDetect(oneValue('detect', query, form)),
+    maxFaces: parseMaxFaces(oneValue('max_faces', query, form)),
+  };
+}

@@ -1,0 +1,313 @@
+/**
+ * Face detection in POST /classify, on the real Worker in workerd: the face counts on the shared
+ * photos, and every box, crop and score equal to onnxruntime-node running the same core functions
+ * (@emotion/core/faces: detectBytes, faceCrop; toModelInput), the crop framing the face's eyes, nose
+ * and mouth; detect=false, max_faces, box= precedence, no face, the longest-side limit. Every answer
+ * is checked against the served OpenAPI document.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { CLASSES, decodeGray, toModelInput, type Box, type GrayImage } from '@emotion/core';
+import { faceCrop, type Face, type FaceDetector } from '@emotion/core/faces';
+import { openFaceDetector } from '@emotion/core/faces/node';
+import { contract, type Contract } from './contract.ts';
+import { MODEL_PATH, PHOTOS, startWorker, type RunningWorker } from './harness.ts';
+import { encodeJpeg, encodePng, ihdr, photo, PNG_SIGNATURE, pngChunk, concat, withJpegSize, type Bytes } from './images.ts';
+import { photosSkip } from './shared-data.ts';
+
+/** Faces counted by eye (../shared/photos/SOURCE.md). */
+const GROUP: Record<string, number> = { bbt1: 4, bbt2: 3, bbt3: 5, bbt4: 6, bbt5: 5 };
+/** One face each. */
+const LABELLED = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'];
+const SCORE_TOLERANCE = 1e-5;
+
+let w: RunningWorker;
+let api: Contract;
+let detector: FaceDetector;
+let emotion: ort.InferenceSession;
+let model: any;
+
+before(async () => {
+  w = await startWorker();
+  api = contract(await (await w.fetch('/openapi.json')).json());
+  model = await (await w.fetch('/model')).json();
+  detector = await openFaceDetector(ort);
+  emotion = await ort.InferenceSession.create(readFileSync(MODEL_PATH), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+});
+after(async () => {
+  await w?.dispose();
+  await emotion?.release();
+});
+
+const post = (bytes: Bytes, query = '', type = 'image/jpeg') =>
+  w.fetch(`/classify${query}`, { method: 'POST', body: bytes, headers: { 'content-type': type } });
+
+function postForm(bytes: Bytes, fields: Record<string, string>, query = '') {
+  const fd = new FormData();
+  fd.append('image', new Blob([bytes]), 'upload');
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  return w.fetch(`/classify${query}`, { method: 'POST', body: fd });
+}
+
+/** A 200 that matches the OpenAPI document. */
+async function ok(res: Response): Promise<any> {
+  assert.equal(res.status, 200, `status ${res.status}`);
+  return api.documented(res, '/classify', 'POST');
+}
+
+async function badParameter(res: Response, messageLike: RegExp) {
+  assert.equal(res.status, 400);
+  const body = await api.documented(res, '/classify', 'POST');
+  assert.equal(body.error.code, 'bad_parameter');
+  assert.match(body.error.message, messageLike);
+}
+
+async function nodeScores(gray: GrayImage, crop: Box): Promise<number[]> {
+  const out = await emotion.run({ input: new ort.Tensor('float32', toModelInput(gray, crop), [1, 1, 48, 48]) });
+  const logits = Array.from(out.logits.data as Float32Array);
+  const max = Math.max(...logits);
+  const e = logits.map((l) => Math.exp(l - max));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+interface Expected {
+  face: Face;
+  crop: Box;
+  scores: number[];
+}
+
+/** What onnxruntime-node answers with the same core functions and defaults. */
+async function reference(bytes: Uint8Array, maxFaces: number = model.detector.max_faces.default): Promise<Expected[]> {
+  const { gray, faces } = await detector.detectBytes(bytes, { maxFaces });
+  const out: Expected[] = [];
+  for (const face of faces) {
+    const crop = faceCrop(face.box, gray, model.detector.crop_factor);
+    out.push({ face, crop, scores: await nodeScores(gray, crop) });
+  }
+  return out;
+}
+
+/** A cols x rows grid of the 150x150 tight crops (two per person, in name order): one face per tile. */
+function tightCropGrid(cols: number, rows: number): Bytes {
+  const files = readdirSync(PHOTOS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .flatMap((p) => readdirSync(join(PHOTOS, p)).sort().slice(0, 2).map((f) => `${p}/${f}`));
+  assert.ok(files.length >= cols * rows);
+  const S = 150;
+  const W = cols * S;
+  const rgba = new Uint8Array(W * rows * S * 4);
+  files.slice(0, cols * rows).forEach((file, k) => {
+    const tile = decodeGray(photo(file));
+    assert.deepEqual([tile.width, tile.height], [S, S], file);
+    const ox = (k % cols) * S;
+    const oy = Math.floor(k / cols) * S;
+    for (let y = 0; y < S; y++) {
+      for (let x = 0; x < S; x++) {
+        const j = ((oy + y) * W + ox + x) * 4;
+        rgba.fill(tile.data[y * S + x], j, j + 3);
+        rgba[j + 3] = 255;
+      }
+    }
+  });
+  return encodePng(rgba, W, rows * S);
+}
+
+const inside = (p: { x: number; y: number }, b: Box) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h;
+const scoreDiff = (a: Record<string, number>, b: number[]) => Math.max(...CLASSES.map((c, i) => Math.abs(a[c] - b[i])));
+
+/** The Worker's faces are the reference's, in order, and each crop frames its face. Answers the largest score difference. */
+function assertSameFaces(name: string, body: any, expected: Expected[]): number {
+  assert.equal(body.source, 'detection', name);
+  assert.equal(body.faces.length, expected.length, `${name}: ${body.faces.length} faces, expected ${expected.length}`);
+  let worst = 0;
+  body.faces.forEach((f: any, i: number) => {
+    const e = expected[i];
+    assert.deepEqual(f.box, e.face.box, `${name} face ${i}: box`);
+    assert.ok(Math.abs(f.detection_score - e.face.score) < SCORE_TOLERANCE, `${name} face ${i}: detection score ${f.detection_score} vs ${e.face.score}`);
+    assert.deepEqual(f.crop, e.crop, `${name} face ${i}: crop`);
+    const diff = scoreDiff(f.scores, e.scores);
+    worst = Math.max(worst, diff);
+    assert.ok(diff < SCORE_TOLERANCE, `${name} face ${i}: emotion scores differ by ${diff}`);
+    assert.equal(f.emotion, CLASSES[e.scores.indexOf(Math.max(...e.scores))], `${name} face ${i}: emotion`);
+    // The crop lands on the face: a square (unless the image is smaller) around the box, with the
+    // eyes, nose and mouth inside it.
+    const { width, height } = body.image;
+    assert.ok(f.crop.w === f.crop.h || f.crop.w === width || f.crop.h === height, `${name} face ${i}: crop ${JSON.stringify(f.crop)} is not square`);
+    assert.ok(inside({ x: f.box.x + f.box.w / 2, y: f.box.y + f.box.h / 2 }, f.crop), `${name} face ${i}: box centre outside the crop`);
+    for (const k of e.face.keypoints.slice(0, 4)) assert.ok(inside(k, f.crop), `${name} face ${i}: keypoint (${k.x}, ${k.y}) outside the crop`);
+  });
+  const areas = body.faces.map((f: any) => f.box.w * f.box.h);
+  assert.deepEqual(areas, [...areas].sort((a, b) => b - a), `${name}: largest first`);
+  if (body.faces.length) {
+    for (const k of ['box', 'crop', 'detection_score', 'emotion', 'confidence', 'scores']) assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
+    assert.equal(body.message, null);
+  }
+  assert.equal(typeof body.timings.detect, 'number');
+  return worst;
+}
+
+describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
+  test('group photos: the faces counted by eye, each equal to onnxruntime-node, largest first', async (t) => {
+    let worst = 0;
+    for (const [name, count] of Object.entries(GROUP)) {
+      const bytes = photo(`${name}.jpg`);
+      const body = await ok(await post(bytes));
+      assert.equal(body.faces.length, count, `${name}: ${body.faces.length} faces, expected ${count}`);
+      worst = Math.max(worst, assertSameFaces(name, body, await reference(bytes)));
+    }
+    t.diagnostic(`largest emotion score difference ${worst.toExponential(2)}`);
+  });
+
+  test('the 7 labelled photos: exactly one face each, equal to onnxruntime-node', async (t) => {
+    const emotions: string[] = [];
+    for (const name of LABELLED) {
+      const bytes = photo(`${name}.jpg`);
+      const body = await ok(await post(bytes));
+      assert.equal(body.faces.length, 1, `${name}: ${body.faces.length} faces`);
+      assertSameFaces(name, body, await reference(bytes));
+      emotions.push(`${name}: ${body.emotion} ${body.confidence.toFixed(2)}`);
+    }
+    t.diagnostic(emotions.join(', '));
+  });
+
+  test('tight 150x150 PNG crops (one per person): one face each', async () => {
+    const people = readdirSync(PHOTOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    assert.equal(people.length, 8);
+    for (const person of people) {
+      const file = `${person}/${readdirSync(join(PHOTOS, person)).sort()[0]}`;
+      const bytes = photo(file);
+      const body = await ok(await post(bytes, '', 'image/png'));
+      assertSameFaces(file, body, await reference(bytes));
+      assert.equal(body.faces.length, 1, file);
+    }
+  });
+
+  test('16 faces (a 4x4 grid of tight crops): the default keeps 10; max_faces=16 classifies all, in batches, as onnxruntime-node', async () => {
+    const grid = tightCropGrid(4, 4);
+    const all = await ok(await post(grid, '?max_faces=16', 'image/png'));
+    assertSameFaces('grid, max_faces=16', all, await reference(grid, 16));
+    assert.equal(all.faces.length, 16);
+    // Each face in its own tile.
+    const tiles = new Set(all.faces.map((f: any) => `${Math.floor((f.box.x + f.box.w / 2) / 150)},${Math.floor((f.box.y + f.box.h / 2) / 150)}`));
+    assert.equal(tiles.size, 16);
+    const byDefault = await ok(await post(grid, '', 'image/png'));
+    assert.equal(byDefault.faces.length, model.detector.max_faces.default);
+    assertSameFaces('grid, default max_faces', byDefault, await reference(grid));
+  });
+
+  test('detect=false classifies the whole image, in the query or the form', async () => {
+    const bytes = photo('happy.jpg');
+    const gray = decodeGray(bytes);
+    const whole = { x: 0, y: 0, w: gray.width, h: gray.height };
+    const expected = await nodeScores(gray, whole);
+    for (const res of [await post(bytes, '?detect=false'), await postForm(bytes, { detect: 'false' }), await post(bytes, '?detect=0')]) {
+      const body = await ok(res);
+      assert.equal(body.source, 'whole_image');
+      assert.equal(body.faces.length, 1);
+      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, emotion: body.emotion, confidence: body.confidence, scores: body.scores });
+      assert.deepEqual(body.box, whole);
+      assert.ok(scoreDiff(body.scores, expected) < SCORE_TOLERANCE);
+      assert.equal(body.timings.detect, undefined, 'no detection ran');
+    }
+  });
+
+  test('max_faces keeps the largest faces (query or form); the same faces as without it', async () => {
+    const bytes = photo('bbt4.jpg');
+    const all = await ok(await post(bytes));
+    assert.equal(all.faces.length, 6);
+    for (const [res, n] of [
+      [await post(bytes, '?max_faces=2'), 2],
+      [await postForm(bytes, { max_faces: '3' }), 3],
+      [await post(bytes, '?max_faces=1'), 1],
+      [await post(bytes, `?max_faces=${model.limits.max_faces}`), 6],
+    ] as const) {
+      const body = await ok(res);
+      assert.equal(body.faces.length, n);
+      body.faces.forEach((f: any, i: number) => {
+        const a = all.faces[i];
+        assert.deepEqual([f.box, f.crop, f.detection_score], [a.box, a.crop, a.detection_score]);
+        // A smaller batch may round differently in the last bits.
+        assert.ok(scoreDiff(f.scores, CLASSES.map((c) => a.scores[c])) < 1e-6);
+      });
+    }
+  });
+
+  test('a box takes precedence over detection: that region, as given', async () => {
+    const box = { x: 500, y: 100, w: 200, h: 200 };
+    for (const res of [await post(photo('bbt1.jpg'), '?box=500,100,200,200&detect=true'), await postForm(photo('bbt1.jpg'), { box: '500,100,200,200' })]) {
+      const body = await ok(res);
+      assert.equal(body.source, 'box');
+      assert.equal(body.faces.length, 1);
+      assert.deepEqual([body.box, body.crop, body.detection_score], [box, box, null]);
+      assert.deepEqual(body.faces[0].box, box);
+      const expected = await nodeScores(decodeGray(photo('bbt1.jpg')), box);
+      assert.ok(scoreDiff(body.scores, expected) < SCORE_TOLERANCE);
+      assert.equal(body.timings.detect, undefined);
+    }
+  });
+});
+
+describe('no face, parameters and limits', () => {
+  const W = 320;
+  const H = 240;
+  const grayJpeg = () => encodeJpeg(new Uint8Array(W * H * 4).fill(128), W, H);
+
+  test('a flat gray image: 200 with faces [], a message, and null face fields', async () => {
+    for (const [bytes, type] of [
+      [grayJpeg(), 'image/jpeg'],
+      [encodePng(new Uint8Array(W * H * 4).fill(200), W, H), 'image/png'],
+    ] as const) {
+      const body = await ok(await post(bytes, '', type));
+      assert.deepEqual(body.faces, []);
+      assert.match(body.message, /No face was found/);
+      assert.match(body.message, /detect=false/);
+      for (const k of ['emotion', 'confidence', 'scores', 'box', 'crop', 'detection_score']) assert.equal(body[k], null, k);
+      assert.equal(body.source, 'detection');
+      assert.deepEqual(body.image, { width: W, height: H });
+      assert.equal(typeof body.timings.detect, 'number');
+    }
+  });
+
+  test('the same image with detect=false or a box is classified', async () => {
+    const whole = await ok(await post(grayJpeg(), '?detect=false'));
+    assert.equal(whole.faces.length, 1);
+    assert.ok(CLASSES.includes(whole.emotion));
+    assert.equal(whole.message, null);
+    const boxed = await ok(await post(grayJpeg(), '?box=10,10,50,50'));
+    assert.deepEqual(boxed.faces[0].box, { x: 10, y: 10, w: 50, h: 50 });
+  });
+
+  test('bad detect and max_faces values: 400 bad_parameter', async () => {
+    const img = grayJpeg();
+    for (const q of ['max_faces=0', `max_faces=${model.limits.max_faces + 1}`, 'max_faces=abc', 'max_faces=2.5', 'max_faces=-1', 'max_faces=', 'max_faces=1e1', 'max_faces=99999999999']) {
+      await badParameter(await post(img, `?${q}`), /max_faces must be a whole number from 1 to 50/);
+    }
+    await badParameter(await postForm(img, { max_faces: 'ten' }), /max_faces/);
+    for (const q of ['detect=maybe', 'detect=', 'detect=yes']) await badParameter(await post(img, `?${q}`), /detect must be true or false/);
+    await badParameter(await post(img, '?detect=true&detect=false'), /detect was given more than once/);
+    await badParameter(await postForm(img, { max_faces: '3' }, '?max_faces=4'), /max_faces was given more than once/);
+    // Agreeing values are fine.
+    await ok(await postForm(img, { max_faces: '3' }, '?max_faces=3'));
+  });
+
+  test('an image over the longest-side limit: 413 from the header; at the limit: 200', async () => {
+    const max = model.limits.max_side;
+    const tall = concat(PNG_SIGNATURE, ihdr(10, max + 1, 8, 0), pngChunk('IDAT', new Uint8Array(0)), pngChunk('IEND', new Uint8Array(0)));
+    const res = await post(tall, '', 'image/png');
+    assert.equal(res.status, 413);
+    const err = await api.documented(res, '/classify', 'POST');
+    assert.equal(err.error.code, 'too_large');
+    assert.match(err.error.message, new RegExp(`limit is ${max} pixels on the longest side`));
+    const wide = withJpegSize(grayJpeg(), max + 1, 16);
+    assert.equal((await post(wide)).status, 413);
+    const strip = encodePng(new Uint8Array(16 * max * 4).fill(90), 16, max);
+    const body = await ok(await post(strip, '', 'image/png'));
+    assert.deepEqual(body.image, { width: 16, height: max });
+  });
+});
