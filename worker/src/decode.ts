@@ -3,7 +3,7 @@ import { decodeGray, ImageError, readImageSize, sniffFormat, type DecodeLimits, 
 import { decodeRgba, type RgbaImage } from '@emotion/core/faces';
 import { LIMITS } from './limits.ts';
 
-export const DECODE_LIMITS: DecodeLimits = { maxPixels: LIMITS.maxPixels, maxMemoryMB: LIMITS.maxDecodeMemoryMB };
+export const DECODE_LIMITS: DecodeLimits = { maxPixels: LIMITS.maxPixels, maxMemoryMB: LIMITS.maxDecodeMemoryMB, maxJpegScans: LIMITS.maxJpegScans };
 
 function sideError(width: number, height: number): ImageError {
   return new ImageError('too_large', `The image is ${width}x${height}; the limit is ${LIMITS.maxSide} pixels on the longest side.`);

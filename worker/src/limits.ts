@@ -31,6 +31,11 @@ export const LIMITS = {
   maxPixels: 4_000_000,
   /** Decoder memory budget in MB: jpeg-js' maxMemoryUsageInMB, and the same estimate for PNG. */
   maxDecodeMemoryMB: 48,
+  /**
+   * Scans in a progressive JPEG: jpeg-js walks the whole frame once per scan, so thousands of tiny
+   * scans cost seconds of CPU (a fuzz finding). libjpeg writes 10 for colour, 18 for CMYK.
+   */
+  maxJpegScans: 100,
   /** Longest side in pixels, read from the header with the pixel count: bounds face detection's resize (above). */
   maxSide: 4096,
   /** `max_faces` accepts 1 to this; it bounds the crops classified in one batch. */

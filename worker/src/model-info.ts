@@ -3,16 +3,10 @@ import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
 import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
 import { ACCEPTED_FORMATS, LIMITS } from './limits.ts';
+import type { ModelCard } from '@emotion/core/artifacts';
 
-interface Card {
-  name?: string;
-  version?: string;
-  classes?: string[];
-  parameters?: number;
-  validation?: Record<string, unknown>;
-  reference?: Record<string, unknown>;
-  training?: { epochs_run?: number; epochs_planned?: number; best_epoch?: number };
-}
+/** The committed card may be older or partial: every field is optional here. */
+type Card = Partial<ModelCard>;
 
 const c = card as Card;
 
@@ -55,6 +49,7 @@ export function modelInfo() {
       max_pixels: LIMITS.maxPixels,
       max_side: LIMITS.maxSide,
       max_decode_memory_mb: LIMITS.maxDecodeMemoryMB,
+      max_jpeg_scans: LIMITS.maxJpegScans,
       max_faces: LIMITS.maxFaces,
       accepted_formats: [...ACCEPTED_FORMATS],
     },
