@@ -5,15 +5,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { CLASSES } from '@emotion/core';
+import { contract, type Contract } from './contract.ts';
 import { startWorker, type RunningWorker } from './harness.ts';
 import { concat, encodeJpeg, ihdr, photo, PNG_SIGNATURE, pngChunk, resampledRgba, withJpegSize, type Bytes } from './images.ts';
 import pako from 'pako';
 
 let w: RunningWorker;
 let spec: any;
-let ajv: Ajv2020;
+let api: Contract;
 // Made before the worker starts: encoding them takes seconds, longer than an idle keep-alive lives.
 let atLimitJpeg: Bytes;
 let overMemoryJpeg: Bytes;
@@ -24,29 +24,12 @@ before(async () => {
   overMemoryJpeg = encodeJpeg(resampledRgba('bbt1.jpg', 1900, 1900), 1900, 1900, 70);
   w = await startWorker();
   spec = await (await w.fetch('/openapi.json')).json();
-  ajv = new Ajv2020({ strict: true, allErrors: true });
-  const defs = JSON.parse(JSON.stringify(spec.components.schemas).replaceAll('#/components/schemas/', 'api#/$defs/'));
-  ajv.addSchema({ $id: 'api', $defs: defs });
+  api = contract(spec);
 });
 after(async () => w?.dispose());
 
-function conforms(schema: string, body: unknown) {
-  const validate = ajv.getSchema(`api#/$defs/${schema}`);
-  assert.ok(validate, `schema ${schema} exists`);
-  assert.ok(validate(body), `${schema}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 400)}`);
-}
-
-/** The response is documented for this path/method/status, and its JSON body matches the schema. */
-async function documented(res: Response, path: string, method: string): Promise<any> {
-  const op = spec.paths[path]?.[method.toLowerCase()];
-  assert.ok(op, `${method} ${path} is documented`);
-  const doc = op.responses[String(res.status)];
-  assert.ok(doc, `${method} ${path} documents status ${res.status}`);
-  const body = await res.json();
-  const ref: string | undefined = doc.content?.['application/json']?.schema?.$ref;
-  if (ref) conforms(ref.split('/').pop()!, body);
-  return body;
-}
+const conforms = (schema: string, body: unknown) => api.conforms(schema, body);
+const documented = (res: Response, path: string, method: string) => api.documented(res, path, method);
 
 const post = (body: BodyInit | null, type?: string, query = '', headers: Record<string, string> = {}) =>
   w.fetch(`/classify${query}`, { method: 'POST', body, headers: type ? { 'content-type': type, ...headers } : headers });
