@@ -4,7 +4,7 @@ import { initWeights } from '../src/model.ts';
 import { trainStep } from '../src/step.ts';
 await selectBackend('wasm');
 const w = initWeights(1);
-const B = 64;
+const B = Number(process.env.B ?? 64);
 const x = new Float32Array(B * 48 * 48).map(() => Math.random() * 2 - 1);
 const y = new Uint8Array(B).map(() => Math.floor(Math.random() * 7));
 trainStep(w, x, y, B, 1, 0.1);

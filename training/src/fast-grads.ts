@@ -30,9 +30,22 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw
   });
 }
 
+/**
+ * The filter flipped in both spatial axes. That reverses the flattened kh*kw tap index, done as a
+ * tiny matmul with an anti-diagonal permutation: the backend's Reverse kernel is a slow generic loop.
+ */
+function flipTaps(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, c, o] = filter.shape;
+  const taps = kh * kw;
+  const perm = new Float32Array(taps * taps);
+  for (let i = 0; i < taps; i++) perm[i * taps + (taps - 1 - i)] = 1;
+  const flipped = tf.matMul(tf.tensor2d(perm, [taps, taps]), tf.reshape(filter, [taps, c * o]) as tf.Tensor2D);
+  return tf.reshape(flipped, [kh, kw, c, o]);
+}
+
 /** dL/dx for a stride-1 'same' conv with an odd kernel: a forward conv with the flipped, transposed filter. */
 export function conv2dInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => tf.conv2d(dy, tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same'));
+  return tf.tidy(() => tf.conv2d(dy, tf.transpose(flipTaps(filter), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same'));
 }
 
 function isOne(v: unknown): boolean {
