@@ -4,10 +4,14 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CLASSES, CSV_LABEL_TO_CLASS, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
 import { cropResize, decodeGray, ImageError } from '@emotion/core/preprocess';
 
 export const PIXELS = INPUT_SIZE * INPUT_SIZE;
+
+/** FER2013 where this project's machines keep it: ../shared beside the repository. */
+export const DEFAULT_DATA = fileURLToPath(new URL('../../../shared/fer2013', import.meta.url));
 
 export interface Dataset {
   /** n * 48 * 48 luma bytes. */

@@ -4,15 +4,16 @@
  *   npm run evaluate -w training -- --model ../model/scratchcnn.onnx --data ../../shared/fer2013 [--tta]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
+import { DEFAULT_DATA } from './data.ts';
 import { loadLabelledInputs, mirror } from './labelled-images.ts';
-import { onnxLogits, openModel } from './onnx-runner.ts';
+import { MODEL_DIR, onnxLogits, openModel } from './onnx-runner.ts';
 import { evaluatePhotos, formatPhotoEvaluation } from './photo-eval.ts';
 import { classificationReport, formatReport, softmaxRows, type Report } from './report.ts';
-import type { Evaluation } from '@emotion/core/artifacts';
+import { MODEL_FILES, type Evaluation } from '@emotion/core/artifacts';
 
 export type { Evaluation };
 
@@ -42,8 +43,8 @@ async function main(argv: string[]) {
   const { values: v } = parseArgs({
     args: argv,
     options: {
-      model: { type: 'string', default: '../model/scratchcnn.onnx' },
-      data: { type: 'string', default: '../../shared/fer2013' },
+      model: { type: 'string', default: join(MODEL_DIR, MODEL_FILES.onnx) },
+      data: { type: 'string', default: DEFAULT_DATA },
       tta: { type: 'boolean', default: false },
       photos: { type: 'string' },
       limit: { type: 'string', default: '0' },
@@ -54,7 +55,7 @@ async function main(argv: string[]) {
   if (v.help) {
     process.stdout.write(
       'Evaluate an ONNX model on labelled images (FER2013 folder with test/<class>/, a folder of class folders, or fer2013.csv PublicTest rows).\n\n' +
-        '  --model <onnx>   model file (default ../model/scratchcnn.onnx)\n  --data <path>    labelled data (default ../../shared/fer2013)\n' +
+        '  --model <onnx>   model file (default model/scratchcnn.onnx in the repo)\n  --data <path>    labelled data (default ../shared/fer2013 beside the repo)\n' +
         '  --tta            also report horizontal-flip test-time augmentation\n  --limit <n>      evaluate an evenly spaced sample of n images\n' +
         '  --photos <dir>   photo mode: detect faces in whole photos, report face counts and top-1 on\n' +
         '                   photos named after an emotion (angry.jpg, disgusted.jpg, fearful.jpg, ...)\n' +

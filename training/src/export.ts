@@ -16,6 +16,7 @@ import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
 import { MODEL_FILES } from '@emotion/core/artifacts';
 import { FILES, loadWeights, readMetrics, type Metrics } from './checkpoint.ts';
 import { evaluateModel, type Evaluation } from './evaluate.ts';
+import { MODEL_DIR } from './onnx-runner.ts';
 import { toTorchStateDict } from './layout.ts';
 import { countParams } from './model.ts';
 import { buildOnnx } from './onnx-export.ts';
@@ -127,14 +128,14 @@ async function main(argv: string[]) {
     args: argv,
     allowPositionals: true,
     options: {
-      out: { type: 'string', default: '../model' },
+      out: { type: 'string', default: MODEL_DIR },
       'no-eval': { type: 'boolean', default: false },
       data: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (v.help || positionals.length !== 1) {
-    process.stdout.write('Usage: npm run export -w training -- <run-folder> [--out ../model] [--data <validation data>] [--no-eval]\n');
+    process.stdout.write('Usage: npm run export -w training -- <run-folder> [--out <folder> (default: model/ in the repo)] [--data <validation data>] [--no-eval]\n');
     process.exit(v.help ? 0 : 1);
   }
   const out = resolve(v.out!);

@@ -1,8 +1,12 @@
 /** Runs the exported ONNX model with onnxruntime-node over many inputs, in batches. */
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
 
 const PIX = INPUT_SIZE * INPUT_SIZE;
+
+/** The committed model folder at the repository root, which the worker and the site read. */
+export const MODEL_DIR = fileURLToPath(new URL('../../model', import.meta.url));
 
 export async function openModel(path: string): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });

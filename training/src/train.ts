@@ -24,7 +24,7 @@ import {
   type Metrics,
   type TrainState,
 } from './checkpoint.ts';
-import { classCounts, loadSplit } from './data.ts';
+import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
 import { inProcessEngine, workerEngine, type Engine } from './engine.ts';
 import { BN_MOMENTUM, CONV_BLOCKS, countParams, initWeights, TRAINABLE, type Weights } from './model.ts';
 import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
@@ -35,7 +35,7 @@ import type { StepResult } from './step.ts';
 import { crossEntropy } from './metrics.ts';
 
 const FLAGS = {
-  data: { type: 'string', default: '../shared/fer2013', help: 'FER2013 folder (train/, test/) or fer2013.csv' },
+  data: { type: 'string', default: DEFAULT_DATA, help: 'FER2013 folder (train/, test/) or fer2013.csv' },
   'val-data': { type: 'string', default: '', help: 'validation data if not the test split of --data' },
   out: { type: 'string', default: 'runs/scratchcnn', help: 'run folder for metrics, checkpoints and best weights' },
   resume: { type: 'string', default: '', help: 'continue the run in this folder where it stopped' },
