@@ -10,12 +10,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import pako from 'pako';
 import { pngDecodeBytes } from '@emotion/core/png';
 import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
 import { LIMITS } from '../src/limits.ts';
 import { MODEL_PATH } from '../test/harness.ts';
+import { loadOrtWeb, ORT_SESSION_OPTIONS } from '../test/ort-web-node.ts';
 import { concat, encodeJpeg, ihdr, PNG_SIGNATURE, pngChunk, resampledRgba } from '../test/images.ts';
 
 const maybeGc = (globalThis as { gc?: () => void }).gc;
@@ -23,38 +23,25 @@ if (!maybeGc) throw new Error('run with node --expose-gc');
 const gc: () => void = maybeGc;
 const MB = 2 ** 20;
 
-// 1. ORT: capture the WebAssembly.Memory the emscripten glue creates.
-const memories: WebAssembly.Memory[] = [];
-const RealMemory = WebAssembly.Memory;
-(WebAssembly as { Memory: unknown }).Memory = new Proxy(RealMemory, {
-  construct(target, args) {
-    const m = Reflect.construct(target, args) as WebAssembly.Memory;
-    memories.push(m);
-    return m;
-  },
-});
-const require = createRequire(import.meta.url);
-const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
-const ort = await import(join(ortDist, 'ort.wasm.bundle.min.mjs'));
-ort.env.wasm.numThreads = 1;
-ort.env.wasm.proxy = false;
-ort.env.wasm.wasmBinary = readFileSync(join(ortDist, 'ort-wasm-simd-threaded.wasm'));
+// 1. ORT: its WebAssembly memory after creating and running both sessions.
+const { ort, wasmBytes, restore } = await loadOrtWeb();
 gc();
 const heap0 = process.memoryUsage().heapUsed;
-const sessionOptions = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+const sessionOptions = ORT_SESSION_OPTIONS;
 const session = await ort.InferenceSession.create(readFileSync(MODEL_PATH), sessionOptions);
 for (const n of [1, 8]) await session.run({ input: new ort.Tensor('float32', new Float32Array(n * 2304), [n, 1, 48, 48]) });
 gc();
-const wasmEmotionMB = memories.reduce((a, m) => a + m.buffer.byteLength, 0) / MB;
+const wasmEmotionMB = wasmBytes() / MB;
 const detectorSession = await ort.InferenceSession.create(readFileSync(DETECTOR_MODEL_FILE), sessionOptions);
 await detectorSession.run({ input: new ort.Tensor('float32', new Float32Array(3 * 256 * 256), [1, 3, 256, 256]) });
 // The largest batch the Worker runs (src/classifier.ts splits max_faces regions into such batches).
 await session.run({ input: new ort.Tensor('float32', new Float32Array(LIMITS.maxBatch * 2304), [LIMITS.maxBatch, 1, 48, 48]) });
 gc();
-const wasmMB = memories.reduce((a, m) => a + m.buffer.byteLength, 0) / MB;
+const wasmMB = wasmBytes() / MB;
 const ortHeapMB = (process.memoryUsage().heapUsed - heap0) / MB;
 const modelsMB = (readFileSync(MODEL_PATH).length + readFileSync(DETECTOR_MODEL_FILE).length) / MB;
-(WebAssembly as { Memory: unknown }).Memory = RealMemory;
+restore();
+const require = createRequire(import.meta.url);
 
 function jpegAccountingMB(bytes: Uint8Array): number {
   // jpeg-js' own accounting: the smallest maxMemoryUsageInMB that lets it decode.

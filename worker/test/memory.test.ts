@@ -9,8 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -24,6 +22,7 @@ import { ApiError } from '../src/errors.ts';
 import { LIMITS } from '../src/limits.ts';
 import { readUpload } from '../src/upload.ts';
 import { MODEL_PATH } from './harness.ts';
+import { loadOrtWeb, ORT_SESSION_OPTIONS } from './ort-web-node.ts';
 import { concat, ihdr, PNG_SIGNATURE, pngChunk, withJpegSize, type Bytes } from './images.ts';
 import { countAllocations, onLargeAllocation } from './fuzz/alloc.ts';
 import { runInProcess } from './fuzz/run.ts';
@@ -41,33 +40,19 @@ let modelBytes = 0;
 
 /** ORT's WebAssembly memory with both sessions created and run at their largest inputs. */
 before(async () => {
-  const memories: WebAssembly.Memory[] = [];
-  const RealMemory = WebAssembly.Memory;
-  (WebAssembly as { Memory: unknown }).Memory = new Proxy(RealMemory, {
-    construct(t, args) {
-      const m = Reflect.construct(t, args) as WebAssembly.Memory;
-      memories.push(m);
-      return m;
-    },
-  });
+  const { ort, wasmBytes, restore } = await loadOrtWeb();
   try {
-    const require = createRequire(import.meta.url);
-    const dist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
-    const ort = await import(join(dist, 'ort.wasm.bundle.min.mjs'));
-    ort.env.wasm.numThreads = 1;
-    ort.env.wasm.proxy = false;
-    ort.env.wasm.wasmBinary = readFileSync(join(dist, 'ort-wasm-simd-threaded.wasm'));
-    const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+    const options = ORT_SESSION_OPTIONS;
     const emotion = await ort.InferenceSession.create(readFileSync(MODEL_PATH), options);
     const detector = await ort.InferenceSession.create(readFileSync(DETECTOR_MODEL_FILE), options);
     await detector.run({ [detector.inputNames[0]]: new ort.Tensor('float32', new Float32Array(3 * 256 * 256), [1, 3, 256, 256]) });
     // The largest batch the Worker runs (src/classifier.ts); ORT's memory only grows.
     const n = LIMITS.maxBatch;
     await emotion.run({ [emotion.inputNames[0]]: new ort.Tensor('float32', new Float32Array(n * 48 * 48), [n, 1, 48, 48]) });
-    ortBytes = memories.reduce((a, m) => a + m.buffer.byteLength, 0);
+    ortBytes = wasmBytes();
     modelBytes = readFileSync(MODEL_PATH).length + readFileSync(DETECTOR_MODEL_FILE).length;
   } finally {
-    (WebAssembly as { Memory: unknown }).Memory = RealMemory;
+    restore();
   }
 });
 
