@@ -5,7 +5,11 @@
  */
 import jpeg from 'jpeg-js';
 import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
+import { ascii } from './bytes.ts';
+import { countJpegScans, jpegDecodeBytes, jpegStoresRgb, readJpegOrientation } from './jpeg.ts';
 import { decodePngRgba } from './png.ts';
+
+export { countJpegScans, jpegDecodeBytes, jpegStoresRgb, readJpegOrientation };
 
 export type ImageFormat = 'jpeg' | 'png';
 
@@ -64,9 +68,6 @@ const OTHER_FORMATS: [string, (b: Uint8Array) => boolean][] = [
   ['PDF', (b) => ascii(b, 0, 4) === '%PDF'],
 ];
 
-function ascii(b: Uint8Array, start: number, len: number): string {
-  return String.fromCharCode(...b.subarray(start, start + len));
-}
 
 /** Identifies the format from the bytes themselves (a Content-Type header can lie). */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
@@ -107,128 +108,6 @@ export function readImageSize(bytes: Uint8Array, format: ImageFormat): { width: 
     i += 2 + dv.getUint16(i + 2);
   }
   return null;
-}
-
-/**
- * An upper bound of the scans jpeg-js will decode, counting up to `stopAfter`: each Start Of Scan it
- * reads is a 0xFF 0xDA pair somewhere in the bytes (entropy-coded data never holds one; an EXIF
- * thumbnail's are counted too, which only errs on the safe side).
- */
-export function countJpegScans(bytes: Uint8Array, stopAfter = Infinity): number {
-  let n = 0;
-  for (let i = bytes.indexOf(0xff); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0xff, i + 1)) {
-    if (bytes[i + 1] === 0xda && ++n > stopAfter) break;
-  }
-  return n;
-}
-
-/**
- * What jpeg-js will account for decoding this JPEG (its maxMemoryUsageInMB counts the coefficient
- * blocks, the component lines, the colour-converted copy and the RGBA output), read from the first
- * SOF0-2 header, or null when there is none. Checked before jpeg-js runs, so that a JPEG over the
- * memory limit is refused before anything is allocated, as a PNG is (./png.ts).
- */
-export function jpegDecodeBytes(bytes: Uint8Array): number | null {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 2; i + 10 <= bytes.length && bytes[i] === 0xff; ) {
-    const marker = bytes[i + 1];
-    if (marker === 0xff || marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      i += marker === 0xff ? 1 : 2;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) return null;
-    if (marker >= 0xc0 && marker <= 0xc2) {
-      const [H, W, n] = [dv.getUint16(i + 5), dv.getUint16(i + 7), bytes[i + 9]];
-      if (i + 10 + 3 * n > bytes.length) return null;
-      // jpeg-js keys components by id (a repeated id replaces the earlier one) but makes lines per entry.
-      const comps = new Map<number, { h: number; v: number }>();
-      const order: number[] = [];
-      for (let k = 0; k < n; k++) {
-        const at = i + 10 + 3 * k;
-        const [h, v] = [bytes[at + 1] >> 4, bytes[at + 1] & 15];
-        if (!h || !v) return null;
-        comps.set(bytes[at], { h, v });
-        order.push(bytes[at]);
-      }
-      const maxH = Math.max(1, ...[...comps.values()].map((c) => c.h));
-      const maxV = Math.max(1, ...[...comps.values()].map((c) => c.v));
-      const mcusPerLine = Math.ceil(W / 8 / maxH);
-      const mcusPerColumn = Math.ceil(H / 8 / maxV);
-      let total = W * H * (4 + order.length);
-      for (const c of comps.values()) total += mcusPerLine * c.h * mcusPerColumn * c.v * 256;
-      for (const id of order) {
-        const c = comps.get(id)!;
-        total += Math.ceil((Math.ceil(W / 8) * c.h) / maxH) * 8 * Math.ceil((Math.ceil(H / 8) * c.v) / maxV) * 8;
-      }
-      return total;
-    }
-    i += 2 + dv.getUint16(i + 2);
-  }
-  return null;
-}
-
-/**
- * Whether a 3-component JPEG stores RGB rather than YCbCr, by libjpeg's rules: a JFIF marker means
- * YCbCr; else an Adobe marker's transform 0 means RGB; else component ids 'R','G','B' do. jpeg-js
- * alone always assumes YCbCr for 3 components, which garbles the colours of RGB JPEGs.
- */
-export function jpegStoresRgb(bytes: Uint8Array): boolean {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let jfif = false;
-  let adobeTransform = -1;
-  for (let i = 2; i + 4 <= bytes.length && bytes[i] === 0xff; ) {
-    const marker = bytes[i + 1];
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) break;
-    const len = dv.getUint16(i + 2);
-    if (marker === 0xe0 && len >= 7 && ascii(bytes, i + 4, 5) === 'JFIF\0') jfif = true;
-    if (marker === 0xee && len >= 14 && ascii(bytes, i + 4, 6) === 'Adobe\0') adobeTransform = bytes[i + 15];
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof && len >= 17 && bytes[i + 9] === 3 && i + 19 <= bytes.length) {
-      if (jfif) return false;
-      if (adobeTransform >= 0) return adobeTransform === 0;
-      return bytes[i + 10] === 0x52 && bytes[i + 13] === 0x47 && bytes[i + 16] === 0x42;
-    }
-    i += 2 + len;
-  }
-  return false;
-}
-
-/** EXIF orientation (1-8) of a JPEG, 1 when absent or unreadable. */
-export function readJpegOrientation(bytes: Uint8Array): number {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let i = 2;
-  while (i + 4 <= bytes.length && bytes[i] === 0xff) {
-    const marker = bytes[i + 1];
-    if (marker === 0xda || marker === 0xd9) break;
-    const len = dv.getUint16(i + 2);
-    if (marker === 0xe1 && len >= 16 && ascii(bytes, i + 4, 4) === 'Exif') {
-      return orientationFromTiff(dv, i + 10, Math.min(bytes.length, i + 2 + len));
-    }
-    i += 2 + len;
-  }
-  return 1;
-}
-
-function orientationFromTiff(dv: DataView, tiff: number, end: number): number {
-  if (tiff + 8 > end) return 1;
-  const little = dv.getUint16(tiff) === 0x4949;
-  const u16 = (o: number) => dv.getUint16(o, little);
-  const ifd = tiff + dv.getUint32(tiff + 4, little);
-  if (ifd + 2 > end) return 1;
-  const count = u16(ifd);
-  for (let k = 0; k < count; k++) {
-    const entry = ifd + 2 + k * 12;
-    if (entry + 12 > end) return 1;
-    if (u16(entry) === 0x0112) {
-      const value = u16(entry + 8);
-      return value >= 1 && value <= 8 ? value : 1;
-    }
-  }
-  return 1;
 }
 
 /**
