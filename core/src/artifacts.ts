@@ -4,6 +4,9 @@
  */
 export const MODEL_FILES = {
   onnx: 'scratchcnn.onnx',
+  /** Smaller weight-only variants (training/src/quantize.ts); the worker ships the float32 model. */
+  onnxFp16: 'scratchcnn.fp16.onnx',
+  onnxInt8: 'scratchcnn.int8.onnx',
   safetensors: 'scratchcnn.safetensors',
   metrics: 'metrics.json',
   evaluation: 'evaluation.json',
@@ -90,5 +93,17 @@ export interface ModelCard {
     tta_accuracy: number | null;
     per_class: ClassReport[] | null;
   };
+  /** The float32 model and its smaller variants, each evaluated like the float32 one. */
+  variants: ModelVariant[];
   reference: { val_accuracy: number; source: string };
+}
+
+export interface ModelVariant {
+  file: string;
+  weights: 'float32' | 'fp16' | 'int8';
+  bytes: number;
+  accuracy: number | null;
+  tta_accuracy: number | null;
+  macro_f1: number | null;
+  log_loss: number | null;
 }

@@ -1,6 +1,7 @@
 /**
  * Exports a run's best weights for deployment and for other frameworks:
  *   scratchcnn.onnx          BatchNorm folded, NCHW `input` -> `logits`, metadata with classes/normalization/metrics
+ *   scratchcnn.fp16.onnx, scratchcnn.int8.onnx   smaller weight-only variants, evaluated the same way
  *   scratchcnn.safetensors   PyTorch state_dict (load_state_dict(strict=True) into the reference definition)
  *   metrics.json             the run's per-epoch record
  *   evaluation.json          the ONNX model on the validation set (with flip TTA), via the worker's preprocessing
@@ -8,18 +9,19 @@
  *
  *   npm run export -w training -- runs/fer2013 [--out ../model] [--no-eval]
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
-import { MODEL_FILES } from '@emotion/core/artifacts';
+import { MODEL_FILES, type ModelVariant } from '@emotion/core/artifacts';
 import { FILES, loadWeights, readMetrics, type Metrics } from './checkpoint.ts';
 import { evaluateModel, type Evaluation } from './evaluate.ts';
 import { MODEL_DIR } from './onnx-runner.ts';
 import { toTorchStateDict } from './layout.ts';
 import { countParams } from './model.ts';
 import { buildOnnx } from './onnx-export.ts';
+import { quantizeOnnx } from './quantize.ts';
 import { encodeSafetensors } from './safetensors.ts';
 import { renderModelCard, type ModelCard } from './model-card.ts';
 
@@ -60,13 +62,23 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     metrics: JSON.stringify({ best: metrics.best, epoch: best ?? null }),
   };
   const onnxPath = join(opts.out, MODEL_FILES.onnx);
-  writeFileSync(onnxPath, buildOnnx(sd, onnxMeta));
+  const onnxBytes = buildOnnx(sd, onnxMeta);
+  writeFileSync(onnxPath, onnxBytes);
+  writeFileSync(join(opts.out, MODEL_FILES.onnxFp16), quantizeOnnx(onnxBytes, 'fp16'));
+  writeFileSync(join(opts.out, MODEL_FILES.onnxInt8), quantizeOnnx(onnxBytes, 'int8'));
   copyFileSync(join(runDir, FILES.metrics), join(opts.out, MODEL_FILES.metrics));
 
+  const data = opts.data ?? String(flags.valData ?? flags.data);
+  const evaluate = (file: string) => (opts.evaluate ? evaluateModel(join(opts.out, file), data, { tta: true, limit: opts.evalLimit }) : Promise.resolve(null));
+  const variants: ModelVariant[] = [];
   let evaluation: Evaluation | null = null;
-  if (opts.evaluate) {
-    const data = opts.data ?? String(flags.valData ?? flags.data);
-    evaluation = await evaluateModel(onnxPath, data, { tta: true, limit: opts.evalLimit });
+  for (const [file, weights] of [[MODEL_FILES.onnx, 'float32'], [MODEL_FILES.onnxFp16, 'fp16'], [MODEL_FILES.onnxInt8, 'int8']] as const) {
+    const ev = await evaluate(file);
+    if (weights === 'float32') evaluation = ev;
+    const bytes = statSync(join(opts.out, file)).size;
+    variants.push({ file, weights, bytes, accuracy: ev?.accuracy ?? null, tta_accuracy: ev?.tta?.accuracy ?? null, macro_f1: ev?.macro_f1 ?? null, log_loss: ev?.log_loss ?? null });
+  }
+  if (evaluation) {
     evaluation.model = MODEL_FILES.onnx;
     writeFileSync(join(opts.out, MODEL_FILES.evaluation), JSON.stringify(evaluation, null, 2) + '\n');
   }
@@ -110,6 +122,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       tta_accuracy: evaluation?.tta?.accuracy ?? null,
       per_class: evaluation?.per_class ?? null,
     },
+    variants,
     reference: { val_accuracy: 0.6538, source: 'the seed model (../shared/MODEL.md), best of 100 epochs' },
   };
   writeFileSync(join(opts.out, MODEL_FILES.card), JSON.stringify(card, null, 2) + '\n');
@@ -141,7 +154,10 @@ async function main(argv: string[]) {
   const out = resolve(v.out!);
   const { card, evaluation } = await exportRun(resolve(positionals[0]), { out, evaluate: !v['no-eval'], data: v.data });
   console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${out}`);
-  if (evaluation) console.log(`Validation accuracy ${evaluation.accuracy} (flip TTA ${evaluation.tta?.accuracy}), macro-F1 ${evaluation.macro_f1}`);
+  for (const m of card.variants) {
+    const acc = m.accuracy == null ? '' : `: validation accuracy ${m.accuracy} (flip TTA ${m.tta_accuracy}), macro-F1 ${m.macro_f1}`;
+    console.log(`  ${m.file} (${m.weights} weights, ${(m.bytes / 1e6).toFixed(2)} MB)${acc}`);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

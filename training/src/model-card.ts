@@ -38,6 +38,15 @@ ${finished ? `Training finished: ${t.epochs_run} of ${t.epochs_planned} planned 
 
 ${perClass}
 
+## Files
+
+| file | weights | size | accuracy | with flip TTA | macro-F1 |
+|---|---|---|---|---|---|
+${c.variants.map((m) => `| \`${m.file}\` | ${m.weights} | ${(m.bytes / 1e6).toFixed(2)} MB | ${pct(m.accuracy)} | ${pct(m.tta_accuracy)} | ${m.macro_f1 ?? 'n/a'} |`).join('\n')}
+
+The API and the site use the float32 model. The fp16 and int8 files store only the weights smaller
+(widened to float32 when the model loads), for users who need a smaller download.
+
 ## Data
 
 FER2013: ${t.data.train_size} training images (${t.data.train}); validation on the ${t.data.val_size}

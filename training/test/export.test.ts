@@ -92,6 +92,42 @@ describe('export', () => {
     assert.equal(JSON.parse(meta.metrics!).best.epoch, 3);
   });
 
+  it('fp16 and int8 variants store the weights smaller and keep the float32 logits', async () => {
+    const { TensorProto } = onnxProto.onnx;
+    const base = await ort.InferenceSession.create(join(out, MODEL_FILES.onnx));
+    const r = new Rng(21);
+    const x = realInputs(40) ?? Float32Array.from({ length: 40 * 48 * 48 }, () => r.uniform(-1, 1));
+    const run = async (s: ort.InferenceSession) => (await s.run({ input: new ort.Tensor('float32', x, [40, 1, 48, 48]) })).logits.data as Float32Array;
+    const expected = await run(base);
+    const scale = Math.max(...expected.map(Math.abs));
+    const fullSize = readFileSync(join(out, MODEL_FILES.onnx)).length;
+    for (const [file, dtype, maxSize, maxRelDiff] of [
+      [MODEL_FILES.onnxFp16, TensorProto.DataType.FLOAT16, 0.51, 1e-3],
+      [MODEL_FILES.onnxInt8, TensorProto.DataType.INT8, 0.26, 1.5e-2],
+    ] as const) {
+      const bytes = readFileSync(join(out, file));
+      assert.ok(bytes.length < maxSize * fullSize, `${file}: ${bytes.length} bytes`);
+      const model = onnxProto.onnx.ModelProto.decode(bytes);
+      const weightsInit = model.graph!.initializer!.filter((t) => t.dims!.length >= 2);
+      assert.equal(weightsInit.length, 8, `${file}: 6 conv + 2 dense weight tensors`);
+      for (const t of weightsInit) assert.equal(t.dataType, dtype, t.name!);
+      const session = await ort.InferenceSession.create(bytes);
+      const got = await run(session);
+      let maxDiff = 0;
+      let agree = 0;
+      for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs(expected[i] - got[i]));
+      for (let n = 0; n < 40; n++) {
+        const argmax = (a: Float32Array) => a.subarray(n * 7, n * 7 + 7).reduce((b, v, k, row) => (v > row[b] ? k : b), 0);
+        if (argmax(expected) === argmax(got)) agree++;
+      }
+      assert.ok(maxDiff <= maxRelDiff * scale, `${file}: max abs diff ${maxDiff} against logits up to ${scale}`);
+      assert.ok(maxDiff > 0, `${file} really stores different weights`);
+      assert.ok(agree >= 38, `${file}: top-1 agrees on ${agree}/40`);
+      await session.release();
+    }
+    await base.release();
+  });
+
   it('safetensors holds the PyTorch state_dict: names, shapes, dtypes, layouts', () => {
     const { entries } = decodeSafetensors(readFileSync(join(out, MODEL_FILES.safetensors)));
     const expected = new Set<string>();
