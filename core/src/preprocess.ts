@@ -315,3 +315,15 @@ export function toModelInput(img: GrayImage, box?: Box): Float32Array {
   const region = box ?? { x: 0, y: 0, w: img.width, h: img.height };
   return normalizePixels(cropResize(img, region));
 }
+
+/**
+ * Every model input of a stack [n, 1, 48, 48] mirrored left to right: the second view of flip
+ * test-time augmentation (training's evaluation and the worker average the two views' probabilities).
+ */
+export function mirrorInputs(inputs: Float32Array): Float32Array {
+  const out = new Float32Array(inputs.length);
+  const s = INPUT_SIZE;
+  for (let row = 0; row < inputs.length; row += s)
+    for (let x = 0; x < s; x++) out[row + x] = inputs[row + s - 1 - x];
+  return out;
+}

@@ -267,6 +267,22 @@ describe('site in Chromium against the worker', { skip }, () => {
       assert.match(await page.locator('main').innerText(), /1,054,719/);
     }));
 
+  test('the API page documents every parameter and error code the served OpenAPI document has', () =>
+    withPage('api-page', async (page) => {
+      const spec = await (await fetch(base + '/openapi.json')).json();
+      const post = spec.paths['/classify'].post;
+      const params: string[] = post.parameters.map((p: { name: string }) => p.name);
+      const codes: string[] = spec.components.schemas.Error.properties.error.properties.code.enum;
+      assert.ok(params.length >= 4 && codes.length >= 8, `${params} / ${codes}`);
+      await page.goto(base + '/api', { waitUntil: 'networkidle' });
+      const rows = await page.locator('tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent?.trim() ?? '', tr.textContent ?? '']));
+      for (const name of [...params, ...codes]) {
+        const row = rows.find(([head]) => head.replace(/\s+/g, '') === name);
+        assert.ok(row, `/api has a row for ${name}`);
+        assert.ok(row[1].length > name.length + 10 && !/undefined/.test(row[1]), `/api explains ${name}: ${row[1]}`);
+      }
+    }));
+
   test('the charts are in the HTML: JavaScript off, they still show', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {

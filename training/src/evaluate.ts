@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
 import { DEFAULT_DATA } from './data.ts';
-import { loadLabelledInputs, mirror } from './labelled-images.ts';
+import { mirrorInputs } from '@emotion/core/preprocess';
+import { loadLabelledInputs } from './labelled-images.ts';
 import { MODEL_DIR, onnxLogits, openModel } from './onnx-runner.ts';
 import { evaluatePhotos, formatPhotoEvaluation } from './photo-eval.ts';
 import { classificationReport, formatReport, softmaxRows, type Report } from './report.ts';
@@ -24,7 +25,7 @@ export async function evaluateModel(model: string, data: string, opts: { tta: bo
   const probs = softmaxRows(await onnxLogits(session, set.inputs));
   let tta: Report | null = null;
   if (opts.tta) {
-    const flipped = softmaxRows(await onnxLogits(session, mirror(set.inputs)));
+    const flipped = softmaxRows(await onnxLogits(session, mirrorInputs(set.inputs)));
     const avg = probs.map((p, i) => (p + flipped[i]) / 2);
     tta = classificationReport(avg, set.labels);
   }
@@ -56,7 +57,7 @@ async function main(argv: string[]) {
     process.stdout.write(
       'Evaluate an ONNX model on labelled images (FER2013 folder with test/<class>/, a folder of class folders, or fer2013.csv PublicTest rows).\n\n' +
         '  --model <onnx>   model file (default model/scratchcnn.onnx in the repo)\n  --data <path>    labelled data (default ../shared/fer2013 beside the repo)\n' +
-        '  --tta            also report horizontal-flip test-time augmentation\n  --limit <n>      evaluate an evenly spaced sample of n images\n' +
+        '  --tta            also report horizontal-flip test-time augmentation (photo mode: use it, as the API does by default)\n  --limit <n>      evaluate an evenly spaced sample of n images\n' +
         '  --photos <dir>   photo mode: detect faces in whole photos, report face counts and top-1 on\n' +
         '                   photos named after an emotion (angry.jpg, disgusted.jpg, fearful.jpg, ...)\n' +
         '  --out <json>     where to write the JSON report (default runs/evaluation.json)\n',
@@ -65,7 +66,7 @@ async function main(argv: string[]) {
   }
   mkdirSync(dirname(resolve(v.out!)), { recursive: true });
   if (v.photos) {
-    const pe = await evaluatePhotos(resolve(v.model!), v.photos);
+    const pe = await evaluatePhotos(resolve(v.model!), v.photos, { tta: v.tta! });
     console.log(formatPhotoEvaluation(pe));
     writeFileSync(v.out!, JSON.stringify(pe, null, 2) + '\n');
     console.log(`Wrote ${v.out}`);

@@ -51,12 +51,3 @@ export function loadLabelledInputs(path: string, split: 'val' | 'train' = 'val',
   });
   return { inputs, labels, n: picked.length, source: dir };
 }
-
-/** Horizontal mirror of every 48x48 input. */
-export function mirror(inputs: Float32Array): Float32Array {
-  const out = new Float32Array(inputs.length);
-  for (let base = 0; base < inputs.length; base += PIX)
-    for (let y = 0; y < INPUT_SIZE; y++)
-      for (let x = 0; x < INPUT_SIZE; x++) out[base + y * INPUT_SIZE + x] = inputs[base + y * INPUT_SIZE + (INPUT_SIZE - 1 - x)];
-  return out;
-}

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion } from '@emotion/core/classes';
-import { toModelInput } from '@emotion/core/preprocess';
+import { mirrorInputs, toModelInput } from '@emotion/core/preprocess';
 import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { onnxLogits, openModel } from './onnx-runner.ts';
@@ -27,9 +27,11 @@ export interface PhotoEvaluation {
   photos: PhotoResult[];
   labelled: { n: number; correct: number; accuracy: number; no_face: number };
   crop_factor: number;
+  /** Flip test-time augmentation, as the worker does by default. */
+  tta: boolean;
 }
 
-export async function evaluatePhotos(model: string, dir: string): Promise<PhotoEvaluation> {
+export async function evaluatePhotos(model: string, dir: string, opts: { tta: boolean } = { tta: true }): Promise<PhotoEvaluation> {
   const files = readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
   if (!files.length) throw new Error(`${dir}: no JPEG or PNG photos`);
   const detector = await openFaceDetector(ort);
@@ -41,7 +43,12 @@ export async function evaluatePhotos(model: string, dir: string): Promise<PhotoE
     let predicted: Emotion | null = null;
     let confidence: number | null = null;
     if (faces.length) {
-      const probs = softmaxRows(await onnxLogits(session, toModelInput(gray, faceCrop(faces[0].box, gray))));
+      const input = toModelInput(gray, faceCrop(faces[0].box, gray));
+      let probs = softmaxRows(await onnxLogits(session, input));
+      if (opts.tta) {
+        const mirrored = softmaxRows(await onnxLogits(session, mirrorInputs(input)));
+        probs = probs.map((p, i) => (p + mirrored[i]) / 2);
+      }
       const best = probs.indexOf(Math.max(...probs));
       predicted = CLASSES[best];
       confidence = Number(probs[best].toFixed(4));
@@ -56,6 +63,7 @@ export async function evaluatePhotos(model: string, dir: string): Promise<PhotoE
     photos,
     labelled: { n: labelled.length, correct, accuracy: labelled.length ? Number((correct / labelled.length).toFixed(4)) : 0, no_face: labelled.filter((p) => !p.faces).length },
     crop_factor: DEFAULT_CROP_FACTOR,
+    tta: opts.tta,
   };
 }
 
@@ -66,6 +74,6 @@ export function formatPhotoEvaluation(e: PhotoEvaluation): string {
     const mark = p.label ? (p.predicted === p.label ? '  ok' : '  wrong') : '';
     lines.push(`${p.photo.padEnd(21)} ${String(p.faces).padStart(5)}  ${(p.label ?? '-').padEnd(9)} ${pred}${mark}`);
   }
-  lines.push(`Labelled photos: ${e.labelled.correct}/${e.labelled.n} top-1 right, ${e.labelled.no_face} without a face (crop factor ${e.crop_factor})`);
+  lines.push(`Labelled photos: ${e.labelled.correct}/${e.labelled.n} top-1 right, ${e.labelled.no_face} without a face (crop factor ${e.crop_factor}${e.tta ? ', flip TTA' : ''})`);
   return lines.join('\n');
 }

@@ -10,7 +10,7 @@ import { decodeUpload, decodeUploadRgba } from './decode.ts';
 import { getEngine, isEngineReady } from './engine.ts';
 import { detectFaceRegions, NO_FACE_MESSAGE, type Region } from './faces.ts';
 import { MODEL_ID } from './model-info.ts';
-import { detectionParams } from './params.ts';
+import { classifyParams } from './params.ts';
 import { readUpload } from './upload.ts';
 
 /** Where the regions came from: the face detector, the caller's `box`, or the whole image (`detect=false`). */
@@ -26,6 +26,8 @@ export interface ClassifyResponse extends Nullable<FaceResult> {
   /** Why `faces` is empty; null otherwise. */
   message: string | null;
   source: RegionSource;
+  /** Whether each face's scores average the crop and its mirror image (flip test-time augmentation). */
+  tta: boolean;
   image: { width: number; height: number };
   model: typeof MODEL_ID;
   timings: {
@@ -49,7 +51,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const url = new URL(req.url);
   const upload = await readUpload(req);
   const box = requestedBox(url.searchParams.get('box') ?? undefined, upload.fields.get('box'));
-  const params = detectionParams(url.searchParams, upload.fields);
+  const params = classifyParams(url.searchParams, upload.fields);
   const source: RegionSource = box ? 'box' : params.detect ? 'detection' : 'whole_image';
   let modelLoad: number | undefined;
   // Loaded only once the image decodes; timed apart from the stages.
@@ -85,7 +87,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     await loadEngine();
   }
 
-  const { results, timings } = await classifyRegions(gray, regions.map((r) => r.crop));
+  const { results, timings } = await classifyRegions(gray, regions.map((r) => r.crop), { tta: params.tta });
   const faces: FaceResult[] = regions.map((r, i) => ({ ...r, ...results[i] }));
   const timingsOut: ClassifyResponse['timings'] = {
     decode: round(decodeMs),
@@ -106,6 +108,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     faces,
     message: faces.length ? null : NO_FACE_MESSAGE,
     source,
+    tta: params.tta,
     image: { width: gray.width, height: gray.height },
     model: MODEL_ID,
     timings: timingsOut,

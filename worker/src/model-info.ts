@@ -36,6 +36,7 @@ export function modelInfo() {
       'crop: the square crop around each detected face (detector.crop), the given box, or the whole image with detect=false',
       'area-averaging resize to 48x48',
       'normalize (p / 255 - 0.5) / 0.5',
+      'with tta (the default): also the mirror image of each crop; the two softmax outputs are averaged',
     ],
     parameters: c.parameters ?? null,
     training: c.training

@@ -33,6 +33,8 @@ const errorResponse = (description: string) => ({
 const boxParam =
   'Optional region "x,y,w,h" (non-negative numbers, pixels of the EXIF-oriented image) to classify as given: no face detection runs, and `faces` holds that one region.';
 const detectParam = 'Find the faces and classify each (true, the default), or classify the whole image (false). Accepts true/false/1/0. Ignored when `box` is given.';
+const ttaParam =
+  'Flip test-time augmentation (true, the default): each crop and its mirror image are classified and their scores averaged, about 1 point more validation accuracy for a second model row. false: the crop alone. Accepts true/false/1/0.';
 const maxFacesParam = `Classify at most this many faces, the largest (1 to ${LIMITS.maxFaces}, default ${LIMITS.defaultMaxFaces}).`;
 const BOX_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(,\\s*\\d+(\\.\\d+)?\\s*){3}$';
 
@@ -64,7 +66,7 @@ export const openapi = {
         operationId: 'classify',
         summary: 'Find the faces in a JPEG or PNG image and classify the facial expression of each.',
         description:
-          'Send the image as multipart/form-data (field `image`, optional fields `box`, `detect`, `max_faces`) or as the raw body with Content-Type image/jpeg or image/png ' +
+          'Send the image as multipart/form-data (field `image`, optional fields `box`, `detect`, `max_faces`, `tta`) or as the raw body with Content-Type image/jpeg or image/png ' +
           '(the options then in the query string). The format is sniffed from the bytes. ' +
           `By default the face detector (${DETECTOR_INFO.name}) finds every face; each face's square crop is classified, and \`faces\` lists them largest first, ` +
           'the top-level fields repeating the largest. No face found: 200 with `faces: []`, a `message`, and the top-level face fields null. ' +
@@ -75,6 +77,7 @@ export const openapi = {
           { name: 'box', in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] } },
           { name: 'detect', in: 'query', required: false, description: detectParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
           { name: 'max_faces', in: 'query', required: false, description: maxFacesParam, schema: { type: 'integer', minimum: 1, maximum: LIMITS.maxFaces, default: LIMITS.defaultMaxFaces } },
+          { name: 'tta', in: 'query', required: false, description: ttaParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
         ],
         requestBody: {
           required: true,
@@ -87,6 +90,7 @@ export const openapi = {
                   box: { type: 'string', description: boxParam },
                   detect: { type: 'string', enum: ['true', 'false', '1', '0'], description: detectParam },
                   max_faces: { type: 'string', pattern: '^\\d+$', description: maxFacesParam },
+                  tta: { type: 'string', enum: ['true', 'false', '1', '0'], description: ttaParam },
                 },
                 required: ['image'],
               },
@@ -98,7 +102,7 @@ export const openapi = {
         },
         responses: {
           '200': { description: 'The faces and their classification (possibly none).', content: { 'application/json': { schema: { $ref: '#/components/schemas/Classification' } } } },
-          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` (`bad_box`), or a bad `detect` / `max_faces` (`bad_parameter`).'),
+          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` (`bad_box`), or a bad `detect` / `max_faces` / `tta` (`bad_parameter`).'),
           '413': errorResponse('Body, pixel count or decoding memory over the limits (the message names the limit).'),
           '415': errorResponse('Not a JPEG or PNG (sniffed from the bytes), or an unaccepted Content-Type.'),
           '500': errorResponse('A fault of the server (never caused by the input).'),
@@ -162,6 +166,7 @@ export const openapi = {
             enum: ['detection', 'box', 'whole_image'],
             description: 'Where the regions came from: the face detector, the given `box`, or the whole image (detect=false).',
           },
+          tta: { type: 'boolean', description: 'Whether the scores average each crop and its mirror image (the `tta` parameter).' },
           image: {
             type: 'object',
             description: 'Size of the EXIF-oriented image.',
@@ -186,7 +191,7 @@ export const openapi = {
             additionalProperties: false,
           },
         },
-        required: ['emotion', 'confidence', 'scores', 'box', 'crop', 'detection_score', 'faces', 'message', 'source', 'image', 'model', 'timings'],
+        required: ['emotion', 'confidence', 'scores', 'box', 'crop', 'detection_score', 'faces', 'message', 'source', 'tta', 'image', 'model', 'timings'],
         additionalProperties: false,
         // A face answers the face fields and no message; no face answers nulls and a message.
         if: { type: 'object', properties: { faces: { type: 'array', maxItems: 0 } } },

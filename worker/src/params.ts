@@ -1,15 +1,17 @@
 /**
- * The face-detection parameters of POST /classify, from the query string or a form field:
- * `detect` (true/false) and `max_faces` (1 to LIMITS.maxFaces). Bad values are a 400, never ignored.
+ * The parameters of POST /classify, from the query string or a form field: `detect` (true/false),
+ * `max_faces` (1 to LIMITS.maxFaces) and `tta` (true/false). Bad values are a 400, never ignored.
  */
 import { ApiError } from './errors.ts';
 import { LIMITS } from './limits.ts';
 
-export interface DetectionParams {
+export interface ClassifyParams {
   /** Find faces (the default); false classifies the whole image. A `box` overrides both. */
   detect: boolean;
   /** At most this many faces, the largest, are classified. */
   maxFaces: number;
+  /** Average each crop's scores with its mirror image's (the default): better accuracy for a second, batched model row. */
+  tta: boolean;
 }
 
 /** The one value of a parameter; given in the query and in the form, they must agree. */
@@ -24,12 +26,13 @@ function oneValue(name: string, query: URLSearchParams, form: Map<string, string
 
 const show = (v: string) => JSON.stringify(v.slice(0, 40));
 
-export function parseDetect(text: string | undefined): boolean {
+/** A true/false parameter (true, false, 1 or 0); absent means true. */
+export function parseFlag(name: string, text: string | undefined): boolean {
   if (text === undefined) return true;
   const v = text.toLowerCase();
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
-  throw new ApiError('bad_parameter', `detect must be true or false (got ${show(text)}).`);
+  throw new ApiError('bad_parameter', `${name} must be true or false (got ${show(text)}).`);
 }
 
 export function parseMaxFaces(text: string | undefined): number {
@@ -41,9 +44,10 @@ export function parseMaxFaces(text: string | undefined): number {
   return n;
 }
 
-export function detectionParams(query: URLSearchParams, form: Map<string, string>): DetectionParams {
+export function classifyParams(query: URLSearchParams, form: Map<string, string>): ClassifyParams {
   return {
-    detect: parseDetect(oneValue('detect', query, form)),
+    detect: parseFlag('detect', oneValue('detect', query, form)),
     maxFaces: parseMaxFaces(oneValue('max_faces', query, form)),
+    tta: parseFlag('tta', oneValue('tta', query, form)),
   };
 }

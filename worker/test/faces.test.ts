@@ -16,6 +16,7 @@ import { openFaceDetector } from '@emotion/core/faces/node';
 import { contract, type Contract } from './contract.ts';
 import { MODEL_PATH, PHOTOS, startWorker, type RunningWorker } from './harness.ts';
 import { encodeJpeg, encodePng, ihdr, photo, PNG_SIGNATURE, pngChunk, concat, withJpegSize, type Bytes } from './images.ts';
+import { referenceScores } from './reference-scores.ts';
 import { photosSkip } from './shared-data.ts';
 
 /** Faces counted by eye (../shared/photos/SOURCE.md). */
@@ -65,14 +66,8 @@ async function badParameter(res: Response, messageLike: RegExp) {
   assert.match(body.error.message, messageLike);
 }
 
-async function nodeScores(gray: GrayImage, crop: Box): Promise<number[]> {
-  const out = await emotion.run({ input: new ort.Tensor('float32', toModelInput(gray, crop), [1, 1, 48, 48]) });
-  const logits = Array.from(out.logits.data as Float32Array);
-  const max = Math.max(...logits);
-  const e = logits.map((l) => Math.exp(l - max));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
+/** onnxruntime-node's scores for one crop, with flip TTA unless `tta` is false (as the Worker). */
+const nodeScores = (gray: GrayImage, crop: Box, tta = true) => referenceScores(emotion, toModelInput(gray, crop), tta);
 
 interface Expected {
   face: Face;
@@ -217,6 +212,23 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     }
   });
 
+  test('tta=false (query or form): the same faces, each scored on its crop alone', async () => {
+    const bytes = photo('bbt2.jpg');
+    const gray = decodeGray(bytes);
+    const withTta = await ok(await post(bytes));
+    assert.equal(withTta.tta, true);
+    for (const res of [await post(bytes, '?tta=false'), await postForm(bytes, { tta: '0' })]) {
+      const body = await ok(res);
+      assert.equal(body.tta, false);
+      assert.equal(body.faces.length, withTta.faces.length);
+      for (const [i, f] of body.faces.entries()) {
+        assert.deepEqual(f.crop, withTta.faces[i].crop);
+        assert.ok(scoreDiff(f.scores, await nodeScores(gray, f.crop, false)) < SCORE_TOLERANCE, `face ${i}`);
+        assert.ok(scoreDiff(f.scores, CLASSES.map((c) => withTta.faces[i].scores[c])) > 1e-4, `face ${i}: TTA changes the scores`);
+      }
+    }
+  });
+
   test('max_faces keeps the largest faces (query or form); the same faces as without it', async () => {
     const bytes = photo('bbt4.jpg');
     const all = await ok(await post(bytes));
@@ -283,7 +295,7 @@ describe('no face, parameters and limits', () => {
     assert.deepEqual(boxed.faces[0].box, { x: 10, y: 10, w: 50, h: 50 });
   });
 
-  test('bad detect and max_faces values: 400 bad_parameter', async () => {
+  test('bad detect, max_faces and tta values: 400 bad_parameter', async () => {
     const img = grayJpeg();
     for (const q of ['max_faces=0', `max_faces=${model.limits.max_faces + 1}`, 'max_faces=abc', 'max_faces=2.5', 'max_faces=-1', 'max_faces=', 'max_faces=1e1', 'max_faces=99999999999']) {
       await badParameter(await post(img, `?${q}`), /max_faces must be a whole number from 1 to 50/);
@@ -291,6 +303,8 @@ describe('no face, parameters and limits', () => {
     await badParameter(await postForm(img, { max_faces: 'ten' }), /max_faces/);
     for (const q of ['detect=maybe', 'detect=', 'detect=yes']) await badParameter(await post(img, `?${q}`), /detect must be true or false/);
     await badParameter(await post(img, '?detect=true&detect=false'), /detect was given more than once/);
+    for (const q of ['tta=maybe', 'tta=', 'tta=on']) await badParameter(await post(img, `?${q}`), /tta must be true or false/);
+    await badParameter(await postForm(img, { tta: 'false' }, '?tta=true'), /tta was given more than once/);
     await badParameter(await postForm(img, { max_faces: '3' }, '?max_faces=4'), /max_faces was given more than once/);
     // Agreeing values are fine.
     await ok(await postForm(img, { max_faces: '3' }, '?max_faces=3'));

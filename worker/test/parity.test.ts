@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { CLASSES, decodeGray, toModelInput, type Box } from '@emotion/core';
 import { MODEL_PATH, PHOTOS, startWorker, type RunningWorker } from './harness.ts';
+import { referenceScores } from './reference-scores.ts';
 import { ferCrops, photo, type Bytes } from './images.ts';
 
 let w: RunningWorker;
@@ -24,22 +25,15 @@ after(async () => {
   await session?.release();
 });
 
-async function nodeScores(bytes: Uint8Array, box?: Box): Promise<number[]> {
-  const input = toModelInput(decodeGray(bytes), box);
-  const out = await session.run({ input: new ort.Tensor('float32', input, [1, 1, 48, 48]) });
-  const logits = Array.from(out.logits.data as Float32Array);
-  const max = Math.max(...logits);
-  const e = logits.map((l) => Math.exp(l - max));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
+const nodeScores = (bytes: Uint8Array, box: Box | undefined, tta: boolean) => referenceScores(session, toModelInput(decodeGray(bytes), box), tta);
 
-async function workerScores(bytes: Bytes, type: string, box?: Box): Promise<{ scores: number[]; emotion: string }> {
+async function workerScores(bytes: Bytes, type: string, box: Box | undefined, tta: boolean): Promise<{ scores: number[]; emotion: string }> {
   // Without a box, the whole image (detect=false); face crops are compared in faces.test.ts.
-  const q = box ? `?box=${box.x},${box.y},${box.w},${box.h}` : '?detect=false';
+  const q = (box ? `?box=${box.x},${box.y},${box.w},${box.h}` : '?detect=false') + (tta ? '' : '&tta=false');
   const res = await w.fetch(`/classify${q}`, { method: 'POST', body: bytes, headers: { 'content-type': type } });
   assert.equal(res.status, 200);
   const body = await res.json();
+  assert.equal(body.tta, tta);
   return { scores: CLASSES.map((c) => body.scores[c]), emotion: body.emotion };
 }
 
@@ -48,12 +42,15 @@ const TOLERANCE = 1e-5;
 async function compare(cases: { name: string; bytes: Bytes; type: string; box?: Box }[]) {
   let worst = 0;
   for (const c of cases) {
-    const expected = await nodeScores(c.bytes, c.box);
-    const got = await workerScores(c.bytes, c.type, c.box);
-    const diff = Math.max(...expected.map((e, i) => Math.abs(e - got.scores[i])));
-    worst = Math.max(worst, diff);
-    assert.ok(diff < TOLERANCE, `${c.name}: scores differ by ${diff}`);
-    assert.equal(got.emotion, CLASSES[expected.indexOf(Math.max(...expected))], `${c.name}: top class`);
+    // The default (flip TTA) and tta=false.
+    for (const tta of [true, false]) {
+      const expected = await nodeScores(c.bytes, c.box, tta);
+      const got = await workerScores(c.bytes, c.type, c.box, tta);
+      const diff = Math.max(...expected.map((e, i) => Math.abs(e - got.scores[i])));
+      worst = Math.max(worst, diff);
+      assert.ok(diff < TOLERANCE, `${c.name} (tta ${tta}): scores differ by ${diff}`);
+      assert.equal(got.emotion, CLASSES[expected.indexOf(Math.max(...expected))], `${c.name} (tta ${tta}): top class`);
+    }
   }
   return worst;
 }

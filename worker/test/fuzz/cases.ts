@@ -172,6 +172,7 @@ export function makeCase(seed: number, i: number): FuzzCase {
   if (queryBox !== undefined) query.push(`box=${encodeURIComponent(queryBox)}`, ...(r.chance(0.05) ? ['box=1,1,1,1'] : []));
   // Face detection's parameters: mostly valid, sometimes not.
   if (r.chance(0.3)) query.push(`detect=${r.weighted([[6, 'false'], [2, 'true'], [1, '0'], [1, 'maybe'], [1, '']] as const)}`);
+  if (r.chance(0.1)) query.push(`tta=${r.pick(['false', 'true', '0', 'yes'])}`);
   if (r.chance(0.1)) query.push(`max_faces=${r.pick(['1', '5', '50', '0', '51', '-1', 'ten', '99999999'])}`);
   const path = query.length ? `/classify?${query.join('&')}` : '/classify';
   const how = r.weighted([[55, 'raw'], [8, 'wrong-type'], [30, 'multipart'], [7, 'empty']] as const);

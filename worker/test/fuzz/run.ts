@@ -19,7 +19,7 @@ import { boxWithin, requestedBox } from '../../src/box.ts';
 import { decodeUpload, decodeUploadRgba } from '../../src/decode.ts';
 import { toApiError } from '../../src/errors.ts';
 import { LIMITS } from '../../src/limits.ts';
-import { detectionParams } from '../../src/params.ts';
+import { classifyParams } from '../../src/params.ts';
 import { readUpload } from '../../src/upload.ts';
 import { countAllocations } from './alloc.ts';
 import { makeCase, toRequest, type FuzzCase } from './cases.ts';
@@ -57,7 +57,7 @@ async function classifyUpToModels(req: Request): Promise<{ width: number; height
   const url = new URL(req.url);
   const upload = await readUpload(req);
   const box = requestedBox(url.searchParams.get('box') ?? undefined, upload.fields.get('box'));
-  const params = detectionParams(url.searchParams, upload.fields);
+  const params = classifyParams(url.searchParams, upload.fields);
   let gray: GrayImage;
   let region: Box;
   if (!box && params.detect) {
