@@ -31,7 +31,7 @@ ${finished ? `Training finished: ${t.epochs_run} of ${t.epochs_planned} planned 
 | metric | value |
 |---|---|
 | accuracy | **${pct(v.accuracy)}** |
-| accuracy with horizontal-flip TTA | ${pct(v.tta_accuracy)} |
+| accuracy with horizontal-flip TTA (what the API serves by default) | ${pct(v.tta_accuracy)} |
 | macro-F1 | ${v.macro_f1 ?? 'n/a'} |
 | log loss | ${v.log_loss ?? 'n/a'} |
 | reference (${c.reference.source}) | ${pct(c.reference.val_accuracy)} |
