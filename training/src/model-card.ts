@@ -34,7 +34,7 @@ ${finished ? `Training finished: ${t.epochs_run} of ${t.epochs_planned} planned 
 | accuracy with horizontal-flip TTA (what the API serves by default) | ${pct(v.tta_accuracy)} |
 | macro-F1 | ${v.macro_f1 ?? 'n/a'} |
 | log loss | ${v.log_loss ?? 'n/a'} |
-| reference (${c.reference.source}) | ${pct(c.reference.val_accuracy)} |
+| reference: ${c.reference.source} | ${pct(c.reference.val_accuracy)} |
 
 ${perClass}
 
