@@ -2,6 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+import { mirrorInputs } from '@emotion/core/preprocess';
+import { softmaxRows } from './report.ts';
 
 const PIX = INPUT_SIZE * INPUT_SIZE;
 
@@ -22,4 +24,12 @@ export async function onnxLogits(session: ort.InferenceSession, inputs: Float32A
     out.set(r.logits.data as Float32Array, s * NUM_CLASSES);
   }
   return out;
+}
+
+/** Class probabilities of each input; with `tta`, averaged with its mirror image's (as the worker does). */
+export async function onnxProbabilities(session: ort.InferenceSession, inputs: Float32Array, tta: boolean): Promise<Float64Array> {
+  const probs = softmaxRows(await onnxLogits(session, inputs));
+  if (!tta) return probs;
+  const mirrored = softmaxRows(await onnxLogits(session, mirrorInputs(inputs)));
+  return probs.map((p, i) => (p + mirrored[i]) / 2);
 }

@@ -7,11 +7,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion } from '@emotion/core/classes';
-import { mirrorInputs, toModelInput } from '@emotion/core/preprocess';
+import { toModelInput } from '@emotion/core/preprocess';
 import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { onnxLogits, openModel } from './onnx-runner.ts';
-import { softmaxRows } from './report.ts';
+import { onnxProbabilities, openModel } from './onnx-runner.ts';
 
 export interface PhotoResult {
   photo: string;
@@ -43,12 +42,7 @@ export async function evaluatePhotos(model: string, dir: string, opts: { tta: bo
     let predicted: Emotion | null = null;
     let confidence: number | null = null;
     if (faces.length) {
-      const input = toModelInput(gray, faceCrop(faces[0].box, gray));
-      let probs = softmaxRows(await onnxLogits(session, input));
-      if (opts.tta) {
-        const mirrored = softmaxRows(await onnxLogits(session, mirrorInputs(input)));
-        probs = probs.map((p, i) => (p + mirrored[i]) / 2);
-      }
+      const probs = await onnxProbabilities(session, toModelInput(gray, faceCrop(faces[0].box, gray)), opts.tta);
       const best = probs.indexOf(Math.max(...probs));
       predicted = CLASSES[best];
       confidence = Number(probs[best].toFixed(4));

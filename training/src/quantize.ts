@@ -14,8 +14,7 @@ type ITensor = NonNullable<InstanceType<typeof onnx.GraphProto>['initializer']>[
 type INode = NonNullable<InstanceType<typeof onnx.GraphProto>['node']>[number];
 const { DataType } = onnx.TensorProto;
 
-export const QUANTIZATIONS = ['fp16', 'int8'] as const;
-export type Quantization = (typeof QUANTIZATIONS)[number];
+export type Quantization = 'fp16' | 'int8';
 
 function floats(t: ITensor): Float32Array {
   const raw = t.rawData!;
