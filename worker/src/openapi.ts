@@ -34,7 +34,7 @@ const boxParam =
   'Optional region "x,y,w,h" (non-negative numbers, pixels of the EXIF-oriented image) to classify as given: no face detection runs, and `faces` holds that one region.';
 const detectParam = 'Find the faces and classify each (true, the default), or classify the whole image (false). Accepts true/false/1/0. Ignored when `box` is given.';
 const ttaParam =
-  'Flip test-time augmentation (true, the default): each crop and its mirror image are classified and their scores averaged, about 1 point more validation accuracy for a second model row. false: the crop alone. Accepts true/false/1/0.';
+  'Flip test-time augmentation (true, the default): each crop and its mirror image are classified and their scores averaged, a little more accurate on the validation set (the model card gives the figure) for a second model row. false: the crop alone. Accepts true/false/1/0.';
 const maxFacesParam = `Classify at most this many faces, the largest (1 to ${LIMITS.maxFaces}, default ${LIMITS.defaultMaxFaces}).`;
 const BOX_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(,\\s*\\d+(\\.\\d+)?\\s*){3}$';
 
