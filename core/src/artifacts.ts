@@ -28,8 +28,22 @@ export interface EpochRecord {
   images_per_second: number;
 }
 
+/** One invocation of the trainer (the first, or a resume): a run may span several machines. */
+export interface RunSegment {
+  from_epoch: number;
+  started_at?: string;
+  backend: string;
+  device: string;
+  cpu: string | null;
+  cores: number;
+  workers: number;
+  node: string;
+  git_commit: string | null;
+}
+
 export interface Metrics {
-  run: Record<string, unknown> & { flags: Record<string, unknown> };
+  /** Run facts; the machine fields describe the latest segment, `segments` every one. */
+  run: Record<string, unknown> & { flags: Record<string, unknown>; segments?: RunSegment[] };
   epochs: EpochRecord[];
   best: { epoch: number; val_acc: number; val_loss: number } | null;
 }

@@ -10,7 +10,7 @@ import type { AdamState } from './optim.ts';
 import type { Metrics } from '@emotion/core/artifacts';
 import { decodeSafetensors, encodeSafetensors, type Entry } from './safetensors.ts';
 
-export type { EpochRecord, Metrics } from '@emotion/core/artifacts';
+export type { EpochRecord, Metrics, RunSegment } from '@emotion/core/artifacts';
 
 export const FILES = {
   checkpoint: 'checkpoint.safetensors',

@@ -23,7 +23,7 @@ import { countParams } from './model.ts';
 import { buildOnnx } from './onnx-export.ts';
 import { quantizeOnnx } from './quantize.ts';
 import { encodeSafetensors } from './safetensors.ts';
-import { renderModelCard, type ModelCard } from './model-card.ts';
+import { hardwareOf, renderModelCard, type ModelCard } from './model-card.ts';
 
 export { MODEL_FILES };
 
@@ -99,7 +99,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       hours: Number((seconds / 3600).toFixed(2)),
       backend: String(metrics.run.backend),
       device: String(metrics.run.device),
-      cpu: (metrics.run.cpu as string) ?? null,
+      cpu: hardwareOf(metrics),
       workers: Number(metrics.run.workers ?? 1),
       images_per_second: median(metrics.epochs.map((e) => e.images_per_second)),
       recipe: {

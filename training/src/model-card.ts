@@ -4,6 +4,18 @@ import type { ModelCard } from '@emotion/core/artifacts';
 
 export type { ModelCard };
 
+/** The CPUs a run trained on, with epoch ranges when it moved between machines (resumed elsewhere). */
+export function hardwareOf(m: Metrics): string | null {
+  const last = m.epochs.at(-1)?.epoch ?? 0;
+  const groups: { cpu: string; from: number }[] = [];
+  for (const s of m.run.segments ?? []) {
+    const cpu = s.cpu ?? 'unknown CPU';
+    if (s.from_epoch <= last && groups.at(-1)?.cpu !== cpu) groups.push({ cpu, from: s.from_epoch });
+  }
+  if (groups.length < 2) return groups[0]?.cpu ?? ((m.run.cpu as string | undefined) || null);
+  return groups.map((g, i) => `${g.cpu} (epochs ${g.from}-${(groups[i + 1]?.from ?? last + 1) - 1})`).join(', ');
+}
+
 const pct = (x: number | null | undefined) => (x == null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 
 export function renderModelCard(c: ModelCard, m: Metrics): string {

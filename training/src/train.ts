@@ -22,6 +22,7 @@ import {
   writeMetrics,
   type EpochRecord,
   type Metrics,
+  type RunSegment,
   type TrainState,
 } from './checkpoint.ts';
 import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
@@ -203,18 +204,24 @@ export async function train(argv: string[]): Promise<Metrics> {
   log(`Training images per class: ${classCounts(train).map((c, i) => `${CLASSES[i]} ${c}`).join(', ')}`);
   log(`ScratchCNN: ${countParams().toLocaleString('en-US')} trainable parameters`);
 
-  Object.assign(metrics.run, {
+  // Machine facts: the top-level fields describe this invocation; segments keep every one of them.
+  const machine = {
     backend: info.backend,
     device: info.device,
-    workers,
     cpu: cpus()[0]?.model ?? null,
     cores,
+    workers,
     node: process.version,
+    git_commit: gitCommit(),
+  };
+  const segment: RunSegment = { from_epoch: state.epoch + 1, started_at: new Date().toISOString(), ...machine };
+  Object.assign(metrics.run, {
+    ...machine,
+    segments: [...(metrics.run.segments ?? []).filter((s) => s.from_epoch < segment.from_epoch), segment],
     train_size: train.n,
     val_size: val.n,
     train_source: train.source,
     val_source: val.source,
-    git_commit: gitCommit(),
     trainable_params: countParams(),
   });
 

@@ -52,7 +52,15 @@ describe('export', () => {
     const run = mkdtempSync(join(tmpdir(), 'run-'));
     saveWeights(join(run, FILES.best), weights, { epoch: '3', num_batches_tracked: '1344' });
     writeMetrics(run, {
-      run: { flags: { epochs: 60, lr: 0.002, warmup: 0.2, weightDecay: 5e-4, labelSmoothing: 0.1, batchSize: 64, augment: true, seed: 1 }, backend: 'wasm', device: 'test', train_size: 10, val_size: 10 },
+      run: {
+        flags: { epochs: 60, lr: 0.002, warmup: 0.2, weightDecay: 5e-4, labelSmoothing: 0.1, batchSize: 64, augment: true, seed: 1 },
+        backend: 'wasm',
+        device: 'test',
+        train_size: 10,
+        val_size: 10,
+        // Resumed twice: on the same machine, then on another; a last start that finished no epoch.
+        segments: [1, 2, 3, 4].map((from_epoch) => ({ from_epoch, backend: 'wasm', device: 'test', cpu: from_epoch < 3 ? 'CPU A' : 'CPU B', cores: 2, workers: 2, node: 'v20', git_commit: null })),
+      },
       epochs: [1, 2, 3].map((epoch) => ({ epoch, train_loss: 1, train_acc: 0.5, val_loss: 1, val_acc: 0.5, lr: 1e-3, seconds: 10, images_per_second: 100 })),
       best: { epoch: 3, val_acc: 0.5, val_loss: 1 },
     });
@@ -78,6 +86,12 @@ describe('export', () => {
       assert.ok(Math.max(...expected.map(Math.abs)) > 0.01, 'logits are not trivially zero');
     }
     await session.release();
+  });
+
+  it('model card names every machine the run trained on, with its epochs', () => {
+    const card = JSON.parse(readFileSync(join(out, MODEL_FILES.card), 'utf8'));
+    assert.equal(card.training.cpu, 'CPU A (epochs 1-2), CPU B (epochs 3-3)');
+    assert.match(readFileSync(join(out, MODEL_FILES.cardMd), 'utf8'), /hardware: CPU A \(epochs 1-2\), CPU B \(epochs 3-3\)/);
   });
 
   it('ONNX graph: opset >= 13, input/output names, no BatchNorm, metadata', () => {

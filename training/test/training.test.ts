@@ -36,6 +36,11 @@ describe('training', { skip }, () => {
     assert.equal(b.lr, a.lr, 'same schedule');
     assert.equal(b.train_loss, a.train_loss, 'same training loss');
     assert.equal(b.val_loss, a.val_loss, 'same validation loss');
+    assert.deepEqual(
+      resumed.run.segments?.map((s) => s.from_epoch),
+      [1, 2],
+      'metrics.json records each invocation',
+    );
     assert.deepEqual(readFileSync(join(dir, 'split', 'checkpoint.safetensors')), readFileSync(join(dir, 'straight', 'checkpoint.safetensors')));
   });
 });
