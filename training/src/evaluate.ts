@@ -9,11 +9,10 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
 import { DEFAULT_DATA } from './data.ts';
-import { mirrorInputs } from '@emotion/core/preprocess';
 import { loadLabelledInputs } from './labelled-images.ts';
-import { MODEL_DIR, onnxLogits, openModel } from './onnx-runner.ts';
+import { averageWithMirror, MODEL_DIR, onnxProbabilities, openModel } from './onnx-runner.ts';
 import { evaluatePhotos, formatPhotoEvaluation } from './photo-eval.ts';
-import { classificationReport, formatReport, softmaxRows, type Report } from './report.ts';
+import { classificationReport, formatReport } from './report.ts';
 import { MODEL_FILES, type Evaluation } from '@emotion/core/artifacts';
 
 export type { Evaluation };
@@ -22,13 +21,9 @@ export async function evaluateModel(model: string, data: string, opts: { tta: bo
   const t0 = Date.now();
   const set = loadLabelledInputs(data, 'val', opts.limit ?? 0);
   const session = await openModel(model);
-  const probs = softmaxRows(await onnxLogits(session, set.inputs));
-  let tta: Report | null = null;
-  if (opts.tta) {
-    const flipped = softmaxRows(await onnxLogits(session, mirrorInputs(set.inputs)));
-    const avg = probs.map((p, i) => (p + flipped[i]) / 2);
-    tta = classificationReport(avg, set.labels);
-  }
+  const probs = await onnxProbabilities(session, set.inputs, false);
+  // The plain probabilities are reused for TTA rather than computed again.
+  const tta = opts.tta ? classificationReport(await averageWithMirror(session, set.inputs, probs), set.labels) : null;
   await session.release();
   return {
     model,

@@ -29,7 +29,11 @@ export async function onnxLogits(session: ort.InferenceSession, inputs: Float32A
 /** Class probabilities of each input; with `tta`, averaged with its mirror image's (as the worker does). */
 export async function onnxProbabilities(session: ort.InferenceSession, inputs: Float32Array, tta: boolean): Promise<Float64Array> {
   const probs = softmaxRows(await onnxLogits(session, inputs));
-  if (!tta) return probs;
+  return tta ? averageWithMirror(session, inputs, probs) : probs;
+}
+
+/** `probs` (the inputs' own class probabilities) averaged with those of the inputs' mirror images. */
+export async function averageWithMirror(session: ort.InferenceSession, inputs: Float32Array, probs: Float64Array): Promise<Float64Array> {
   const mirrored = softmaxRows(await onnxLogits(session, mirrorInputs(inputs)));
   return probs.map((p, i) => (p + mirrored[i]) / 2);
 }
