@@ -68,7 +68,8 @@ function loadFolder(dir: string, limit: number, shared: boolean): Dataset {
   return ds;
 }
 
-function strided<T>(a: T[], k: number): T[] {
+/** `k` evenly spaced items of `a`. */
+export function strided<T>(a: T[], k: number): T[] {
   const out: T[] = [];
   for (let i = 0; i < k; i++) out.push(a[Math.floor((i * a.length) / k)]);
   return out;

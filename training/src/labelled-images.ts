@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES, INPUT_SIZE } from '@emotion/core/classes';
 import { decodeGray, toModelInput, type GrayImage } from '@emotion/core/preprocess';
-import { DataError, loadCsv } from './data.ts';
+import { DataError, loadCsv, strided } from './data.ts';
 
 export interface LabelledInputs {
   /** n * 48 * 48 normalized floats */
@@ -38,7 +38,7 @@ export function loadLabelledInputs(path: string, split: 'val' | 'train' = 'val',
     for (const f of readdirSync(cd).sort()) if (/\.(jpe?g|png)$/i.test(f)) files.push([join(cd, f), label]);
   });
   if (!files.length) throw new DataError(`${dir}: no class folders with images (${CLASSES.join(', ')})`);
-  const picked = limit > 0 ? files.filter((_, i) => i % Math.ceil(files.length / limit) === 0) : files;
+  const picked = limit > 0 && limit < files.length ? strided(files, limit) : files;
   const inputs = new Float32Array(picked.length * PIX);
   const labels = new Uint8Array(picked.length);
   picked.forEach(([file, label], i) => {

@@ -189,3 +189,16 @@ describe('evaluate, photo mode', { skip: needsShared(SHARED_PHOTOS) }, () => {
     for (const p of e.photos.filter((x) => x.label)) assert.equal(p.faces, 1, `${p.photo} has one face`);
   });
 });
+
+describe('evaluate, validation set', { skip: needsShared() }, () => {
+  it('reports the committed model plainly and with flip TTA on the same images', async () => {
+    const { evaluateModel } = await import('../src/evaluate.ts');
+    const e = await evaluateModel(MODEL_ONNX, FER, { tta: true, limit: 350 });
+    for (const r of [e, e.tta!]) {
+      assert.equal(r.n, 350);
+      assert.equal(r.confusion.flat().reduce((a, b) => a + b, 0), 350);
+      assert.ok(r.accuracy > 0.5, `a trained model: accuracy ${r.accuracy}`);
+    }
+    assert.notDeepEqual(e.tta!.confusion, e.confusion, 'TTA changes some predictions');
+  });
+});
