@@ -1,2 +1,3 @@
 export * from './classes.ts';
 export * from './preprocess.ts';
+export * from './image-source.ts';

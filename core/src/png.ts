@@ -8,7 +8,7 @@
  */
 import pako from 'pako';
 import UPNG from 'upng-js';
-import { ImageError } from './preprocess.ts';
+import { ImageError } from './errors.ts';
 
 export interface PngHeader {
   width: number;

@@ -1,30 +1,20 @@
 /**
  * The one preprocessing path (../shared/MODEL.md), shared by training evaluation, the worker and
- * every test: decode (jpeg-js / upng-js) -> EXIF orientation -> alpha over white -> BT.601 luma
+ * every test: decode (./jpeg/decoder.ts; upng-js) -> EXIF orientation -> alpha over white -> BT.601 luma
  * -> crop -> area-averaging resize to 48x48 -> (p / 255 - 0.5) / 0.5.
  */
-import jpeg from 'jpeg-js';
 import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
 import { ascii } from './bytes.ts';
-import { countJpegScans, jpegDecodeBytes, jpegStoresRgb, readJpegOrientation } from './jpeg.ts';
+import { countJpegScans, jpegDecodeBytes, jpegStoresRgb, readJpegOrientation } from './jpeg/headers.ts';
+import { JpegDecoder } from './jpeg/decoder.ts';
 import { decodePngRgba } from './png.ts';
 
 export { countJpegScans, jpegDecodeBytes, jpegStoresRgb, readJpegOrientation };
 
 export type ImageFormat = 'jpeg' | 'png';
 
-export type ImageErrorCode = 'unsupported_media_type' | 'corrupt_image' | 'too_large' | 'bad_box';
-
-/** A problem with the caller's image: maps to a 4xx, never a 500. */
-export class ImageError extends Error {
-  constructor(
-    readonly code: ImageErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ImageError';
-  }
-}
+export { ImageError, type ImageErrorCode } from './errors.ts';
+import { ImageError } from './errors.ts';
 
 /** Grayscale image, one byte per pixel, row-major. */
 export interface GrayImage {
@@ -77,7 +67,8 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
   return null;
 }
 
-function unsupported(bytes: Uint8Array): ImageError {
+/** The 415 for bytes that are not JPEG or PNG, naming the format when it is a known one. */
+export function unsupportedFormat(bytes: Uint8Array): ImageError {
   const other = OTHER_FORMATS.find(([, test]) => bytes.length >= 12 && test(bytes))?.[0];
   const what = bytes.length === 0 ? 'an empty body' : other ? `a ${other} image` : 'data that is neither JPEG nor PNG';
   return new ImageError('unsupported_media_type', `Got ${what}; accepted formats are JPEG and PNG.`);
@@ -180,7 +171,7 @@ export interface RawRgba {
 /** Decodes a JPEG or PNG into RGBA with the size checks and errors of decodeGray. */
 export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): RawRgba {
   const format = sniffFormat(bytes);
-  if (!format) throw unsupported(bytes);
+  if (!format) throw unsupportedFormat(bytes);
   const size = readImageSize(bytes, format);
   if (!size) throw new ImageError('corrupt_image', `The ${format.toUpperCase()} header is missing or damaged.`);
   if (size.width === 0 || size.height === 0) throw new ImageError('corrupt_image', 'The image has zero width or height.');
@@ -194,35 +185,22 @@ export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_
   if (format === 'jpeg' && countJpegScans(bytes, maxScans) > maxScans) {
     throw new ImageError('too_large', `The JPEG has more than ${maxScans} scans (SOS markers); the limit is ${maxScans}.`);
   }
-  const jpegNeed = format === 'jpeg' ? jpegDecodeBytes(bytes) : null;
-  if (jpegNeed !== null && jpegNeed > limits.maxMemoryMB * 1024 * 1024) {
-    throw new ImageError(
-      'too_large',
-      `Decoding this ${size.width}x${size.height} JPEG needs about ${Math.ceil(jpegNeed / 2 ** 20)} MB, over the limit of ${limits.maxMemoryMB} MB.`,
-    );
-  }
-  try {
-    if (format === 'jpeg') {
-      const raw = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: true,
-        maxResolutionInMP: limits.maxPixels / 1e6,
-        maxMemoryUsageInMB: limits.maxMemoryMB,
-        ...(jpegStoresRgb(bytes) ? { colorTransform: false } : {}),
-      });
-      return { width: raw.width, height: raw.height, data: raw.data, orientation: readJpegOrientation(bytes) };
+  if (format === 'jpeg') {
+    const dec = new JpegDecoder(bytes, { maxScans });
+    const req = { denominator: 1, format: 'rgba' } as const;
+    const need = dec.bytesFor(req);
+    if (need > limits.maxMemoryMB * 1024 * 1024) {
+      throw new ImageError(
+        'too_large',
+        `Decoding this ${size.width}x${size.height} JPEG needs about ${Math.ceil(need / 2 ** 20)} MB, over the limit of ${limits.maxMemoryMB} MB.`,
+      );
     }
-    const png = decodePngRgba(bytes, limits.maxMemoryMB);
-    if (png.width !== size.width || png.height !== size.height) throw new Error('size mismatch');
-    return { ...png, orientation: 1 };
-  } catch (err) {
-    if (err instanceof ImageError) throw err;
-    const msg = err instanceof Error ? err.message : String(err);
-    if (/maxResolutionInMP|maxMemoryUsageInMB/.test(msg)) {
-      throw new ImageError('too_large', `Decoding this ${size.width}x${size.height} JPEG needs more memory than the limit of ${limits.maxMemoryMB} MB (${msg}).`);
-    }
-    throw new ImageError('corrupt_image', `The ${format.toUpperCase()} data is corrupt or truncated.`);
+    const raw = dec.decode(req);
+    return { width: raw.width, height: raw.height, data: raw.data, orientation: readJpegOrientation(bytes) };
   }
+  const png = decodePngRgba(bytes, limits.maxMemoryMB);
+  if (png.width !== size.width || png.height !== size.height) throw new ImageError('corrupt_image', 'The PNG data is corrupt (size mismatch).');
+  return { ...png, orientation: 1 };
 }
 
 function mp(pixels: number): string {

@@ -5,7 +5,7 @@
  * mirror image rides in the same batch and the two views' probabilities are averaged, as
  * training's evaluation reports it (about +1 point of validation accuracy).
  */
-import { CLASSES, INPUT_SIZE, mirrorInputs, toModelInput, type Box, type Emotion, type GrayImage } from '@emotion/core';
+import { CLASSES, INPUT_SIZE, mirrorInputs, type Emotion } from '@emotion/core';
 import { runModel } from './engine.ts';
 import { LIMITS } from './limits.ts';
 
@@ -37,13 +37,6 @@ export function toClassification(scores: Scores): Classification {
   return { emotion: best, confidence: scores[best], scores };
 }
 
-/** The normalized 48x48 model input of each box, stacked [n, 1, 48, 48]. */
-export function preprocessRegions(img: GrayImage, boxes: Box[]): Float32Array {
-  const per = INPUT_SIZE * INPUT_SIZE;
-  const batch = new Float32Array(boxes.length * per);
-  boxes.forEach((box, i) => batch.set(toModelInput(img, box), i * per));
-  return batch;
-}
 
 /** The mean of two score records (the flip TTA average). */
 function meanScores(a: Scores, b: Scores): Scores {
@@ -51,32 +44,24 @@ function meanScores(a: Scores, b: Scores): Scores {
 }
 
 /**
- * Classifies each box of the image (boxes already checked against it), in batches of at most
+ * Classifies each model input (48x48 normalized, from core's cropInput), in batches of at most
  * LIMITS.maxBatch model rows per call (a bigger batch would grow ORT's memory for good): with `tta`
- * that is half as many boxes, each with its mirror. The caller loads the engine first (getEngine),
+ * that is half as many inputs, each with its mirror. The caller loads the engine first (getEngine),
  * so that loading is not counted as inference.
  */
-export async function classifyRegions(
-  img: GrayImage,
-  boxes: Box[],
-  opts: { tta: boolean },
-): Promise<{ results: Classification[]; timings: ClassifyTimings }> {
+export async function classifyInputs(inputs: Float32Array[], opts: { tta: boolean }): Promise<{ results: Classification[]; timings: ClassifyTimings }> {
   const results: Classification[] = [];
   const timings: ClassifyTimings = { preprocess: 0, inference: 0 };
   const n = CLASSES.length;
   const per = INPUT_SIZE * INPUT_SIZE;
-  const boxesPerCall = opts.tta ? Math.max(1, Math.floor(LIMITS.maxBatch / 2)) : LIMITS.maxBatch;
-  for (let start = 0; start < boxes.length; start += boxesPerCall) {
-    const batch = boxes.slice(start, start + boxesPerCall);
+  const perCall = opts.tta ? Math.max(1, Math.floor(LIMITS.maxBatch / 2)) : LIMITS.maxBatch;
+  for (let start = 0; start < inputs.length; start += perCall) {
+    const batch = inputs.slice(start, start + perCall);
     const k = batch.length;
     const t0 = performance.now();
-    let input = preprocessRegions(img, batch);
-    if (opts.tta) {
-      const both = new Float32Array(2 * k * per);
-      both.set(input);
-      both.set(mirrorInputs(input), k * per);
-      input = both;
-    }
+    const input = new Float32Array((opts.tta ? 2 : 1) * k * per);
+    batch.forEach((x, i) => input.set(x, i * per));
+    if (opts.tta) input.set(mirrorInputs(input.subarray(0, k * per)), k * per);
     const t1 = performance.now();
     const rows = opts.tta ? 2 * k : k;
     const logits = await runModel(input, rows, INPUT_SIZE);

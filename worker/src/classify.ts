@@ -2,11 +2,11 @@
  * POST /classify as one function of the request: read the upload, decode, pick the regions (the
  * faces found, the caller's box, or the whole image), classify them in one batch.
  */
-import type { Box, GrayImage } from '@emotion/core';
-import { grayOf } from '@emotion/core/faces';
+import type { Box, ScaledImage } from '@emotion/core';
+import { cropInput, readDetectionImage } from '@emotion/core/faces';
 import { boxWithin, requestedBox } from './box.ts';
-import { classifyRegions, type Classification } from './classifier.ts';
-import { decodeUpload, decodeUploadRgba } from './decode.ts';
+import { classifyInputs, type Classification } from './classifier.ts';
+import { openUpload } from './decode.ts';
 import { getEngine, isEngineReady } from './engine.ts';
 import { detectFaceRegions, NO_FACE_MESSAGE, type Region } from './faces.ts';
 import { MODEL_ID } from './model-info.ts';
@@ -62,32 +62,30 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     if (cold) modelLoad = performance.now() - t0;
   };
 
-  let gray: GrayImage;
+  // Decoding: the header, then only what detection and each crop need (core/src/faces/find.ts).
+  const t0 = performance.now();
+  const image = openUpload(upload.bytes);
   let regions: Region[];
-  let decodeMs: number;
+  let detectionImage: ScaledImage | undefined;
+  let inputs: Float32Array[];
   let detectMs: number | undefined;
+  let decodeMs = 0;
   if (source === 'detection') {
-    const t0 = performance.now();
-    const rgba = decodeUploadRgba(upload.bytes);
-    decodeMs = performance.now() - t0;
+    detectionImage = readDetectionImage(image);
+    decodeMs += performance.now() - t0;
     await loadEngine();
     const t1 = performance.now();
-    regions = await detectFaceRegions(rgba, params.maxFaces);
-    const t2 = performance.now();
-    // After detection, so that its buffers and the grayscale image are not alive at once.
-    gray = grayOf(rgba);
-    decodeMs += performance.now() - t2;
-    detectMs = t2 - t1;
+    // Each face's aligned crop is decoded at the scale its size needs (core/src/faces/find.ts).
+    ({ regions, inputs } = await detectFaceRegions(image, detectionImage, params.maxFaces));
+    detectMs = performance.now() - t1;
   } else {
-    const t0 = performance.now();
-    gray = decodeUpload(upload.bytes);
-    decodeMs = performance.now() - t0;
-    const region: Box = box ? boxWithin(box, gray) : { x: 0, y: 0, w: gray.width, h: gray.height };
+    const region: Box = box ? boxWithin(box, image) : { x: 0, y: 0, w: image.width, h: image.height };
     regions = [{ box: region, crop: region, detection_score: null }];
+    inputs = [cropInput(image, region)];
+    decodeMs = performance.now() - t0;
     await loadEngine();
   }
-
-  const { results, timings } = await classifyRegions(gray, regions.map((r) => r.crop), { tta: params.tta });
+  const { results, timings } = await classifyInputs(inputs, { tta: params.tta });
   const faces: FaceResult[] = regions.map((r, i) => ({ ...r, ...results[i] }));
   const timingsOut: ClassifyResponse['timings'] = {
     decode: round(decodeMs),
@@ -109,7 +107,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     message: faces.length ? null : NO_FACE_MESSAGE,
     source,
     tta: params.tta,
-    image: { width: gray.width, height: gray.height },
+    image: { width: image.width, height: image.height },
     model: MODEL_ID,
     timings: timingsOut,
   };

@@ -1,37 +1,27 @@
-/** Decoding with the shared preprocessing module and the limits of ./limits.ts. */
-import { decodeGray, ImageError, readImageSize, sniffFormat, type DecodeLimits, type GrayImage } from '@emotion/core';
-import { decodeRgba, type RgbaImage } from '@emotion/core/faces';
+/** Opening an upload for shrink-on-load decoding, with the limits of ./limits.ts. */
+import { countJpegScans, ImageError, openImage, sniffFormat, type DecodeLimits, type ImageSource, type SourceLimits } from '@emotion/core';
 import { LIMITS } from './limits.ts';
 
+export const SOURCE_LIMITS: SourceLimits = {
+  maxPixelsStreamed: LIMITS.maxPixels,
+  maxPixelsHeld: LIMITS.maxPixelsHeld,
+  maxSide: LIMITS.maxSide,
+  maxDecodeBytes: LIMITS.maxDecodeMemoryMB * 1024 * 1024,
+  maxJpegScans: LIMITS.maxJpegScans,
+};
+
+/** The same limits for core's whole-image decodeGray (tests and tools that decode a whole upload). */
 export const DECODE_LIMITS: DecodeLimits = { maxPixels: LIMITS.maxPixels, maxMemoryMB: LIMITS.maxDecodeMemoryMB, maxJpegScans: LIMITS.maxJpegScans };
 
-function sideError(width: number, height: number): ImageError {
-  return new ImageError('too_large', `The image is ${width}x${height}; the limit is ${LIMITS.maxSide} pixels on the longest side.`);
-}
-
 /**
- * The longest-side limit, from the header before any pixel is decoded (and again on the decoded
- * size). An image over the pixel limit is left to the decoder, whose message names that limit.
+ * JPEG or PNG bytes -> an ImageSource (size, format and limits checked from the header; nothing
+ * decoded yet); ImageError (-> 4xx) for anything else. The scan count is checked first: a JPEG of
+ * thousands of tiny scans is refused before any of them is walked.
  */
-function checkSide(bytes: Uint8Array, decoded?: { width: number; height: number }): void {
-  const format = decoded ? null : sniffFormat(bytes);
-  const size = decoded ?? (format ? readImageSize(bytes, format) : null);
-  if (!size || size.width * size.height > LIMITS.maxPixels) return;
-  if (Math.max(size.width, size.height) > LIMITS.maxSide) throw sideError(size.width, size.height);
-}
-
-/** JPEG or PNG bytes -> upright grayscale image (the classifier's); ImageError (-> 4xx) for anything else. */
-export function decodeUpload(bytes: Uint8Array): GrayImage {
-  checkSide(bytes);
-  const img = decodeGray(bytes, DECODE_LIMITS);
-  checkSide(bytes, img);
-  return img;
-}
-
-/** JPEG or PNG bytes -> upright RGBA image (the face detector's; core's grayOf() of it = decodeUpload()). */
-export function decodeUploadRgba(bytes: Uint8Array): RgbaImage {
-  checkSide(bytes);
-  const img = decodeRgba(bytes, DECODE_LIMITS);
-  checkSide(bytes, img);
-  return img;
+export function openUpload(bytes: Uint8Array): ImageSource {
+  const max = LIMITS.maxJpegScans;
+  if (sniffFormat(bytes) === 'jpeg' && countJpegScans(bytes, max) > max) {
+    throw new ImageError('too_large', `The JPEG has more than ${max} scans (SOS markers); the limit is ${max}.`);
+  }
+  return openImage(bytes, SOURCE_LIMITS);
 }

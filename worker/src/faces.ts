@@ -3,8 +3,8 @@
  * letterbox, ONNX, anchors, NMS) on this isolate's onnxruntime-web session, and the classifier's
  * square crop around each face. The defaults are core's measured ones (tools/blazeface/README.md).
  */
-import type { Box } from '@emotion/core';
-import { DEFAULT_CROP_FACTOR, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, faceCrop, type RgbaImage } from '@emotion/core/faces';
+import type { Box, ImageSource, ScaledImage } from '@emotion/core';
+import { alignedInput, DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, findFaces, TILE_ABOVE_SIDE } from '@emotion/core/faces';
 import { getEngine } from './engine.ts';
 import { LIMITS } from './limits.ts';
 
@@ -16,11 +16,25 @@ export interface Region {
   detection_score: number | null;
 }
 
-/** Every face in the image, largest first, at most maxFaces, each with its classifier crop. */
-export async function detectFaceRegions(img: RgbaImage, maxFaces: number): Promise<Region[]> {
+/**
+ * Every face in the image, largest first, at most maxFaces, each with its classifier crop; and the
+ * image detection decoded (crops that need no finer scale are read from it).
+ */
+export async function detectFaceRegions(
+  source: ImageSource,
+  detectionImage: ScaledImage,
+  maxFaces: number,
+): Promise<{ regions: Region[]; inputs: Float32Array[] }> {
   const { detector } = await getEngine();
-  const faces = await detector.detect(img, { maxFaces });
-  return faces.map((f) => ({ box: f.box, crop: faceCrop(f.box, img, DEFAULT_CROP_FACTOR), detection_score: f.score }));
+  const found = await findFaces(source, detector, { maxFaces }, detectionImage);
+  const regions: Region[] = [];
+  const inputs: Float32Array[] = [];
+  for (const f of found.faces) {
+    const { input, crop } = alignedInput(source, f.keypoints, detectionImage);
+    regions.push({ box: f.box, crop, detection_score: f.score });
+    inputs.push(input);
+  }
+  return { regions, inputs };
 }
 
 export const NO_FACE_MESSAGE =
@@ -31,11 +45,16 @@ export const DETECTOR_INFO = {
   name: 'BlazeFace',
   variant: 'back (MediaPipe short-range face detector, 256x256), converted to ONNX (model/blazeface.onnx)',
   input_size: DETECTOR_SIZE,
-  input: 'the whole image letterboxed into 256x256 RGB, area-averaged, scaled to [-1, 1]',
+  input: 'the whole image letterboxed into 256x256 RGB, area-averaged, scaled to [-1, 1]; images over tile_above_side px also in overlapping square tiles of half the longest side, merged by NMS',
+  tile_above_side: TILE_ABOVE_SIDE,
   score_threshold: DEFAULT_DETECTION_OPTIONS.scoreThreshold,
   iou_threshold: DEFAULT_DETECTION_OPTIONS.iouThreshold,
-  crop_factor: DEFAULT_CROP_FACTOR,
-  crop: `a square of crop_factor x the longer side of the face box, centred on it, moved inside the image (clipped where the image is smaller)`,
+  alignment: {
+    eye_centre: DEFAULT_ALIGN_FRAMING.eyeCentre,
+    eye_mouth: Number(DEFAULT_ALIGN_FRAMING.eyeMouth.toFixed(2)),
+    size: DEFAULT_ALIGN_FRAMING.size,
+  },
+  crop: `aligned as FER2013's faces are: rotated so the eyes are level, scaled and moved so that the eyes' centre lands at alignment.eye_centre and the mouth alignment.eye_mouth px below it in the ${DEFAULT_ALIGN_FRAMING.size}x${DEFAULT_ALIGN_FRAMING.size} input (fitted on FER2013, core/src/faces/align.ts); each face's \`crop\` is the box of source pixels that crop reads`,
   max_faces: { default: LIMITS.defaultMaxFaces, max: LIMITS.maxFaces },
   license: 'weights from MediaPipe (Apache-2.0), via @vladmandic/human (MIT)',
 } as const;

@@ -7,41 +7,39 @@
  * V8, same ORT WebAssembly; `npm run bench:memory -w worker`, figures in worker/README.md):
  *   ORT's WebAssembly memory after both sessions (emotion, detector) and their runs   23 MiB (+1 MiB JS heap)
  *   the model bytes (Data modules)                                   4.6 MiB
- *   the body, up to three copies (stream chunks / form file, PNG copies)   3 x 8 MiB
- *   decoding, by the decoders' own accounting (jpeg-js maxMemoryUsageInMB; the same sum for
- *   upng-js in core/src/png.ts, which matched the live peak to 1%)  48 MiB
- * = about 100 MiB for one request, leaving room for the bundle's code and heap. The pixel limit
- * refuses what no photo for a 48x48 classifier needs; jpeg-js' memory limit then caps the costlier
- * JPEG layouts below it (4:4:4 at about 2.3 MP, 4:2:0 at about 3.2 MP).
+ *   the body (16 MiB; the stream's chunks or the form's copy are garbage once it is read)  16 MiB
+ *   decoding, by the decoder's own accounting (core/src/image-source.ts bytesFor: the coefficient
+ *   store of a progressive JPEG, the decoded PNG, the detection image and crops)   52 MiB
+ * = about 96 MiB for one request, leaving room for the bundle's code and heap.
  *
- * Face detection keeps the decoded RGBA (4 bytes per pixel, already inside the decoders' accounting)
- * and adds, after the decoder's own buffers are garbage: an upright copy for EXIF-rotated JPEGs
- * (4 bytes/pixel), the detector's resize rows (3 KB per image row) and the grayscale image
- * (1 byte/pixel); the detector's session adds to ORT's WebAssembly memory. Measured by the same
- * script, the decode peak still dominates (worker/README.md). The resize rows and the resize work
- * grow with the longest side times the image height, so a 50x20000 strip (1 MP) took 4 s and 61 MB:
- * hence maxSide.
+ * JPEGs are decoded shrink-on-load (core/src/jpeg/decoder.ts): a baseline JPEG streams by MCU rows,
+ * so its memory does not grow with its size (a 48 MP photo needs about 4 MiB: its 1/8 detection
+ * image and one row of coefficients), and the pixel limit for it is the format's own 8192 px a
+ * side. What is held whole is bounded by the decode budget: a progressive JPEG's coefficients
+ * (2 bytes each, 3 bytes a pixel at 4:2:0: about 17 MP) and a PNG's decode (about 6 MP).
  */
 export const LIMITS = {
   /** Largest request body, multipart overhead included. Checked from Content-Length, then while reading. */
-  maxBodyBytes: 8 * 1024 * 1024,
+  maxBodyBytes: 16 * 1024 * 1024,
   /** An oversized body without Content-Length is read and discarded up to this size before the 413. */
   maxDrainBytes: 64 * 1024 * 1024,
-  /** Largest width * height, read from the image header before any pixel is decoded. */
-  maxPixels: 4_000_000,
-  /** Decoder memory budget in MB: jpeg-js' maxMemoryUsageInMB, and the same estimate for PNG. */
-  maxDecodeMemoryMB: 48,
+  /** Largest width * height of a streamed (baseline) JPEG, read from the header before any pixel is decoded. */
+  maxPixels: 8192 * 8192,
+  /** Largest width * height of what is held whole: a progressive JPEG's coefficients, a PNG (the memory budget may refuse less). */
+  maxPixelsHeld: 24_000_000,
+  /** Decoding memory budget in MB, by the decoder's own accounting (core/src/image-source.ts bytesFor). */
+  maxDecodeMemoryMB: 52,
   /**
-   * Scans in a progressive JPEG: jpeg-js walks the whole frame once per scan, so thousands of tiny
+   * Scans in a progressive JPEG: each one walks the blocks it codes, so thousands of tiny
    * scans cost seconds of CPU (a fuzz finding). libjpeg writes 10 for colour, 18 for CMYK.
    */
   maxJpegScans: 100,
-  /** Longest side in pixels, read from the header with the pixel count: bounds face detection's resize (above). */
-  maxSide: 4096,
+  /** Longest side in pixels, read from the header with the pixel count. */
+  maxSide: 8192,
   /** `max_faces` accepts 1 to this; it bounds the crops classified in one batch. */
-  maxFaces: 50,
-  /** `max_faces` when the request does not say. */
-  defaultMaxFaces: 10,
+  maxFaces: 100,
+  /** `max_faces` when the request does not say (AWS Rekognition returns up to 100, largest first). */
+  defaultMaxFaces: 50,
   /**
    * Regions per emotion-model call. ORT's WebAssembly memory never shrinks: batches up to 12 run in
    * the 23 MiB it starts with (the detector's session and run included), 16 grew it to 33 MiB and 50 to

@@ -43,7 +43,7 @@ const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
 /** One classified region, as each entry of `faces` and (nullable) at the top level. */
 const faceProperties = {
   box: { $ref: '#/components/schemas/Box', description: 'The face as the detector found it (x, y, w, h in pixels of the oriented image, clipped to it); the given box; or the whole image.' },
-  crop: { $ref: '#/components/schemas/Box', description: `The region classified (resized to ${INPUT_SIZE}x${INPUT_SIZE}): for a detected face a square of ${DETECTOR_INFO.crop_factor} x the longer side of \`box\`, centred on it and moved inside the image; otherwise \`box\` itself.` },
+  crop: { $ref: '#/components/schemas/Box', description: `The region classified (resized to ${INPUT_SIZE}x${INPUT_SIZE}): for a detected face the box of source pixels its aligned crop reads (eyes level, framed by eyes and mouth as FER2013's faces are; see /model detector.crop); otherwise \`box\` itself.` },
   detection_score: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'The detector\'s score; null when the region was not detected (a given box, or detect=false).' },
   emotion: { type: 'string', enum: [...CLASSES] },
   confidence: { ...prob, description: 'The top class\'s score.' },
@@ -232,7 +232,11 @@ export const openapi = {
               input: { type: 'string' },
               score_threshold: { type: 'number', const: DETECTOR_INFO.score_threshold },
               iou_threshold: { type: 'number', const: DETECTOR_INFO.iou_threshold },
-              crop_factor: { type: 'number', const: DETECTOR_INFO.crop_factor },
+              alignment: {
+                type: 'object',
+                properties: { eye_centre: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } } }, eye_mouth: { type: 'number' }, size: { type: 'integer' } },
+              },
+              tile_above_side: { type: 'integer', const: DETECTOR_INFO.tile_above_side },
               crop: { type: 'string' },
               max_faces: {
                 type: 'object',
@@ -241,7 +245,7 @@ export const openapi = {
               },
               license: { type: 'string' },
             },
-            required: ['name', 'input_size', 'score_threshold', 'crop_factor', 'max_faces'],
+            required: ['name', 'input_size', 'score_threshold', 'alignment', 'max_faces'],
           },
           limits: {
             type: 'object',

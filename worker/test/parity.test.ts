@@ -8,7 +8,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { CLASSES, decodeGray, toModelInput, type Box } from '@emotion/core';
+import { CLASSES, type Box } from '@emotion/core';
+import { cropInput } from '@emotion/core/faces';
+import { openUpload } from '../src/decode.ts';
 import { MODEL_PATH, PHOTOS, startWorker, type RunningWorker } from './harness.ts';
 import { referenceScores } from './reference-scores.ts';
 import { ferCrops, photo, type Bytes } from './images.ts';
@@ -25,7 +27,10 @@ after(async () => {
   await session?.release();
 });
 
-const nodeScores = (bytes: Uint8Array, box: Box | undefined, tta: boolean) => referenceScores(session, toModelInput(decodeGray(bytes), box), tta);
+const nodeScores = (bytes: Uint8Array, box: Box | undefined, tta: boolean) => {
+  const image = openUpload(bytes);
+  return referenceScores(session, cropInput(image, box ?? { x: 0, y: 0, w: image.width, h: image.height }), tta);
+};
 
 async function workerScores(bytes: Bytes, type: string, box: Box | undefined, tta: boolean): Promise<{ scores: number[]; emotion: string }> {
   // Without a box, the whole image (detect=false); face crops are compared in faces.test.ts.

@@ -59,6 +59,11 @@ export function decodeDetections(
   options: Partial<DetectionOptions> = {},
 ): Face[] {
   const opts = { ...DEFAULT_DETECTION_OPTIONS, ...options };
+  return facesFromCandidates(detectionCandidates(raw, t, opts.scoreThreshold), t, opts);
+}
+
+/** Every anchor scoring at least `scoreThreshold`, its box and keypoints in image pixels (t applied). */
+export function detectionCandidates(raw: RawDetections, t: DetectorTransform, scoreThreshold: number): Candidate[] {
   if (raw.scores.length !== DETECTOR_ANCHORS || raw.boxes.length !== DETECTOR_ANCHORS * DETECTOR_VALUES_PER_ANCHOR) {
     throw new Error(`detector outputs have ${raw.scores.length} scores and ${raw.boxes.length} box values`);
   }
@@ -66,24 +71,31 @@ export function decodeDetections(
   const candidates: Candidate[] = [];
   for (let i = 0; i < DETECTOR_ANCHORS; i++) {
     const score = sigmoid(raw.scores[i]);
-    if (score < opts.scoreThreshold) continue;
+    if (score < scoreThreshold) continue;
     const r = raw.boxes.subarray(i * DETECTOR_VALUES_PER_ANCHOR, (i + 1) * DETECTOR_VALUES_PER_ANCHOR);
     const ax = anchors[2 * i];
     const ay = anchors[2 * i + 1];
     const cx = ax + r[0];
     const cy = ay + r[1];
     const points: number[] = [];
-    for (let k = 4; k < DETECTOR_VALUES_PER_ANCHOR; k += 2) points.push(ax + r[k], ay + r[k + 1]);
-    candidates.push({ box: { x: cx - r[2] / 2, y: cy - r[3] / 2, w: r[2], h: r[3] }, score, points });
+    for (let k = 4; k < DETECTOR_VALUES_PER_ANCHOR; k += 2) points.push((ax + r[k]) * t.scaleX + t.offsetX, (ay + r[k + 1]) * t.scaleY + t.offsetY);
+    const box = { x: (cx - r[2] / 2) * t.scaleX + t.offsetX, y: (cy - r[3] / 2) * t.scaleY + t.offsetY, w: r[2] * t.scaleX, h: r[3] * t.scaleY };
+    candidates.push({ box, score, points });
   }
+  return candidates;
+}
+
+/**
+ * Candidates (image pixels, from one or several detector runs) -> faces: weighted NMS, parts of
+ * faces dropped, boxes clipped to the image (t.width x t.height) and rounded, largest first.
+ */
+export function facesFromCandidates(candidates: Candidate[], t: { width: number; height: number }, opts: DetectionOptions): Face[] {
   const faces: Face[] = [];
   for (const c of dropContained(weightedNms(candidates, opts.iouThreshold), opts.maxContained)) {
-    const box = toImageBox(c.box, t);
+    const box = clipBox(c.box, t);
     if (!box) continue;
     const keypoints: Point[] = [];
-    for (let k = 0; k < c.points.length; k += 2) {
-      keypoints.push({ x: c.points[k] * t.scaleX + t.offsetX, y: c.points[k + 1] * t.scaleY + t.offsetY });
-    }
+    for (let k = 0; k < c.points.length; k += 2) keypoints.push({ x: c.points[k], y: c.points[k + 1] });
     faces.push({ box, score: c.score, keypoints });
   }
   return faces
@@ -91,12 +103,12 @@ export function decodeDetections(
     .slice(0, Math.max(0, opts.maxFaces));
 }
 
-/** Detector pixels -> image pixels, clipped to the image and rounded; null when nothing is left. */
-function toImageBox(b: Box, t: DetectorTransform): Box | null {
-  const x0 = Math.max(0, Math.round(b.x * t.scaleX + t.offsetX));
-  const y0 = Math.max(0, Math.round(b.y * t.scaleY + t.offsetY));
-  const x1 = Math.min(t.width, Math.round((b.x + b.w) * t.scaleX + t.offsetX));
-  const y1 = Math.min(t.height, Math.round((b.y + b.h) * t.scaleY + t.offsetY));
+/** A box in image pixels clipped to the image and rounded; null when nothing is left. */
+function clipBox(b: Box, t: { width: number; height: number }): Box | null {
+  const x0 = Math.max(0, Math.round(b.x));
+  const y0 = Math.max(0, Math.round(b.y));
+  const x1 = Math.min(t.width, Math.round(b.x + b.w));
+  const y1 = Math.min(t.height, Math.round(b.y + b.h));
   if (x1 - x0 < 1 || y1 - y0 < 1) return null;
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }

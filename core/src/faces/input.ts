@@ -4,7 +4,7 @@
  * of cropResize) so that a large photo is not aliased, then scaled to [-1, 1].
  */
 import { axisTaps } from '../preprocess.ts';
-import type { GrayImage } from '../preprocess.ts';
+import type { Box, GrayImage } from '../preprocess.ts';
 import type { RgbaImage } from './image.ts';
 import { DETECTOR_SIZE } from './model.ts';
 
@@ -38,14 +38,16 @@ export type DetectorFit = 'letterbox' | 'stretch';
  * Builds the detector's input from an RGBA image (4 bytes per pixel) or a grayscale one (1 byte
  * per pixel, repeated into the three channels; the model was trained on colour, so prefer RGBA).
  */
-export function prepareDetectorInput(img: RgbaImage | GrayImage, fit: DetectorFit = 'letterbox'): DetectorInput {
+export function prepareDetectorInput(img: RgbaImage | GrayImage, fit: DetectorFit = 'letterbox', region?: Box): DetectorInput {
   const { width: W, height: H, data } = img;
   const channels = data.length / (W * H);
   if (channels !== 1 && channels !== 4) throw new Error(`expected 1 or 4 bytes per pixel, got ${channels}`);
   const S = DETECTOR_SIZE;
-  const side = Math.max(W, H);
+  // A region (a tile) is letterboxed on its own: what lies outside it is a bar, as outside an image.
+  const r = region ?? { x: 0, y: 0, w: W, h: H };
+  const side = Math.max(r.w, r.h);
   const square =
-    fit === 'letterbox' ? { x: (W - side) / 2, y: (H - side) / 2, w: side, h: side } : { x: 0, y: 0, w: W, h: H };
+    fit === 'letterbox' ? { x: r.x + (r.w - side) / 2, y: r.y + (r.h - side) / 2, w: side, h: side } : r;
   const scaleX = square.w / S;
   const scaleY = square.h / S;
   const offsetX = square.x;
@@ -55,11 +57,18 @@ export function prepareDetectorInput(img: RgbaImage | GrayImage, fit: DetectorFi
   const tx = axisTaps(square.x, square.w, S, W);
   const ty = axisTaps(square.y, square.h, S, H);
   const rgba = channels === 4;
-  // Horizontal pass over every source row: S * 3 values per row.
-  const rows = new Float32Array(H * S * 3);
-  for (let r = 0; r < H; r++) {
-    const src = r * W;
-    const dst = r * S * 3;
+  // Horizontal pass over every source row the vertical taps read: S * 3 values per row.
+  let rowMin = H;
+  let rowMax = -1;
+  for (let i = 0; i < ty.idx.length; i++) {
+    if (ty.w[i] === 0) continue;
+    rowMin = Math.min(rowMin, ty.idx[i]);
+    rowMax = Math.max(rowMax, ty.idx[i]);
+  }
+  const rows = new Float32Array(Math.max(0, rowMax - rowMin + 1) * S * 3);
+  for (let row = rowMin; row <= rowMax; row++) {
+    const src = row * W;
+    const dst = (row - rowMin) * S * 3;
     for (let i = 0; i < S; i++) {
       let cr = 0;
       let cg = 0;
@@ -97,8 +106,8 @@ export function prepareDetectorInput(img: RgbaImage | GrayImage, fit: DetectorFi
     const c = offset + (i + 0.5) * scale;
     return c >= 0 && c < extent;
   };
-  const colIn = Array.from({ length: S }, (_, i) => inside(i, offsetX, scaleX, W));
-  const rowIn = Array.from({ length: S }, (_, i) => inside(i, offsetY, scaleY, H));
+  const colIn = Array.from({ length: S }, (_, i) => inside(i, offsetX - r.x, scaleX, Math.min(W, r.x + r.w) - r.x));
+  const rowIn = Array.from({ length: S }, (_, i) => inside(i, offsetY - r.y, scaleY, Math.min(H, r.y + r.h) - r.y));
 
   // Vertical pass straight into the NCHW planes, scaled to [-1, 1].
   const out = new Float32Array(3 * S * S).fill(PAD_VALUE);
@@ -109,7 +118,7 @@ export function prepareDetectorInput(img: RgbaImage | GrayImage, fit: DetectorFi
     for (let k = 0; k < ty.per; k++) {
       const w = ty.w[y * ty.per + k];
       if (w === 0) continue;
-      const base = ty.idx[y * ty.per + k] * S * 3;
+      const base = (ty.idx[y * ty.per + k] - rowMin) * S * 3;
       for (let i = 0; i < S * 3; i++) acc[i] += rows[base + i] * w;
     }
     for (let x = 0; x < S; x++) {

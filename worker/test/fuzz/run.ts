@@ -13,10 +13,10 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLASSES, INPUT_SIZE, toModelInput, type Box, type GrayImage } from '@emotion/core';
-import { grayOf, prepareDetectorInput } from '@emotion/core/faces';
+import { CLASSES, INPUT_SIZE, toScaled, type Box, type ScaledImage } from '@emotion/core';
+import { cropInput, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
 import { boxWithin, requestedBox } from '../../src/box.ts';
-import { decodeUpload, decodeUploadRgba } from '../../src/decode.ts';
+import { openUpload } from '../../src/decode.ts';
 import { toApiError } from '../../src/errors.ts';
 import { LIMITS } from '../../src/limits.ts';
 import { classifyParams } from '../../src/params.ts';
@@ -38,41 +38,43 @@ export interface Outcome {
 }
 
 /**
- * Bytes one case may allocate: the decoders' budget, then the face detector's copies (an upright
- * RGBA copy and the grayscale image: 5 bytes per pixel; its resize rows: 3 KB per image row), body
- * copies, and 2 MiB of small change (zlib windows, tables, the 256x256 detector input).
+ * Bytes one case may allocate: the decoder's budget (which counts what each read allocates: a
+ * progressive JPEG's coefficients, a PNG's decode, the detection image, each crop), the upright
+ * copy of the detection image (at most 4 MiB: it is at most about 1024 px a side) and its resize
+ * rows for the detector (3 KB a row), body copies, and 2 MiB of small change.
  */
-export function memoryBudget(bodyBytes: number, size: { width: number; height: number } | undefined): number {
-  const { width, height } = size ?? { width: LIMITS.maxPixels / LIMITS.maxSide, height: LIMITS.maxSide };
-  return LIMITS.maxDecodeMemoryMB * MiB + 5 * width * height + 3 * 1024 * height + 3 * bodyBytes + 2 * MiB;
+export function memoryBudget(bodyBytes: number): number {
+  return LIMITS.maxDecodeMemoryMB * MiB + 4 * MiB + 3 * 1024 * 2048 + 3 * bodyBytes + 2 * MiB;
 }
 
 /**
  * The Worker's path for POST /classify (src/classify.ts) up to the models: with face detection,
- * the RGBA decode, the detector's input (everything of detection that depends on the image) and
- * the grayscale image, and the whole image stands in for the faces the model would find; with a
- * box or detect=false, the grayscale decode and the box check. Then the classifier's input.
+ * the detection image and the detector's input for the whole image and every tile (everything of
+ * detection that depends on the image), and the whole image stands in for the faces the model
+ * would find; with a box or detect=false, the box check. Then the classifier's input, decoded at
+ * the scale its size needs.
  */
 async function classifyUpToModels(req: Request): Promise<{ width: number; height: number }> {
   const url = new URL(req.url);
   const upload = await readUpload(req);
   const box = requestedBox(url.searchParams.get('box') ?? undefined, upload.fields.get('box'));
   const params = classifyParams(url.searchParams, upload.fields);
-  let gray: GrayImage;
+  const image = openUpload(upload.bytes);
   let region: Box;
+  let detectionImage: ScaledImage | undefined;
   if (!box && params.detect) {
-    const rgba = decodeUploadRgba(upload.bytes);
-    const input = prepareDetectorInput(rgba);
-    if (!input.data.every(Number.isFinite)) throw new Error('detector input is not finite');
-    gray = grayOf(rgba);
-    region = { x: 0, y: 0, w: gray.width, h: gray.height };
+    detectionImage = readDetectionImage(image);
+    for (const tile of [undefined, ...detectionTiles(image.width, image.height)]) {
+      const input = prepareDetectorInput(detectionImage, 'letterbox', tile && toScaled(tile, detectionImage));
+      if (!input.data.every(Number.isFinite)) throw new Error('detector input is not finite');
+    }
+    region = { x: 0, y: 0, w: image.width, h: image.height };
   } else {
-    gray = decodeUpload(upload.bytes);
-    region = box ? boxWithin(box, gray) : { x: 0, y: 0, w: gray.width, h: gray.height };
+    region = box ? boxWithin(box, image) : { x: 0, y: 0, w: image.width, h: image.height };
   }
-  const input = toModelInput(gray, region);
+  const input = cropInput(image, region, detectionImage);
   if (input.length !== INPUT_SIZE * INPUT_SIZE || !input.every(Number.isFinite)) throw new Error('model input is not 48x48 finite values');
-  return { width: gray.width, height: gray.height };
+  return { width: image.width, height: image.height };
 }
 
 /**
@@ -95,7 +97,7 @@ export async function runInProcess(c: FuzzCase, timeBoundMs: number, countMemory
     code = apiErr.code;
     if (status >= 500) failure = `uncaught ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n')}` : String(error)}`;
   }
-  const budget = memoryBudget(c.body.length, value);
+  const budget = memoryBudget(c.body.length);
   if (!failure && bytes > budget) failure = `allocated ${(bytes / MiB).toFixed(1)} MiB, over the budget of ${(budget / MiB).toFixed(1)} MiB`;
   if (!failure && ms > timeBoundMs) failure = `took ${ms.toFixed(0)} ms, over the bound of ${timeBoundMs} ms`;
   return { status, code, ms, allocated: bytes, failure };

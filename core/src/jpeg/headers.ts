@@ -2,7 +2,7 @@
  * What the JPEG's own headers say, read before (and besides) decoding with jpeg-js: scan count,
  * jpeg-js' memory accounting, whether it stores RGB rather than YCbCr, and the EXIF orientation.
  */
-import { ascii } from './bytes.ts';
+import { ascii } from '../bytes.ts';
 
 /**
  * An upper bound of the scans jpeg-js will decode, counting up to `stopAfter`: each Start Of Scan it

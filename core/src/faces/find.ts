@@ -1,0 +1,161 @@
+/**
+ * Every face of an opened image (../image-source.ts), decoding no more than detection needs, and
+ * each face's crop decoded at the scale its size needs. The rule, in full-size pixels of the
+ * longest side L:
+ *
+ * - Detection reads the whole image once, at the smallest JPEG scale (1/8, 1/4, 1/2, 1) that
+ *   keeps L at least DETECTION_MIN_SIDE (480 when tiles run, else 256, the letterbox's side).
+ * - The whole image, letterboxed, finds faces down to about L / 16 (BlazeFace fires on faces of
+ *   8-10 px in its 256 px input, reliably from 16: measured on the ../shared/photos faces shrunk
+ *   into a flat canvas). Above TILE_ABOVE_SIDE the detector also runs on overlapping square tiles
+ *   of side L / 2 cut from the same decoded image, which finds faces down to about L / 32 (130 px
+ *   on a 4032 px photo). Tile detections that touch a tile's inner edge are dropped (the
+ *   neighbouring tile holds that face whole: tiles overlap by more than the whole-image pass's
+ *   smallest face), and all of them are merged with the whole-image pass by the same weighted NMS.
+ *   Tiles are skipped when the whole-image pass found a close-up face (CLOSE_UP_FACE).
+ * - Each face's crop (aligned by its eyes and mouth, ./align.ts) is read at the smallest scale
+ *   that keeps it at least CROP_MIN_SIDE (96 px, 2x the model's 48), from the detection image
+ *   when that is fine enough, else decoded anew from its own region (a streamed JPEG resumes at
+ *   the region's first MCU row).
+ */
+import { cropResize, normalizePixels, rgbaToGray, type Box } from '../preprocess.ts';
+import { INPUT_SIZE } from '../classes.ts';
+import { denominatorFor, toScaled, type ImageSource, type ScaledImage } from '../image-source.ts';
+import { DEFAULT_DETECTION_OPTIONS, detectionCandidates, facesFromCandidates, type DetectionOptions, type Face, type Point } from './decode.ts';
+import type { FaceDetector } from './detector.ts';
+import { prepareDetectorInput } from './input.ts';
+import { DETECTOR_SIZE } from './model.ts';
+import type { Candidate } from './nms.ts';
+import { alignedCrop, alignedSourceBox, alignmentTransform } from './align.ts';
+
+/** Images with a longer side than this are also searched in tiles. */
+export const TILE_ABOVE_SIDE = 1024;
+/** Tile side as a fraction of the longest side, and the overlap of neighbouring tiles (same unit). */
+export const TILE_FRACTION = 1 / 2;
+export const TILE_OVERLAP = 1 / 8;
+/**
+ * A face this large (its box side over the longest side) makes the photo a close-up: tiles are
+ * not searched (a selfie's request then costs one detector run, not seven). Faces far behind a
+ * close-up subject may be missed; a group photo's faces are all smaller than this.
+ */
+export const CLOSE_UP_FACE = 1 / 6;
+/**
+ * Smallest longest side of the detection image: 480 px when tiles run (each tile of half the
+ * longest side then reaches the detector at 240 px or more: it is enlarged by at most 7%), else the
+ * letterbox's 256. A 4032 px phone photo is read at 1/8 (504 px), where decoding costs least.
+ */
+export const DETECTION_MIN_SIDE = { tiled: 480, whole: DETECTOR_SIZE } as const;
+/** Smallest side of a crop as read for the classifier: 2x its input, so the last resize averages. */
+export const CROP_MIN_SIDE = 2 * INPUT_SIZE;
+
+export interface FoundFaces {
+  faces: Face[];
+  /** The image detection read (RGBA), reused for crops that need no finer scale. */
+  detectionImage: ScaledImage;
+  /** Detector runs: 1 for the whole image plus the tiles. */
+  runs: number;
+}
+
+/** Square tiles (upright full-size pixels) covering the image, side TILE_FRACTION of the longest side. */
+export function detectionTiles(width: number, height: number): Box[] {
+  const L = Math.max(width, height);
+  if (L <= TILE_ABOVE_SIDE) return [];
+  const side = Math.round(L * TILE_FRACTION);
+  const stride = Math.round(L * (TILE_FRACTION - TILE_OVERLAP));
+  const starts = (extent: number) => {
+    if (extent <= side) return [0];
+    const n = Math.ceil((extent - side) / stride) + 1;
+    return Array.from({ length: n }, (_, i) => Math.round((i * (extent - side)) / (n - 1)));
+  };
+  const tiles: Box[] = [];
+  for (const y of starts(height)) for (const x of starts(width)) tiles.push({ x, y, w: Math.min(side, width), h: Math.min(side, height) });
+  return tiles;
+}
+
+/** The whole image as detection reads it (RGBA, at the scale the rule above picks). */
+export function readDetectionImage(source: ImageSource): ScaledImage {
+  const tiled = detectionTiles(source.width, source.height).length > 0;
+  const d = denominatorFor(Math.max(source.width, source.height), tiled ? DETECTION_MIN_SIDE.tiled : DETECTION_MIN_SIDE.whole);
+  return source.read({ denominator: d, format: 'rgba' });
+}
+
+export async function findFaces(
+  source: ImageSource,
+  detector: FaceDetector,
+  options: Partial<DetectionOptions> = {},
+  img: ScaledImage = readDetectionImage(source),
+): Promise<FoundFaces> {
+  const opts = { ...DEFAULT_DETECTION_OPTIONS, ...options };
+  const { width: W, height: H } = source;
+  const tiles = detectionTiles(W, H);
+  const full = { width: W, height: H };
+
+  // One detector run: its candidates in full-size pixels.
+  const run = async (region?: Box): Promise<Candidate[]> => {
+    const input = prepareDetectorInput(img, 'letterbox', region && toScaled(region, img));
+    const t = input.transform;
+    const toFull = { ...t, scaleX: t.scaleX * img.step, scaleY: t.scaleY * img.step, offsetX: img.x0 + t.offsetX * img.step, offsetY: img.y0 + t.offsetY * img.step };
+    return detectionCandidates(await detector.run(input), toFull, opts.scoreThreshold);
+  };
+  const candidates = await run();
+  const L = Math.max(W, H);
+  const closeUp = facesFromCandidates(candidates, full, opts).some((f) => Math.max(f.box.w, f.box.h) >= L * CLOSE_UP_FACE);
+  const searched = closeUp ? [] : tiles;
+  for (const tile of searched) {
+    const inner = { left: tile.x > 0, top: tile.y > 0, right: tile.x + tile.w < W, bottom: tile.y + tile.h < H };
+    const margin = 2 * img.step;
+    for (const c of await run(tile)) {
+      const b = c.box;
+      const touches =
+        (inner.left && b.x <= tile.x + margin) ||
+        (inner.top && b.y <= tile.y + margin) ||
+        (inner.right && b.x + b.w >= tile.x + tile.w - margin) ||
+        (inner.bottom && b.y + b.h >= tile.y + tile.h - margin);
+      if (!touches) candidates.push(c);
+    }
+  }
+  return { faces: facesFromCandidates(candidates, full, opts), detectionImage: img, runs: 1 + searched.length };
+}
+
+/**
+ * The gray pixels a crop is resized from: the detection image's when its scale is fine enough for
+ * this crop, else the crop's region decoded at the scale its size needs.
+ */
+export function cropSource(source: ImageSource, crop: Box, detectionImage?: ScaledImage, side = Math.min(crop.w, crop.h)): ScaledImage {
+  const d = denominatorFor(side, CROP_MIN_SIDE);
+  if (detectionImage && detectionImage.step <= d) return grayRegion(detectionImage, crop);
+  return source.read({ denominator: d, region: crop, format: 'gray' });
+}
+
+/** A crop's model input: its pixels at the scale cropSource picks, area-averaged to 48x48 and normalized. */
+export function cropInput(source: ImageSource, crop: Box, detectionImage?: ScaledImage): Float32Array {
+  const img = cropSource(source, crop, detectionImage);
+  return normalizePixels(cropResize(img, toScaled(crop, img)));
+}
+
+/**
+ * A detected face's model input, aligned as FER2013's faces are (./align.ts: eyes level, framed by
+ * eyes and mouth), from its source pixels at the scale its size needs; and the box of source
+ * pixels it reads (the answer's `crop`).
+ */
+export function alignedInput(source: ImageSource, keypoints: readonly Point[], detectionImage?: ScaledImage): { input: Float32Array; crop: Box } {
+  const t = alignmentTransform(keypoints);
+  const crop = alignedSourceBox(t, source) ?? { x: 0, y: 0, w: source.width, h: source.height };
+  const img = cropSource(source, crop, detectionImage, t.scale * INPUT_SIZE);
+  return { input: normalizePixels(alignedCrop(img, t, { x: img.x0, y: img.y0, scale: img.step })), crop };
+}
+
+/** The gray pixels of an RGBA ScaledImage within a box (upright full-size pixels), BT.601 over white as everywhere. */
+function grayRegion(img: ScaledImage, box: Box): ScaledImage {
+  const s = toScaled(box, img);
+  const x0 = Math.max(0, Math.floor(s.x));
+  const y0 = Math.max(0, Math.floor(s.y));
+  const x1 = Math.min(img.width, Math.ceil(s.x + s.w));
+  const y1 = Math.min(img.height, Math.ceil(s.y + s.h));
+  const w = Math.max(1, x1 - x0);
+  const h = Math.max(1, y1 - y0);
+  const rgba = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) rgba.set(img.data.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + w) * 4), y * w * 4);
+  const gray = rgbaToGray(rgba, w, h);
+  return { width: w, height: h, data: gray.data, x0: img.x0 + x0 * img.step, y0: img.y0 + y0 * img.step, step: img.step };
+}

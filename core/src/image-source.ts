@@ -1,0 +1,214 @@
+/**
+ * An upload opened for shrink-on-load reading: its upright size from the header, then any region
+ * at 1/1, 1/2, 1/4 or 1/8 scale, as RGBA or gray. JPEG regions come straight from the DCT
+ * coefficients (./jpeg/decoder.ts), so a 12 MP photo is never decoded at full size; a PNG is
+ * decoded once (bounded by the memory limit) and box-averaged.
+ *
+ * Coordinates are those of the upright (EXIF-oriented) image. A ScaledImage's pixel (i, j) covers
+ * the upright pixels x0 + i*step .. x0 + (i+1)*step (y alike): toScaled() maps boxes into it.
+ */
+import { ImageError } from './errors.ts';
+import { readJpegOrientation } from './jpeg/headers.ts';
+import { JpegDecoder, type Denominator, type PixelFormat } from './jpeg/decoder.ts';
+import { decodePngRgba, pngDecodeBytes } from './png.ts';
+import { orient, readImageSize, sniffFormat, unsupportedFormat, rgbaToGray, type Box, type ImageFormat } from './preprocess.ts';
+
+export type { Denominator, PixelFormat };
+
+export interface ScaledImage {
+  width: number;
+  height: number;
+  /** 1 byte per pixel (gray) or 4 (RGBA). */
+  data: Uint8Array;
+  /** Upright full-size position of pixel (0, 0)'s top-left corner (may lie outside the image by less than a step). */
+  x0: number;
+  y0: number;
+  step: Denominator;
+}
+
+export interface ReadRequest {
+  denominator: Denominator;
+  /** Upright full-size pixels; the whole image when absent. */
+  region?: Box;
+  format: PixelFormat;
+}
+
+export interface ImageSource {
+  format: ImageFormat;
+  /** Upright size. */
+  width: number;
+  height: number;
+  /** How the pixels are held: a streamed baseline JPEG, a JPEG's coefficients, or a decoded PNG. */
+  layout: 'jpeg-streamed' | 'jpeg-coefficients' | 'png';
+  /** Bytes read() allocates for this request (checked against the caller's budget first). */
+  bytesFor(req: ReadRequest): number;
+  read(req: ReadRequest): ScaledImage;
+}
+
+export interface SourceLimits {
+  /** Largest width * height for a streamed (baseline) JPEG. */
+  maxPixelsStreamed: number;
+  /** Largest width * height for anything that is held whole: a progressive JPEG's coefficients, a PNG. */
+  maxPixelsHeld: number;
+  /** Longest side. */
+  maxSide: number;
+  /** Memory for decoding one request (the coefficient store or the decoded PNG included), in bytes. */
+  maxDecodeBytes: number;
+  maxJpegScans: number;
+}
+
+const mp = (pixels: number) => (pixels / 1e6).toFixed(1);
+
+/** Box of upright pixels -> the same pixels in a ScaledImage's coordinates. */
+export function toScaled(box: Box, img: ScaledImage): Box {
+  return { x: (box.x - img.x0) / img.step, y: (box.y - img.y0) / img.step, w: box.w / img.step, h: box.h / img.step };
+}
+
+/** The largest denominator that keeps `side` full-size pixels at least `need` pixels. */
+export function denominatorFor(side: number, need: number): Denominator {
+  for (const d of [8, 4, 2] as const) if (side / d >= need) return d;
+  return 1;
+}
+
+/** Opens JPEG or PNG bytes: checks format, size and the memory of holding the image, decodes nothing yet. */
+export function openImage(bytes: Uint8Array, limits: SourceLimits): ImageSource {
+  const format = sniffFormat(bytes);
+  if (!format) throw unsupportedFormat(bytes);
+  const size = readImageSize(bytes, format);
+  if (!size) throw new ImageError('corrupt_image', `The ${format.toUpperCase()} header is missing or damaged.`);
+  if (size.width === 0 || size.height === 0) throw new ImageError('corrupt_image', 'The image has zero width or height.');
+  const pixels = size.width * size.height;
+  const tooMany = (limit: number, what?: string) =>
+    new ImageError('too_large', `The image is ${size.width}x${size.height} (${mp(pixels)} MP); the limit ${what ? `for ${what} ` : ''}is ${mp(limit)} MP.`);
+  if (pixels > limits.maxPixelsStreamed) throw tooMany(limits.maxPixelsStreamed);
+  if (Math.max(size.width, size.height) > limits.maxSide) {
+    throw new ImageError('too_large', `The image is ${size.width}x${size.height}; the limit is ${limits.maxSide} pixels on the longest side.`);
+  }
+  return format === 'jpeg' ? openJpeg(bytes, limits, tooMany) : openPng(bytes, limits, tooMany);
+}
+
+function openJpeg(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: number, what?: string) => ImageError): ImageSource {
+  const dec = new JpegDecoder(bytes, { maxScans: limits.maxJpegScans });
+  if (!dec.streams && dec.width * dec.height > limits.maxPixelsHeld) throw tooMany(limits.maxPixelsHeld, 'progressive JPEGs');
+  const orientation = readJpegOrientation(bytes);
+  const swap = orientation >= 5;
+  const W = dec.width;
+  const H = dec.height;
+  const source: ImageSource = {
+    format: 'jpeg',
+    width: swap ? H : W,
+    height: swap ? W : H,
+    layout: dec.streams ? 'jpeg-streamed' : 'jpeg-coefficients',
+    bytesFor: (req) => dec.bytesFor({ ...req, region: req.region && storedBox(req.region, orientation, W, H) }),
+    read(req) {
+      checkBudget(source.bytesFor(req), limits, source);
+      const stored = dec.decode({ ...req, region: req.region && storedBox(req.region, orientation, W, H) });
+      const img = orient(stored, orientation);
+      const d = req.denominator;
+      const c = uprightCorner(stored.x0, stored.y0, stored.width * d, stored.height * d, orientation, W, H);
+      return { width: img.width, height: img.height, data: img.data, x0: c.x, y0: c.y, step: d };
+    },
+  };
+  return source;
+}
+
+function openPng(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: number, what?: string) => ImageError): ImageSource {
+  const size = readImageSize(bytes, 'png')!;
+  if (size.width * size.height > limits.maxPixelsHeld) throw tooMany(limits.maxPixelsHeld, 'PNGs');
+  let rgba: Uint8Array | null = null;
+  // What decoding the whole PNG holds at its peak (./png.ts), from IHDR: depth, colour type, interlace.
+  // (An invalid colour type counts 0 here: the decoder refuses it with a 400.)
+  const need = pngDecodeBytes({ width: size.width, height: size.height, depth: bytes[24], ctype: bytes[25], interlace: bytes[28] });
+  const decodeNeed = Number.isFinite(need) ? need : 0;
+  const source: ImageSource = {
+    format: 'png',
+    width: size.width,
+    height: size.height,
+    layout: 'png',
+    bytesFor: (req) => {
+      const r = req.region ?? { x: 0, y: 0, w: size.width, h: size.height };
+      const out = Math.ceil(r.w / req.denominator + 1) * Math.ceil(r.h / req.denominator + 1) * (req.format === 'gray' ? 1 : 4);
+      return (rgba ? rgba.length : decodeNeed) + out;
+    },
+    read(req) {
+      checkBudget(source.bytesFor(req), limits, source);
+      rgba ??= decodePngRgba(bytes, limits.maxDecodeBytes / 2 ** 20).data;
+      return boxAverage(rgba, size.width, size.height, req);
+    },
+  };
+  return source;
+}
+
+function checkBudget(need: number, limits: SourceLimits, s: ImageSource): void {
+  if (need > limits.maxDecodeBytes) {
+    throw new ImageError(
+      'too_large',
+      `Decoding this ${s.width}x${s.height} ${s.format.toUpperCase()} needs about ${Math.ceil(need / 2 ** 20)} MB, over the limit of ${Math.floor(limits.maxDecodeBytes / 2 ** 20)} MB.`,
+    );
+  }
+}
+
+/** A region of decoded RGBA, box-averaged by the denominator (d = 1 copies), as RGBA or gray. */
+function boxAverage(rgba: Uint8Array, W: number, H: number, req: ReadRequest): ScaledImage {
+  const d = req.denominator;
+  const r = req.region ?? { x: 0, y: 0, w: W, h: H };
+  const ox0 = Math.floor(Math.max(0, r.x) / d);
+  const oy0 = Math.floor(Math.max(0, r.y) / d);
+  const ox1 = Math.max(ox0 + 1, Math.ceil(Math.min(W, r.x + r.w) / d));
+  const oy1 = Math.max(oy0 + 1, Math.ceil(Math.min(H, r.y + r.h) / d));
+  const ow = ox1 - ox0;
+  const oh = oy1 - oy0;
+  const gray = req.format === 'gray';
+  const out = new Uint8Array(ow * oh * (gray ? 1 : 4));
+  const acc = new Float64Array(4);
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      acc.fill(0);
+      let n = 0;
+      const ys = (oy0 + oy) * d;
+      const xs = (ox0 + ox) * d;
+      for (let y = ys; y < Math.min(H, ys + d); y++) {
+        for (let x = xs; x < Math.min(W, xs + d); x++) {
+          const p = (y * W + x) * 4;
+          for (let c = 0; c < 4; c++) acc[c] += rgba[p + c];
+          n++;
+        }
+      }
+      const px = new Uint8Array(4);
+      for (let c = 0; c < 4; c++) px[c] = Math.round(acc[c] / n);
+      const o = oy * ow + ox;
+      if (gray) out[o] = rgbaToGray(px, 1, 1).data[0];
+      else out.set(px, o * 4);
+    }
+  }
+  return { width: ow, height: oh, data: out, x0: ox0 * d, y0: oy0 * d, step: d };
+}
+
+/** Upright box -> the stored (pre-EXIF) box holding the same pixels; W, H are the stored size. */
+export function storedBox(b: Box, orientation: number, W: number, H: number): Box {
+  const { x, y, w, h } = b;
+  switch (orientation) {
+    case 2: return { x: W - x - w, y, w, h };
+    case 3: return { x: W - x - w, y: H - y - h, w, h };
+    case 4: return { x, y: H - y - h, w, h };
+    case 5: return { x: y, y: x, w: h, h: w };
+    case 6: return { x: y, y: H - x - w, w: h, h: w };
+    case 7: return { x: W - y - h, y: H - x - w, w: h, h: w };
+    case 8: return { x: W - y - h, y: x, w: h, h: w };
+    default: return b;
+  }
+}
+
+/** Upright top-left corner of a stored rectangle (the inverse of storedBox). */
+function uprightCorner(x: number, y: number, w: number, h: number, orientation: number, W: number, H: number): { x: number; y: number } {
+  switch (orientation) {
+    case 2: return { x: W - x - w, y };
+    case 3: return { x: W - x - w, y: H - y - h };
+    case 4: return { x, y: H - y - h };
+    case 5: return { x: y, y: x };
+    case 6: return { x: H - y - h, y: x };
+    case 7: return { x: H - y - h, y: W - x - w };
+    case 8: return { x: y, y: W - x - w };
+    default: return { x, y };
+  }
+}

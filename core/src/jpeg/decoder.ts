@@ -1,0 +1,532 @@
+/**
+ * Shrink-on-load JPEG decoding (libjpeg's scaled IDCT, as libvips and sharp use it): any region of
+ * the image at 1/1, 1/2, 1/4 or 1/8 of its size, as RGBA or gray, without decoding pixels that are
+ * thrown away.
+ *
+ * - Baseline JPEGs whose first scan holds every component (what cameras and most encoders write)
+ *   stream: one MCU row of coefficients at a time, so memory does not grow with the image height.
+ *   While streaming, the entropy decoder's state at the start of each MCU row is kept (a few
+ *   numbers a row), so a later region decode starts at the region's first row instead of the top:
+ *   detection decodes the whole image small, then each face is decoded finer from its own rows.
+ * - Progressive (and multi-scan baseline) JPEGs hold their coefficients (2 bytes each) until the
+ *   last scan; every region and scale is then rendered from them.
+ *
+ * Colour conversion follows jpeg-js (the test oracle): BT.601 YCbCr, box chroma upsampling, and
+ * the same truncation, so scale 1 matches it within a level (core/test/jpeg-decoder.test.ts).
+ */
+import { ImageError } from '../errors.ts';
+import type { Box } from '../preprocess.ts';
+import { MarkerState, ZIGZAG, type Component, type Frame, type ScanHeader } from './frame.ts';
+import { BitReader, type HuffmanTable } from './huffman.ts';
+import { idctBlock, type IdctSize } from './idct.ts';
+
+/** Output scale 1/denominator. */
+export type Denominator = 1 | 2 | 4 | 8;
+export const DENOMINATORS: readonly Denominator[] = [1, 2, 4, 8];
+export type PixelFormat = 'rgba' | 'gray';
+
+export interface RegionRequest {
+  denominator: Denominator;
+  /** In stored (not EXIF-rotated) full-size pixels; the whole image when absent. */
+  region?: Box;
+  format: PixelFormat;
+}
+
+/** Decoded pixels of a region: output pixel (i, j) covers stored pixels x0 + i*d .. x0 + (i+1)*d (y alike). */
+export interface DecodedRegion {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  x0: number;
+  y0: number;
+  denominator: Denominator;
+}
+
+export interface JpegDecoderOptions {
+  /** Most scans decoded (each one walks its blocks). */
+  maxScans: number;
+}
+
+const corrupt = (why: string) => new ImageError('corrupt_image', `The JPEG data is corrupt or truncated (${why}).`);
+
+/** Blocks coded per entropy decode call: all 64 coefficients, only DC, or none kept. */
+const KEEP_ALL = 2;
+const KEEP_DC = 1;
+const KEEP_NONE = 0;
+
+interface RowState {
+  reader: ReturnType<BitReader['save']>;
+  preds: number[];
+  /** MCUs since the last restart marker. */
+  sinceRestart: number;
+}
+
+interface Plan {
+  n: IdctSize;
+  d: Denominator;
+  ox0: number;
+  oy0: number;
+  ow: number;
+  oh: number;
+  gray: boolean;
+  out: Uint8Array;
+  /** Per component: scaled sample x of each output column, the block columns needed, its band of samples. */
+  xmap: Int32Array[];
+  bc0: number[];
+  bc1: number[];
+  bands: Uint8Array[];
+}
+
+export class JpegDecoder {
+  readonly width: number;
+  readonly height: number;
+  readonly progressive: boolean;
+  /** Whether decoding streams by MCU rows (else the coefficients of the whole image are held). */
+  readonly streams: boolean;
+  private readonly frame: Frame;
+  private readonly markers: MarkerState;
+  private readonly firstScan: ScanHeader;
+  private readonly rgb: boolean;
+  private store: Int16Array[] | null = null;
+  private readonly rowIndex: (RowState | undefined)[] = [];
+
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly options: JpegDecoderOptions,
+  ) {
+    if (data.length < 4 || data[0] !== 0xff || data[1] !== 0xd8) throw corrupt('no start-of-image marker');
+    this.markers = new MarkerState(data);
+    const first = this.markers.nextScan(2);
+    if (!first || !this.markers.frame) throw corrupt('no image data');
+    this.frame = this.markers.frame;
+    this.firstScan = first.scan;
+    this.width = this.frame.width;
+    this.height = this.frame.height;
+    this.progressive = this.frame.progressive;
+    this.streams = !this.progressive && first.scan.comps.length === this.frame.components.length;
+    this.rgb = this.markers.storesRgb();
+  }
+
+  /** Bytes that decoding `req` allocates, for the caller's memory limit (checked before decoding). */
+  bytesFor(req: RegionRequest): number {
+    const f = this.frame;
+    const n = 8 / req.denominator;
+    const { ow, oh } = this.outputBox(req);
+    let total = ow * oh * (req.format === 'gray' ? 1 : 4);
+    for (const c of f.components) {
+      total += c.padW * n * c.v * n; // band
+      total += this.streams ? c.padW * c.v * 128 : c.padW * c.padH * 128; // coefficient rows or store
+    }
+    return total;
+  }
+
+  decode(req: RegionRequest): DecodedRegion {
+    const plan = this.plan(req);
+    if (this.streams) this.decodeStreaming(plan);
+    else {
+      this.store ??= this.decodeAllScans();
+      const f = this.frame;
+      const rows = this.mcuRows(plan);
+      for (let r = rows.first; r <= rows.last; r++) {
+        this.render(plan, r, this.store, f.components.map((c) => r * c.v * c.padW * 64));
+      }
+    }
+    return { width: plan.ow, height: plan.oh, data: plan.out, x0: plan.ox0 * req.denominator, y0: plan.oy0 * req.denominator, denominator: req.denominator };
+  }
+
+  private outputBox(req: RegionRequest): { ox0: number; oy0: number; ow: number; oh: number } {
+    const d = req.denominator;
+    const r = req.region ?? { x: 0, y: 0, w: this.width, h: this.height };
+    const x0 = Math.max(0, Math.min(this.width, r.x));
+    const y0 = Math.max(0, Math.min(this.height, r.y));
+    const x1 = Math.max(x0, Math.min(this.width, r.x + r.w));
+    const y1 = Math.max(y0, Math.min(this.height, r.y + r.h));
+    const ox0 = Math.floor(x0 / d);
+    const oy0 = Math.floor(y0 / d);
+    const ow = Math.max(1, Math.ceil(x1 / d) - ox0);
+    const oh = Math.max(1, Math.ceil(y1 / d) - oy0);
+    return { ox0, oy0, ow: Math.min(ow, Math.ceil(this.width / d) - ox0), oh: Math.min(oh, Math.ceil(this.height / d) - oy0) };
+  }
+
+  private plan(req: RegionRequest): Plan {
+    const f = this.frame;
+    const n = (8 / req.denominator) as IdctSize;
+    const { ox0, oy0, ow, oh } = this.outputBox(req);
+    const gray = req.format === 'gray';
+    const xmap: Int32Array[] = [];
+    const bc0: number[] = [];
+    const bc1: number[] = [];
+    const bands: Uint8Array[] = [];
+    for (const c of f.components) {
+      const m = new Int32Array(ow);
+      for (let i = 0; i < ow; i++) m[i] = Math.floor(((ox0 + i) * c.h) / f.hmax);
+      xmap.push(m);
+      bc0.push(Math.floor(m[0] / n));
+      bc1.push(Math.min(c.padW - 1, Math.floor(m[ow - 1] / n)));
+      bands.push(new Uint8Array(c.padW * n * c.v * n));
+    }
+    return { n, d: req.denominator, ox0, oy0, ow, oh, gray, out: new Uint8Array(ow * oh * (gray ? 1 : 4)), xmap, bc0, bc1, bands };
+  }
+
+  /** MCU rows that hold the plan's output rows. */
+  private mcuRows(plan: Plan): { first: number; last: number } {
+    const rowPixels = this.frame.vmax * plan.n;
+    return { first: Math.floor(plan.oy0 / rowPixels), last: Math.min(this.frame.mcusH - 1, Math.floor((plan.oy0 + plan.oh - 1) / rowPixels)) };
+  }
+
+  private decodeStreaming(plan: Plan): void {
+    const f = this.frame;
+    const scan = this.firstScan;
+    const comps = scan.comps.map((ci) => f.components[ci]);
+    const rows = this.mcuRows(plan);
+    const reader = new BitReader(this.data, scan.start);
+    const preds = new Array<number>(comps.length).fill(0);
+    let sinceRestart = 0;
+    // Resume from the latest indexed row at or before the first one needed.
+    let start = 0;
+    for (let r = rows.first; r > 0; r--) {
+      const s = this.rowIndex[r];
+      if (s) {
+        start = r;
+        reader.restore(s.reader);
+        s.preds.forEach((p, i) => (preds[i] = p));
+        sinceRestart = s.sinceRestart;
+        break;
+      }
+    }
+    // Indexed by frame component (the scan may list them in another order).
+    const rowCoef = f.components.map((c) => new Int16Array(c.padW * c.v * 64));
+    const zeros = f.components.map(() => 0);
+    const dcs = scan.dcTables.map((t) => t ?? corruptTable());
+    const acs = scan.acTables.map((t) => t ?? corruptTable());
+    const mcu = mcuBlocks(scan, f);
+    const keepNeeded = plan.n === 1 ? KEEP_DC : KEEP_ALL;
+    const interval = this.markers.restartInterval;
+    for (let r = start; r <= rows.last; r++) {
+      if (!this.rowIndex[r]) this.rowIndex[r] = { reader: reader.save(), preds: preds.slice(), sinceRestart };
+      const needed = r >= rows.first;
+      // Only the coefficients kept are written; at 1/8 only DC is read back, so nothing needs clearing.
+      if (needed && keepNeeded === KEEP_ALL) {
+        f.components.forEach((c, ci) => {
+          for (let j = 0; j < c.v; j++) rowCoef[ci].fill(0, (j * c.padW + plan.bc0[ci]) * 64, (j * c.padW + plan.bc1[ci] + 1) * 64);
+        });
+      }
+      for (let mx = 0; mx < f.mcusW; mx++) {
+        if (interval && sinceRestart === interval) {
+          if (reader.overrun) throw corrupt('a scan breaks off before its restart marker');
+          reader.nextRestart();
+          preds.fill(0);
+          sinceRestart = 0;
+        }
+        for (let b = 0; b < mcu.length; b++) {
+          const i = mcu.scanIndex[b];
+          const ci = mcu.comp[b];
+          const bx = mx * mcu.h[b] + mcu.k[b];
+          const keep = needed && bx >= plan.bc0[ci] && bx <= plan.bc1[ci] ? keepNeeded : KEEP_NONE;
+          preds[i] = decodeBaseline(reader, dcs[i], acs[i], preds[i], rowCoef[ci], mcu.rowOffset[b] + bx * 64, keep);
+        }
+        sinceRestart++;
+      }
+      if (reader.overrun) throw corrupt(`the data ends or breaks off in MCU row ${r + 1} of ${f.mcusH}`);
+      if (needed) this.render(plan, r, rowCoef, zeros);
+    }
+    if (rows.last + 1 < f.mcusH && !this.rowIndex[rows.last + 1]) {
+      this.rowIndex[rows.last + 1] = { reader: reader.save(), preds: preds.slice(), sinceRestart };
+    }
+  }
+
+  /** Every scan into the coefficient store (progressive, or baseline with one scan per component). */
+  private decodeAllScans(): Int16Array[] {
+    const f = this.frame;
+    const store = f.components.map((c) => new Int16Array(c.padW * c.padH * 64));
+    let scan: ScanHeader | null = this.firstScan;
+    let scans = 0;
+    while (scan) {
+      if (++scans > this.options.maxScans) {
+        throw new ImageError('too_large', `The JPEG has more than ${this.options.maxScans} scans; the limit is ${this.options.maxScans}.`);
+      }
+      const end = this.decodeScan(scan, store);
+      scan = this.markers.nextScan(end)?.scan ?? null;
+    }
+    return store;
+  }
+
+  /** One scan into the store; returns where its entropy-coded data stopped being read. */
+  private decodeScan(scan: ScanHeader, store: Int16Array[]): number {
+    const f = this.frame;
+    const reader = new BitReader(this.data, scan.start);
+    const interval = this.markers.restartInterval;
+    const comps = scan.comps.map((ci) => f.components[ci]);
+    const preds = new Array<number>(comps.length).fill(0);
+    const eob = { run: 0 };
+    const progressive = f.progressive;
+    const dcScan = scan.ss === 0;
+    for (let i = 0; i < comps.length; i++) {
+      if (!progressive || dcScan) {
+        if (scan.ah === 0 && !scan.dcTables[i]) throw corrupt('a scan uses an undefined Huffman table');
+      }
+      if ((!progressive || !dcScan) && !scan.acTables[i]) throw corrupt('a scan uses an undefined Huffman table');
+    }
+    const block = (i: number, off: number) => {
+      const coef = store[scan.comps[i]];
+      if (!progressive) preds[i] = decodeBaseline(reader, scan.dcTables[i]!, scan.acTables[i]!, preds[i], coef, off, KEEP_ALL);
+      else if (dcScan) {
+        if (scan.ah === 0) {
+          preds[i] += reader.receiveExtend(reader.decode(scan.dcTables[i]!));
+          coef[off] = preds[i] * (1 << scan.al);
+        } else if (reader.bit()) coef[off] |= 1 << scan.al;
+      } else if (scan.ah === 0) decodeAcFirst(reader, scan.acTables[i]!, coef, off, scan.ss, scan.se, scan.al, eob);
+      else decodeAcRefine(reader, scan.acTables[i]!, coef, off, scan.ss, scan.se, scan.al, eob);
+    };
+    let sinceRestart = 0;
+    const restart = () => {
+      if (interval && sinceRestart === interval) {
+        if (reader.overrun) throw corrupt('a scan breaks off before its restart marker');
+        reader.nextRestart();
+        preds.fill(0);
+        eob.run = 0;
+        sinceRestart = 0;
+      }
+    };
+    if (comps.length === 1) {
+      // Non-interleaved: only the blocks that hold samples, in raster order.
+      const c = comps[0];
+      for (let by = 0; by < c.blocksH; by++) {
+        for (let bx = 0; bx < c.blocksW; bx++) {
+          restart();
+          block(0, (by * c.padW + bx) * 64);
+          sinceRestart++;
+        }
+      }
+    } else {
+      for (let my = 0; my < f.mcusH; my++) {
+        for (let mx = 0; mx < f.mcusW; mx++) {
+          restart();
+          for (let i = 0; i < comps.length; i++) {
+            const c = comps[i];
+            for (let j = 0; j < c.v; j++) for (let k = 0; k < c.h; k++) block(i, ((my * c.v + j) * c.padW + mx * c.h + k) * 64);
+          }
+          sinceRestart++;
+        }
+      }
+    }
+    if (reader.overrun) throw corrupt('a scan ends before its last block');
+    return reader.pos;
+  }
+
+  /** IDCTs of MCU row r's needed blocks, then colour conversion of its output rows into plan.out. */
+  private render(plan: Plan, r: number, coef: Int16Array[], base: number[]): void {
+    const f = this.frame;
+    const n = plan.n;
+    const comps = f.components;
+    for (let ci = 0; ci < comps.length; ci++) {
+      const c = comps[ci];
+      const quant = this.markers.quant[c.tq]!;
+      const stride = c.padW * n;
+      const band = plan.bands[ci];
+      const cc = coef[ci];
+      for (let j = 0; j < c.v; j++) {
+        const rowBase = base[ci] + j * c.padW * 64;
+        if (n === 1) {
+          // The block mean from DC alone (the hot case: detection at 1/8).
+          const q = quant[0] / 8;
+          for (let bx = plan.bc0[ci]; bx <= plan.bc1[ci]; bx++) {
+            const v = Math.round(cc[rowBase + bx * 64] * q + 128);
+            band[j * stride + bx] = v < 0 ? 0 : v > 255 ? 255 : v;
+          }
+          continue;
+        }
+        for (let bx = plan.bc0[ci]; bx <= plan.bc1[ci]; bx++) idctBlock(cc, rowBase + bx * 64, quant, n, band, j * n * stride + bx * n, stride);
+      }
+    }
+    const rowPixels = f.vmax * n;
+    const top = r * rowPixels;
+    const yStart = Math.max(plan.oy0, top);
+    const yEnd = Math.min(plan.oy0 + plan.oh, top + rowPixels);
+    const ow = plan.ow;
+    const out = plan.out;
+    for (let oy = yStart; oy < yEnd; oy++) {
+      const ly = oy - top;
+      let o = (oy - plan.oy0) * ow * (plan.gray ? 1 : 4);
+      const row = (ci: number) => Math.floor((ly * comps[ci].v) / f.vmax) * comps[ci].padW * n;
+      if (comps.length === 1) {
+        const band = plan.bands[0];
+        const m = plan.xmap[0];
+        const b = row(0);
+        for (let i = 0; i < ow; i++) {
+          const y = band[b + m[i]];
+          if (plan.gray) out[o++] = y;
+          else {
+            out[o++] = y;
+            out[o++] = y;
+            out[o++] = y;
+            out[o++] = 255;
+          }
+        }
+        continue;
+      }
+      const [b0, b1, b2] = [row(0), row(1), row(2)];
+      const [p0, p1, p2] = plan.bands;
+      const [m0, m1, m2] = plan.xmap;
+      for (let i = 0; i < ow; i++) {
+        let R: number;
+        let G: number;
+        let B: number;
+        if (this.rgb) {
+          R = p0[b0 + m0[i]];
+          G = p1[b1 + m1[i]];
+          B = p2[b2 + m2[i]];
+        } else {
+          const Y = p0[b0 + m0[i]];
+          const cb = p1[b1 + m1[i]] - 128;
+          const cr = p2[b2 + m2[i]] - 128;
+          R = Y + 1.402 * cr;
+          G = Y - 0.3441363 * cb - 0.71413636 * cr;
+          B = Y + 1.772 * cb;
+          R = R < 0 ? 0 : R > 255 ? 255 : R | 0;
+          G = G < 0 ? 0 : G > 255 ? 255 : G | 0;
+          B = B < 0 ? 0 : B > 255 ? 255 : B | 0;
+        }
+        if (plan.gray) out[o++] = (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16;
+        else {
+          out[o++] = R;
+          out[o++] = G;
+          out[o++] = B;
+          out[o++] = 255;
+        }
+      }
+    }
+  }
+}
+
+function corruptTable(): never {
+  throw corrupt('a scan uses an undefined Huffman table');
+}
+
+/** The blocks of one MCU of an interleaved scan, in coding order, flattened for the hot loop. */
+function mcuBlocks(scan: ScanHeader, f: Frame) {
+  const scanIndex: number[] = [];
+  const comp: number[] = [];
+  const h: number[] = [];
+  const k: number[] = [];
+  const rowOffset: number[] = [];
+  scan.comps.forEach((ci, i) => {
+    const c = f.components[ci];
+    for (let j = 0; j < c.v; j++) {
+      for (let kk = 0; kk < c.h; kk++) {
+        scanIndex.push(i);
+        comp.push(ci);
+        h.push(c.h);
+        k.push(kk);
+        rowOffset.push(j * c.padW * 64);
+      }
+    }
+  });
+  return { length: comp.length, scanIndex: Int32Array.from(scanIndex), comp: Int32Array.from(comp), h: Int32Array.from(h), k: Int32Array.from(k), rowOffset: Int32Array.from(rowOffset) };
+}
+
+/** One baseline block (DC difference, then run-length AC); returns the new DC predictor. */
+function decodeBaseline(
+  reader: BitReader,
+  dc: HuffmanTable,
+  ac: HuffmanTable,
+  pred: number,
+  coef: Int16Array,
+  off: number,
+  keep: number,
+): number {
+  const t = reader.decode(dc);
+  pred += reader.receiveExtend(t);
+  if (keep !== KEEP_NONE) coef[off] = pred;
+  const fastAc = ac.fastAc;
+  for (let k = 1; k < 64; ) {
+    // Most coefficients are a short code and a few value bits: one table lookup.
+    const fac = fastAc[reader.peek9()];
+    if (fac !== 0) {
+      k += (fac >> 4) & 15;
+      reader.consume(fac & 15);
+      if (k > 63) break;
+      if (keep === KEEP_ALL) coef[off + ZIGZAG[k]] = fac >> 8;
+      k++;
+      continue;
+    }
+    const rs = reader.decode(ac);
+    const s = rs & 15;
+    const r = rs >> 4;
+    if (s === 0) {
+      if (r !== 15) break;
+      k += 16;
+      continue;
+    }
+    k += r;
+    if (k > 63) {
+      reader.skip(s);
+      break;
+    }
+    if (keep === KEEP_ALL) coef[off + ZIGZAG[k]] = reader.receiveExtend(s);
+    else reader.skip(s);
+    k++;
+  }
+  return pred;
+}
+
+/** First AC scan of a spectral band (T.81 G.1.2.2), with end-of-band runs. */
+function decodeAcFirst(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }): void {
+  if (eob.run > 0) {
+    eob.run--;
+    return;
+  }
+  for (let k = ss; k <= se; ) {
+    const rs = reader.decode(ac);
+    const s = rs & 15;
+    const r = rs >> 4;
+    if (s === 0) {
+      if (r < 15) {
+        eob.run = (1 << r) - 1 + reader.bitsU(r);
+        break;
+      }
+      k += 16;
+      continue;
+    }
+    k += r;
+    if (k > 63) break;
+    coef[off + ZIGZAG[k]] = reader.receiveExtend(s) * (1 << al);
+    k++;
+  }
+}
+
+/** Refinement AC scan (T.81 G.1.2.3, as libjpeg's decode_mcu_AC_refine). */
+function decodeAcRefine(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }): void {
+  const p1 = 1 << al;
+  const m1 = -1 << al;
+  let k = ss;
+  const refine = (z: number) => {
+    if (reader.bit() && (coef[z] & p1) === 0) coef[z] += coef[z] >= 0 ? p1 : m1;
+  };
+  if (eob.run === 0) {
+    for (; k <= se; k++) {
+      const rs = reader.decode(ac);
+      let r = rs >> 4;
+      let s = rs & 15;
+      if (s) s = reader.bit() ? p1 : m1;
+      else if (r !== 15) {
+        eob.run = (1 << r) + reader.bitsU(r);
+        break;
+      }
+      while (k <= se) {
+        const z = off + ZIGZAG[k];
+        if (coef[z] !== 0) refine(z);
+        else if (--r < 0) break;
+        k++;
+      }
+      if (s && k <= se) coef[off + ZIGZAG[k]] = s;
+    }
+  }
+  if (eob.run > 0) {
+    for (; k <= se; k++) {
+      const z = off + ZIGZAG[k];
+      if (coef[z] !== 0) refine(z);
+    }
+    eob.run--;
+  }
+}

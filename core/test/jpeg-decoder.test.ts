@@ -1,0 +1,248 @@
+/**
+ * The shrink-on-load JPEG decoder against independent decoders: jpeg-js (pixels at scale 1) and
+ * the area average of its full decode (scales 1/2, 1/4, 1/8), on every layout cjpeg writes and on
+ * the real photos in ../shared; regions and EXIF orientations against the whole-image decode;
+ * unsupported kinds named; damaged data a 4xx, never an exception of another kind.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import jpeg from 'jpeg-js';
+import { ImageError } from '../src/errors.ts';
+import { JpegDecoder, type Denominator } from '../src/jpeg/decoder.ts';
+import { jpegStoresRgb } from '../src/jpeg/headers.ts';
+import { openImage, storedBox, type SourceLimits } from '../src/image-source.ts';
+import { orient, rgbaToGray, type GrayImage } from '../src/preprocess.ts';
+import { Rng } from '../src/rng.ts';
+import { cjpeg, hasCjpeg, patternRgb, readFixture } from './jpeg-fixtures.ts';
+
+const SHARED = process.env.EMOTION_SHARED ?? join(import.meta.dirname, '../../../shared');
+const LIMITS: SourceLimits = { maxPixelsStreamed: 2 ** 26, maxPixelsHeld: 2 ** 25, maxSide: 8192, maxDecodeBytes: 2 ** 30, maxJpegScans: 100 };
+
+const noCjpeg = hasCjpeg() ? false : 'cjpeg not installed (apt-get install libjpeg-turbo-progs)';
+if (noCjpeg && process.env.CI === 'true') throw new Error(`CI=true but ${noCjpeg}`);
+
+function sharedSkip(): false | string {
+  if (existsSync(join(SHARED, 'photos', 'SOURCE.md'))) return false;
+  const msg = `test photos not found at ${SHARED} (check out ../shared)`;
+  if (process.env.CI === 'true') throw new Error(`CI=true but ${msg}`);
+  return msg;
+}
+
+function jpegJsGray(bytes: Uint8Array): GrayImage {
+  const raw = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: true,
+    maxMemoryUsageInMB: 4096,
+    maxResolutionInMP: 200,
+    ...(jpegStoresRgb(bytes) ? { colorTransform: false } : {}),
+  });
+  return rgbaToGray(raw.data, raw.width, raw.height);
+}
+
+/** Largest and mean absolute difference, and the share of pixels more than 1 level apart. */
+function diff(a: Uint8Array, b: Uint8Array): { max: number; mean: number; over1: number } {
+  assert.equal(a.length, b.length);
+  let max = 0;
+  let sum = 0;
+  let over = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (d > max) max = d;
+    if (d > 1) over++;
+    sum += d;
+  }
+  return { max, mean: sum / a.length, over1: over / a.length };
+}
+
+/** Box average of a full-size gray image by d, over the pixels each output pixel covers inside the image. */
+function boxAverage(g: GrayImage, d: number, ow: number, oh: number): Float64Array {
+  const out = new Float64Array(ow * oh);
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
+      let s = 0;
+      let n = 0;
+      for (let yy = y * d; yy < Math.min(g.height, (y + 1) * d); yy++) {
+        for (let xx = x * d; xx < Math.min(g.width, (x + 1) * d); xx++) {
+          s += g.data[yy * g.width + xx];
+          n++;
+        }
+      }
+      out[y * ow + x] = s / n;
+    }
+  }
+  return out;
+}
+
+/** Compares every scale with the oracle; returns a line for the test's diagnostics. */
+function checkAgainstJpegJs(name: string, bytes: Uint8Array): string {
+  const ref = jpegJsGray(bytes);
+  const dec = new JpegDecoder(bytes, { maxScans: 100 });
+  const full = dec.decode({ denominator: 1, format: 'gray' });
+  assert.deepEqual([full.width, full.height], [ref.width, ref.height], name);
+  const d1 = diff(full.data, ref.data);
+  // jpeg-js' integer IDCT rounds at each stage, ours once at the end: a level apart, two on under 0.5%.
+  assert.ok(d1.max <= 2 && d1.over1 < 0.005 && d1.mean < 0.25, `${name} at scale 1: ${JSON.stringify(d1)}`);
+  const parts = [`${name} ${dec.width}x${dec.height}: scale 1 max ${d1.max} mean ${d1.mean.toFixed(3)} over 1: ${(d1.over1 * 100).toFixed(2)}%`];
+  for (const d of [2, 4, 8] as Denominator[]) {
+    const s = dec.decode({ denominator: d, format: 'gray' });
+    assert.deepEqual([s.width, s.height], [Math.ceil(ref.width / d), Math.ceil(ref.height / d)]);
+    const avg = boxAverage(ref, d, s.width, s.height);
+    let sum = 0;
+    let far = 0;
+    for (let y = 0; y < s.height; y++) {
+      for (let x = 0; x < s.width; x++) {
+        const e = Math.abs(avg[y * s.width + x] - s.data[y * s.width + x]);
+        sum += e;
+        // Further apart only where the IDCT overshoots 0-255 at a hard edge (the full decode clamps
+        // each pixel before the average; the scaled one clamps the mean) or the encoder's padding
+        // of the last block row or column is averaged in.
+        if (e > 3) far++;
+      }
+    }
+    const mean = sum / (s.width * s.height);
+    const farShare = far / (s.width * s.height);
+    assert.ok(mean < 0.75 && farShare < 0.01, `${name} at 1/${d}: mean ${mean.toFixed(3)}, ${(farShare * 100).toFixed(2)}% over 3 levels from the area average`);
+    parts.push(`1/${d} mean ${mean.toFixed(2)} (${(farShare * 100).toFixed(2)}% > 3)`);
+  }
+  return parts.join(', ');
+}
+
+const LAYOUTS: [string, string[]][] = [
+  ['baseline 4:2:0', ['-sample', '2x2']],
+  ['baseline 4:2:2', ['-sample', '2x1']],
+  ['baseline 4:4:0', ['-sample', '1x2']],
+  ['baseline 4:4:4', ['-sample', '1x1']],
+  ['gray', ['-grayscale']],
+  ['restart markers every MCU row', ['-restart', '1']],
+  ['restart markers every 3 MCUs', ['-restart', '3B']],
+  ['optimized Huffman tables', ['-optimize']],
+  ['progressive 4:2:0', ['-progressive']],
+  ['progressive 4:4:4 with restarts', ['-progressive', '-sample', '1x1', '-restart', '2']],
+  ['progressive gray', ['-progressive', '-grayscale']],
+  ['RGB (no colour transform)', ['-rgb']],
+];
+
+test('every layout cjpeg writes decodes as jpeg-js does, and each scale is the area average of the full decode', { skip: noCjpeg }, (t) => {
+  // 203 x 141: not a whole number of MCUs either way.
+  const rgb = patternRgb(203, 141);
+  for (const [name, flags] of LAYOUTS) t.diagnostic(checkAgainstJpegJs(name, cjpeg(rgb, 203, 141, flags)));
+});
+
+test('the photos in ../shared decode as jpeg-js does, at every scale', { skip: sharedSkip() }, (t) => {
+  const files = ['photos', 'photos-dev'].flatMap((d) =>
+    readdirSync(join(SHARED, d))
+      .filter((f) => /\.jpe?g$/i.test(f))
+      .map((f) => join(SHARED, d, f)),
+  );
+  assert.ok(files.length >= 30, `${files.length} photos`);
+  // The largest photos only at scale 1/8 and 1 of a region (jpeg-js takes seconds on them).
+  for (const f of files.filter((p) => readFixture(p).length < 1.5e6)) t.diagnostic(checkAgainstJpegJs(f.split('/').pop()!, readFixture(f)));
+});
+
+test('a region decodes to exactly the same pixels as that part of the whole image, with or without the row index', { skip: noCjpeg }, () => {
+  const rgb = patternRgb(400, 300, 7);
+  for (const flags of [['-sample', '2x2'], ['-restart', '1'], ['-progressive'], ['-grayscale']]) {
+    const bytes = cjpeg(rgb, 400, 300, flags);
+    for (const d of [1, 2, 4, 8] as Denominator[]) {
+      const whole = new JpegDecoder(bytes, { maxScans: 100 }).decode({ denominator: d, format: 'rgba' });
+      const region = { x: 137, y: 91, w: 150, h: 120 };
+      for (const dec of [new JpegDecoder(bytes, { maxScans: 100 }), (() => {
+        const warm = new JpegDecoder(bytes, { maxScans: 100 });
+        warm.decode({ denominator: 8, format: 'gray' }); // builds the row index
+        return warm;
+      })()]) {
+        const part = dec.decode({ denominator: d, region, format: 'rgba' });
+        assert.equal(part.x0, Math.floor(region.x / d) * d);
+        assert.equal(part.y0, Math.floor(region.y / d) * d);
+        for (let y = 0; y < part.height; y++) {
+          const sy = part.y0 / d + y;
+          const a = part.data.subarray(y * part.width * 4, (y + 1) * part.width * 4);
+          const b = whole.data.subarray((sy * whole.width + part.x0 / d) * 4, (sy * whole.width + part.x0 / d + part.width) * 4);
+          assert.deepEqual(a, b, `${flags.join(' ')} 1/${d} row ${y}`);
+        }
+      }
+    }
+  }
+});
+
+test('all 8 EXIF orientations: a region of the upright image is that region of the rotated whole decode', { skip: noCjpeg }, () => {
+  const rgb = patternRgb(240, 160, 3);
+  const plain = cjpeg(rgb, 240, 160, ['-sample', '2x2']);
+  const wholeStored = new JpegDecoder(plain, { maxScans: 100 }).decode({ denominator: 1, format: 'gray' });
+  for (let o = 1; o <= 8; o++) {
+    const bytes = withExifOrientation(plain, o);
+    const src = openImage(bytes, LIMITS);
+    const upright = orient({ width: wholeStored.width, height: wholeStored.height, data: wholeStored.data }, o);
+    assert.deepEqual([src.width, src.height], [upright.width, upright.height], `orientation ${o}`);
+    const region = { x: 16, y: 24, w: 64, h: 48 };
+    const r = src.read({ denominator: 1, region, format: 'gray' });
+    for (let y = 0; y < 48; y++) {
+      for (let x = 0; x < 64; x++) {
+        const got = r.data[(region.y - r.y0 + y) * r.width + (region.x - r.x0 + x)];
+        assert.equal(got, upright.data[(region.y + y) * upright.width + region.x + x], `orientation ${o} at ${x},${y}`);
+      }
+    }
+    // The stored box of an upright box maps back onto itself.
+    const s = storedBox(region, o, 240, 160);
+    assert.ok(s.x >= 0 && s.y >= 0 && s.x + s.w <= 240 && s.y + s.h <= 160, `orientation ${o}: ${JSON.stringify(s)}`);
+  }
+});
+
+test('unsupported kinds of JPEG are a 415 that names them', { skip: noCjpeg }, () => {
+  const rgb = patternRgb(64, 48);
+  const arithmetic = cjpeg(rgb, 64, 48, ['-arithmetic']);
+  assert.throws(() => new JpegDecoder(arithmetic, { maxScans: 100 }), (e) => e instanceof ImageError && e.code === 'unsupported_media_type' && /Arithmetic/.test(e.message));
+  // A 12-bit frame header: precision byte of SOF0 set to 12.
+  const twelve = cjpeg(rgb, 64, 48).slice();
+  const sof = findMarker(twelve, 0xc0);
+  twelve[sof + 4] = 12;
+  assert.throws(() => new JpegDecoder(twelve, { maxScans: 100 }), (e) => e instanceof ImageError && e.code === 'unsupported_media_type' && /12-bit/.test(e.message));
+  // Lossless (SOF3): the same header relabelled.
+  const lossless = cjpeg(rgb, 64, 48).slice();
+  lossless[findMarker(lossless, 0xc0) + 1] = 0xc3;
+  assert.throws(() => new JpegDecoder(lossless, { maxScans: 100 }), (e) => e instanceof ImageError && /Lossless/.test(e.message));
+});
+
+test('damaged JPEGs decode as far as they go or are a 4xx ImageError, never another exception, never unbounded', { skip: noCjpeg }, () => {
+  const rng = new Rng(2026);
+  const seeds = [['-sample', '2x2'], ['-progressive'], ['-restart', '1'], ['-sample', '2x1'], ['-grayscale']].map((f) => cjpeg(patternRgb(96, 80, 5), 96, 80, f));
+  let decoded = 0;
+  let refused = 0;
+  for (let i = 0; i < 600; i++) {
+    const b = seeds[i % seeds.length].slice(0, rng.int(seeds[i % seeds.length].length - 10) + 10);
+    for (let k = rng.int(6); k > 0; k--) b[rng.int(b.length)] = rng.int(256);
+    const t0 = performance.now();
+    try {
+      const dec = new JpegDecoder(b, { maxScans: 100 });
+      const d = ([1, 2, 4, 8] as Denominator[])[rng.int(4)];
+      const out = dec.decode({ denominator: d, format: rng.int(2) ? 'gray' : 'rgba' });
+      assert.ok(out.width >= 1 && out.height >= 1);
+      decoded++;
+    } catch (e) {
+      assert.ok(e instanceof ImageError, `case ${i}: ${e instanceof Error ? e.stack : e}`);
+      refused++;
+    }
+    assert.ok(performance.now() - t0 < 2000, `case ${i} took too long`);
+  }
+  assert.ok(decoded > 0 && refused > 10, `${decoded} decoded, ${refused} refused`);
+});
+
+function findMarker(b: Uint8Array, m: number): number {
+  for (let i = 2; i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === m) return i;
+  throw new Error(`no marker ${m.toString(16)}`);
+}
+
+/** The JPEG with an EXIF APP1 segment (little-endian TIFF, one IFD entry: Orientation) after SOI. */
+export function withExifOrientation(jpegBytes: Uint8Array, orientation: number): Uint8Array {
+  const tiff = [0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0];
+  const body = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
+  const len = body.length + 2;
+  const seg = [0xff, 0xe1, len >> 8, len & 255, ...body];
+  const out = new Uint8Array(jpegBytes.length + seg.length);
+  out.set(jpegBytes.subarray(0, 2));
+  out.set(seg, 2);
+  out.set(jpegBytes.subarray(2), 2 + seg.length);
+  return out;
+}
