@@ -8,10 +8,20 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
+import { ALIGN_ZOOM, FER2013_FRAMING, type AlignScaleCue } from '@emotion/core/faces';
 import { DEFAULT_DATA } from './data.ts';
 import { loadLabelledInputs } from './labelled-images.ts';
 import { averageWithMirror, MODEL_DIR, onnxProbabilities, openModel } from './onnx-runner.ts';
-import { evaluatePhotos, formatPhotoEvaluation } from './photo-eval.ts';
+import {
+  describeSetting,
+  detectPhotos,
+  evaluatePhotos,
+  formatPhotoEvaluation,
+  parseViews,
+  type CropMode,
+  type PhotoEvalOptions,
+  type PhotoEvaluation,
+} from './photo-eval.ts';
 import { classificationReport, formatReport } from './report.ts';
 import { MODEL_FILES, type Evaluation } from '@emotion/core/artifacts';
 
@@ -35,6 +45,54 @@ export async function evaluateModel(model: string, data: string, opts: { tta: bo
   };
 }
 
+/** Every combination of the photo-mode flags (comma lists compare settings on one detection). */
+export function photoSettings(
+  crop: string,
+  zoom: string,
+  cropFactor: string | undefined,
+  views: string[] | undefined,
+  tta: boolean,
+  scaleBy = 'eye-mouth',
+): PhotoEvalOptions[] {
+  const list = (x: string) => x.split(',').map((t) => t.trim()).filter(Boolean);
+  const nums = (x: string, what: string) =>
+    list(x).map((t) => {
+      const n = Number(t);
+      if (!(n > 0)) throw new Error(`--${what}: ${t} is not a positive number`);
+      return n;
+    });
+  const viewSets = views?.length ? views.map(parseViews) : [undefined];
+  const out: PhotoEvalOptions[] = [];
+  for (const c of list(crop)) {
+    if (c !== 'square' && c !== 'aligned') throw new Error(`--crop: ${c} is not square or aligned`);
+    const mode = c as CropMode;
+    const cues = list(scaleBy).map((cue) => {
+      if (cue !== 'eye-mouth' && cue !== 'eyes' && cue !== 'both') throw new Error(`--scale-by: ${cue} is not eye-mouth, eyes or both`);
+      return cue as AlignScaleCue;
+    });
+    const variants =
+      mode === 'aligned'
+        ? cues.flatMap((cue) => nums(zoom, 'zoom').map((z) => ({ zoom: z, ...(cue !== 'eye-mouth' ? { framing: { ...FER2013_FRAMING, scaleBy: cue } } : {}) })))
+        : (cropFactor ? nums(cropFactor, 'crop-factor') : [undefined]).map((f) => ({ cropFactor: f }));
+    for (const variant of variants) for (const vs of viewSets) out.push({ tta, crop: mode, ...variant, ...(vs ? { views: vs } : {}) });
+  }
+  return out;
+}
+
+/** A markdown table of several settings on the same photos. */
+export function formatPhotoComparison(results: PhotoEvaluation[]): string {
+  const rows = ['| crop, TTA | top-1 clear | top-1 all | mean p(true) clear / all | ' + CLASSES.join(' | ') + ' | faces right |', `|---|---|---|---|${CLASSES.map(() => '---|').join('')}---|`];
+  for (const r of results) {
+    const clear = r.clear ? `${r.clear.correct}/${r.clear.n} (${r.clear.accuracy.toFixed(2)})` : '-';
+    const recall = CLASSES.map((c) => (r.recall[c] ? `${r.recall[c]!.correct}/${r.recall[c]!.n}` : '-'));
+    const faces = r.face_counts ? `${r.face_counts.exact}/${r.face_counts.photos}` : '-';
+    rows.push(
+      `| ${describeSetting(r)} | ${clear} | ${r.labelled.correct}/${r.labelled.n} (${r.labelled.accuracy.toFixed(2)}) | ${r.clear ? r.clear.mean_p_true.toFixed(3) : '-'} / ${r.labelled.mean_p_true.toFixed(3)} | ${recall.join(' | ')} | ${faces} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
 async function main(argv: string[]) {
   const { values: v } = parseArgs({
     args: argv,
@@ -43,6 +101,11 @@ async function main(argv: string[]) {
       data: { type: 'string', default: DEFAULT_DATA },
       tta: { type: 'boolean', default: false },
       photos: { type: 'string' },
+      crop: { type: 'string', default: 'square' },
+      zoom: { type: 'string', default: String(ALIGN_ZOOM) },
+      'crop-factor': { type: 'string' },
+      views: { type: 'string', multiple: true },
+      'scale-by': { type: 'string', default: 'eye-mouth' },
       limit: { type: 'string', default: '0' },
       out: { type: 'string', default: 'runs/evaluation.json' },
       help: { type: 'boolean', default: false },
@@ -54,16 +117,32 @@ async function main(argv: string[]) {
         '  --model <onnx>   model file (default model/scratchcnn.onnx in the repo)\n  --data <path>    labelled data (default ../shared/fer2013 beside the repo)\n' +
         '  --tta            also report horizontal-flip test-time augmentation (photo mode: use it, as the API does by default)\n  --limit <n>      evaluate an evenly spaced sample of n images\n' +
         '  --photos <dir>   photo mode: detect faces in whole photos, report face counts and top-1 on\n' +
-        '                   photos named after an emotion (angry.jpg, disgusted.jpg, fearful.jpg, ...)\n' +
+        '                   photos named after an emotion (angry.jpg, disgusted.jpg, fearful.jpg, ...), or\n' +
+        '                   labelled by the folder\'s labels.json (file, faces, emotion, clear|plausible) when it has one\n' +
+        '  --crop <modes>   photo mode: square (default: the worker\'s square box) or aligned (FER2013-matched\n' +
+        '                   alignment, core/src/faces/align.ts); a comma list compares them on one detection\n' +
+        `  --zoom <z,...>   aligned crop: zoom of the FER2013 fit (1: as fitted; default ${ALIGN_ZOOM}, ALIGN_ZOOM); a list compares\n` +
+        '  --crop-factor <f,...>  square crop: enlargement of the detector box (default 1.1); a list compares\n' +
+        '  --scale-by <cue,...>  aligned crop: scale from eye-mouth (default), eyes, or both (their mean)\n' +
+        '  --views <spec>   extra TTA views: "shift2", "scale5", "shift2+scale5" or dx:dy:zoom;... (repeatable to compare)\n' +
         '  --out <json>     where to write the JSON report (default runs/evaluation.json)\n',
     );
     return;
   }
   mkdirSync(dirname(resolve(v.out!)), { recursive: true });
   if (v.photos) {
-    const pe = await evaluatePhotos(resolve(v.model!), v.photos, { tta: v.tta! });
-    console.log(formatPhotoEvaluation(pe));
-    writeFileSync(v.out!, JSON.stringify(pe, null, 2) + '\n');
+    const settings = photoSettings(v.crop!, v.zoom!, v['crop-factor'], v.views, v.tta!, v['scale-by']!);
+    const detected = await detectPhotos(v.photos);
+    const session = await openModel(resolve(v.model!));
+    const results: PhotoEvaluation[] = [];
+    for (const opts of settings) results.push(await evaluatePhotos(resolve(v.model!), v.photos, opts, detected, session));
+    await session.release();
+    if (results.length === 1) console.log(formatPhotoEvaluation(results[0]));
+    else {
+      for (const r of results) console.log(formatPhotoEvaluation(r) + '\n');
+      console.log(formatPhotoComparison(results));
+    }
+    writeFileSync(v.out!, JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n');
     console.log(`Wrote ${v.out}`);
     return;
   }

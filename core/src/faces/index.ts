@@ -15,4 +15,6 @@ export * from './input.ts';
 export * from './nms.ts';
 export * from './decode.ts';
 export * from './crop.ts';
+export * from './align.ts';
 export * from './detector.ts';
+export * from './find.ts';
