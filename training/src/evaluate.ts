@@ -101,7 +101,7 @@ async function main(argv: string[]) {
       data: { type: 'string', default: DEFAULT_DATA },
       tta: { type: 'boolean', default: false },
       photos: { type: 'string' },
-      crop: { type: 'string', default: 'square' },
+      crop: { type: 'string', default: 'aligned' },
       zoom: { type: 'string', default: String(ALIGN_ZOOM) },
       'crop-factor': { type: 'string' },
       views: { type: 'string', multiple: true },
@@ -119,8 +119,8 @@ async function main(argv: string[]) {
         '  --photos <dir>   photo mode: detect faces in whole photos, report face counts and top-1 on\n' +
         '                   photos named after an emotion (angry.jpg, disgusted.jpg, fearful.jpg, ...), or\n' +
         '                   labelled by the folder\'s labels.json (file, faces, emotion, clear|plausible) when it has one\n' +
-        '  --crop <modes>   photo mode: square (default: the worker\'s square box) or aligned (FER2013-matched\n' +
-        '                   alignment, core/src/faces/align.ts); a comma list compares them on one detection\n' +
+        '  --crop <modes>   photo mode: aligned (default, as the worker: FER2013-matched alignment,\n' +
+        '                   core/src/faces/align.ts) or square (the earlier square box); a comma list compares them\n' +
         `  --zoom <z,...>   aligned crop: zoom of the FER2013 fit (1: as fitted; default ${ALIGN_ZOOM}, ALIGN_ZOOM); a list compares\n` +
         '  --crop-factor <f,...>  square crop: enlargement of the detector box (default 1.1); a list compares\n' +
         '  --scale-by <cue,...>  aligned crop: scale from eye-mouth (default), eyes, or both (their mean)\n' +

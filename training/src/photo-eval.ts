@@ -6,16 +6,17 @@
  * the crop and TTA in use, top-1 on `clear` and on all labelled photos, per-class recall, mean
  * probability of the true class, and faces found against the labels' counts.
  *
- * Crops: 'square' is today's faceCrop (a square of DEFAULT_CROP_FACTOR x the detector's box,
- * area-averaged); 'aligned' is core's FER2013-matched alignment (eyes level, framed by eyes and
- * mouth; core/src/faces/align.ts), zoomed by ALIGN_ZOOM from the FER2013 fit unless told otherwise. TTA views: each of `views` (shifts in output
+ * Crops: 'aligned' (what the worker serves) is core's FER2013-matched alignment (eyes level, framed by eyes and
+ * mouth; core/src/faces/align.ts), zoomed by ALIGN_ZOOM from the FER2013 fit unless told otherwise;
+ * 'square' is the earlier faceCrop (a square of DEFAULT_CROP_FACTOR x the detector's box). TTA views: each of `views` (shifts in output
  * pixels and zooms of the crop), plus the mirror of each when `tta` is on; probabilities averaged.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ADJECTIVE_TO_CLASS, CLASSES, INPUT_SIZE, type Emotion } from '@emotion/core/classes';
-import { cropResize, normalizePixels, type Box, type GrayImage } from '@emotion/core/preprocess';
+import { cropResize, decodeGray, normalizePixels, type Box, type GrayImage } from '@emotion/core/preprocess';
+import { openImage, type SourceLimits } from '@emotion/core/image-source';
 import {
   alignedCrop,
   alignmentTransform,
@@ -23,6 +24,7 @@ import {
   DEFAULT_CROP_FACTOR,
   FER2013_FRAMING,
   faceCrop,
+  findFaces,
   zoomFraming,
   type AlignFraming,
   type Face,
@@ -246,6 +248,9 @@ export interface DetectedPhoto {
   error?: string;
 }
 
+/** What a photo may be here: the worker's sizes, with memory to spare (this runs in Node). */
+const PHOTO_LIMITS: SourceLimits = { maxPixelsStreamed: 8192 * 8192, maxPixelsHeld: 8192 * 8192, maxSide: 8192, maxDecodeBytes: 2 ** 31, maxJpegScans: 100 };
+
 export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
   const files = readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
   if (!files.length) throw new Error(`${dir}: no JPEG or PNG photos`);
@@ -253,7 +258,11 @@ export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
   const out: DetectedPhoto[] = [];
   for (const f of files) {
     try {
-      const { gray, faces } = await detector.detectBytes(readFileSync(join(dir, f)));
+      // Faces found as the worker finds them (core's findFaces: scaled detection image, tiles on
+      // large photos); the crops are then cut from the full-size gray image.
+      const bytes = new Uint8Array(readFileSync(join(dir, f)));
+      const { faces } = await findFaces(openImage(bytes, PHOTO_LIMITS), detector);
+      const gray = decodeGray(bytes, { maxPixels: PHOTO_LIMITS.maxPixelsStreamed, maxMemoryMB: 2048 });
       out.push({ photo: f, gray, faces });
     } catch (err) {
       out.push({ photo: f, gray: null, faces: [], error: err instanceof Error ? err.message : String(err) });
@@ -265,7 +274,7 @@ export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
 export async function evaluatePhotos(
   model: string,
   dir: string,
-  opts: PhotoEvalOptions = { tta: true, crop: 'square' },
+  opts: PhotoEvalOptions = { tta: true, crop: 'aligned' },
   detected?: DetectedPhoto[],
   session?: ort.InferenceSession,
 ): Promise<PhotoEvaluation> {

@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { decodeGray, toModelInput } from '@emotion/core';
 import { decodeRgba } from '@emotion/core/faces';
+import { decoderRows } from './decoders.ts';
+import { groupPhotoJpeg, hasCjpeg, upscaledPhotoJpeg } from '../test/large-images.ts';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { MODEL_PATH, startWorker, type RunningWorker } from '../test/harness.ts';
 import { encodeJpeg, encodePng, ferCrops, photo, resampledRgba, type Bytes } from '../test/images.ts';
@@ -50,6 +52,17 @@ const inputs: Input[] = [
   { name: '1000x1000 PNG', bytes: encodePng(resampledRgba('bbt1.jpg', 1000, 1000), 1000, 1000), type: 'image/png' },
   { name: 'bbt1.jpg, 1366x768', bytes: photo('bbt1.jpg'), type: 'image/jpeg' },
 ];
+// Phone-sized photos (made with cjpeg, as cameras encode: baseline 4:2:0), when cjpeg is installed.
+const large: Input[] = hasCjpeg()
+  ? [
+      { name: '12 MP EXIF-6 portrait JPEG, 3024x4032', bytes: upscaledPhotoJpeg('happy.jpg', 3024, 4032, { orientation: 6, quality: 92 }), type: 'image/jpeg' },
+      { name: '12 MP group photo JPEG (16 faces), 4032x3024', bytes: groupPhotoJpeg(), type: 'image/jpeg' },
+      { name: '12 MP progressive JPEG, 4032x3024', bytes: upscaledPhotoJpeg('surprised.jpg', 4032, 3024, { quality: 90, flags: ['-progressive'] }), type: 'image/jpeg' },
+      { name: '48 MP JPEG, 8000x6000', bytes: upscaledPhotoJpeg('bbt1.jpg', 8000, 6000, { quality: 85 }), type: 'image/jpeg' },
+    ]
+  : [];
+if (!large.length) console.log('cjpeg not found (apt-get install libjpeg-turbo-progs): no rows for phone-sized photos.');
+inputs.push(...large);
 
 async function classify(w: RunningWorker, input: Input) {
   const t0 = performance.now();
@@ -154,3 +167,6 @@ console.log('|---|---|---|---|');
 console.log(`| onnxruntime-web WASM in workerd (server timing) | ${f(pct(wasmDetect, 50))} | ${f(mean(wasmDetect))} | ${f(pct(wasmDetect, 95))} |`);
 console.log(`| onnxruntime-node, 1 thread (same core functions) | ${f(pct(nodeDetect, 50))} | ${f(mean(nodeDetect))} | ${f(pct(nodeDetect, 95))} |`);
 console.log(`\nDetection, WASM in workerd / onnxruntime-node (1 thread): ${(mean(wasmDetect) / mean(nodeDetect)).toFixed(1)}x by means, ${(pct(wasmDetect, 50) / pct(nodeDetect, 50)).toFixed(1)}x by p50`);
+
+// Decoding alone, in this process (Node, the same V8 as workerd), against jpeg-js and libjpeg-turbo.
+console.log('\n' + decoderRows([{ name: 'bbt1.jpg, 1366x768', bytes: photo('bbt1.jpg') }, ...large.map((l) => ({ name: l.name, bytes: l.bytes }))]).join('\n'));

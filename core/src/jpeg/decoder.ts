@@ -87,7 +87,7 @@ export class JpegDecoder {
   private readonly markers: MarkerState;
   private readonly firstScan: ScanHeader;
   private readonly rgb: boolean;
-  private store: Int16Array[] | null = null;
+  private store: { coef: Int16Array[]; last: Uint8Array[] } | null = null;
   private readonly rowIndex: (RowState | undefined)[] = [];
 
   constructor(
@@ -128,7 +128,7 @@ export class JpegDecoder {
       const f = this.frame;
       const rows = this.mcuRows(plan);
       for (let r = rows.first; r <= rows.last; r++) {
-        this.render(plan, r, this.store, f.components.map((c) => r * c.v * c.padW * 64));
+        this.render(plan, r, this.store.coef, this.store.last, f.components.map((c) => r * c.v * c.padW * 64));
       }
     }
     return { width: plan.ow, height: plan.oh, data: plan.out, x0: plan.ox0 * req.denominator, y0: plan.oy0 * req.denominator, denominator: req.denominator };
@@ -196,6 +196,7 @@ export class JpegDecoder {
     }
     // Indexed by frame component (the scan may list them in another order).
     const rowCoef = f.components.map((c) => new Int16Array(c.padW * c.v * 64));
+    const rowLast = f.components.map((c) => new Uint8Array(c.padW * c.v));
     const zeros = f.components.map(() => 0);
     const dcs = scan.dcTables.map((t) => t ?? corruptTable());
     const acs = scan.acTables.map((t) => t ?? corruptTable());
@@ -223,12 +224,12 @@ export class JpegDecoder {
           const ci = mcu.comp[b];
           const bx = mx * mcu.h[b] + mcu.k[b];
           const keep = needed && bx >= plan.bc0[ci] && bx <= plan.bc1[ci] ? keepNeeded : KEEP_NONE;
-          preds[i] = decodeBaseline(reader, dcs[i], acs[i], preds[i], rowCoef[ci], mcu.rowOffset[b] + bx * 64, keep);
+          preds[i] = decodeBaseline(reader, dcs[i], acs[i], preds[i], rowCoef[ci], mcu.rowOffset[b] + bx * 64, keep, rowLast[ci]);
         }
         sinceRestart++;
       }
       if (reader.overrun) throw corrupt(`the data ends or breaks off in MCU row ${r + 1} of ${f.mcusH}`);
-      if (needed) this.render(plan, r, rowCoef, zeros);
+      if (needed) this.render(plan, r, rowCoef, rowLast, zeros);
     }
     if (rows.last + 1 < f.mcusH && !this.rowIndex[rows.last + 1]) {
       this.rowIndex[rows.last + 1] = { reader: reader.save(), preds: preds.slice(), sinceRestart };
@@ -236,9 +237,9 @@ export class JpegDecoder {
   }
 
   /** Every scan into the coefficient store (progressive, or baseline with one scan per component). */
-  private decodeAllScans(): Int16Array[] {
+  private decodeAllScans(): { coef: Int16Array[]; last: Uint8Array[] } {
     const f = this.frame;
-    const store = f.components.map((c) => new Int16Array(c.padW * c.padH * 64));
+    const store = { coef: f.components.map((c) => new Int16Array(c.padW * c.padH * 64)), last: f.components.map((c) => new Uint8Array(c.padW * c.padH)) };
     let scan: ScanHeader | null = this.firstScan;
     let scans = 0;
     while (scan) {
@@ -252,7 +253,7 @@ export class JpegDecoder {
   }
 
   /** One scan into the store; returns where its entropy-coded data stopped being read. */
-  private decodeScan(scan: ScanHeader, store: Int16Array[]): number {
+  private decodeScan(scan: ScanHeader, store: { coef: Int16Array[]; last: Uint8Array[] }): number {
     const f = this.frame;
     const reader = new BitReader(this.data, scan.start);
     const interval = this.markers.restartInterval;
@@ -268,15 +269,16 @@ export class JpegDecoder {
       if ((!progressive || !dcScan) && !scan.acTables[i]) throw corrupt('a scan uses an undefined Huffman table');
     }
     const block = (i: number, off: number) => {
-      const coef = store[scan.comps[i]];
-      if (!progressive) preds[i] = decodeBaseline(reader, scan.dcTables[i]!, scan.acTables[i]!, preds[i], coef, off, KEEP_ALL);
+      const coef = store.coef[scan.comps[i]];
+      const last = store.last[scan.comps[i]];
+      if (!progressive) preds[i] = decodeBaseline(reader, scan.dcTables[i]!, scan.acTables[i]!, preds[i], coef, off, KEEP_ALL, last);
       else if (dcScan) {
         if (scan.ah === 0) {
           preds[i] += reader.receiveExtend(reader.decode(scan.dcTables[i]!));
           coef[off] = preds[i] * (1 << scan.al);
         } else if (reader.bit()) coef[off] |= 1 << scan.al;
-      } else if (scan.ah === 0) decodeAcFirst(reader, scan.acTables[i]!, coef, off, scan.ss, scan.se, scan.al, eob);
-      else decodeAcRefine(reader, scan.acTables[i]!, coef, off, scan.ss, scan.se, scan.al, eob);
+      } else if (scan.ah === 0) decodeAcFirst(reader, scan.acTables[i]!, coef, off, scan.ss, scan.se, scan.al, eob, last);
+      else decodeAcRefine(reader, scan.acTables[i]!, coef, off, scan.ss, scan.se, scan.al, eob, last);
     };
     let sinceRestart = 0;
     const restart = () => {
@@ -315,7 +317,7 @@ export class JpegDecoder {
   }
 
   /** IDCTs of MCU row r's needed blocks, then colour conversion of its output rows into plan.out. */
-  private render(plan: Plan, r: number, coef: Int16Array[], base: number[]): void {
+  private render(plan: Plan, r: number, coef: Int16Array[], lastOf: Uint8Array[], base: number[]): void {
     const f = this.frame;
     const n = plan.n;
     const comps = f.components;
@@ -325,6 +327,7 @@ export class JpegDecoder {
       const stride = c.padW * n;
       const band = plan.bands[ci];
       const cc = coef[ci];
+      const lc = lastOf[ci];
       for (let j = 0; j < c.v; j++) {
         const rowBase = base[ci] + j * c.padW * 64;
         if (n === 1) {
@@ -336,7 +339,10 @@ export class JpegDecoder {
           }
           continue;
         }
-        for (let bx = plan.bc0[ci]; bx <= plan.bc1[ci]; bx++) idctBlock(cc, rowBase + bx * 64, quant, n, band, j * n * stride + bx * n, stride);
+        for (let bx = plan.bc0[ci]; bx <= plan.bc1[ci]; bx++) {
+          const off = rowBase + bx * 64;
+          idctBlock(cc, off, lc[off >> 6], quant, n, band, j * n * stride + bx * n, stride);
+        }
       }
     }
     const rowPixels = f.vmax * n;
@@ -434,10 +440,12 @@ function decodeBaseline(
   coef: Int16Array,
   off: number,
   keep: number,
+  last: Uint8Array,
 ): number {
   const t = reader.decode(dc);
   pred += reader.receiveExtend(t);
   if (keep !== KEEP_NONE) coef[off] = pred;
+  let end = 0;
   const fastAc = ac.fastAc;
   for (let k = 1; k < 64; ) {
     // Most coefficients are a short code and a few value bits: one table lookup.
@@ -447,6 +455,7 @@ function decodeBaseline(
       reader.consume(fac & 15);
       if (k > 63) break;
       if (keep === KEEP_ALL) coef[off + ZIGZAG[k]] = fac >> 8;
+      end = k;
       k++;
       continue;
     }
@@ -465,13 +474,15 @@ function decodeBaseline(
     }
     if (keep === KEEP_ALL) coef[off + ZIGZAG[k]] = reader.receiveExtend(s);
     else reader.skip(s);
+    end = k;
     k++;
   }
+  if (keep !== KEEP_NONE) last[off >> 6] = keep === KEEP_ALL ? end : 0;
   return pred;
 }
 
 /** First AC scan of a spectral band (T.81 G.1.2.2), with end-of-band runs. */
-function decodeAcFirst(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }): void {
+function decodeAcFirst(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }, last: Uint8Array): void {
   if (eob.run > 0) {
     eob.run--;
     return;
@@ -491,12 +502,13 @@ function decodeAcFirst(reader: BitReader, ac: HuffmanTable, coef: Int16Array, of
     k += r;
     if (k > 63) break;
     coef[off + ZIGZAG[k]] = reader.receiveExtend(s) * (1 << al);
+    if (k > last[off >> 6]) last[off >> 6] = k;
     k++;
   }
 }
 
 /** Refinement AC scan (T.81 G.1.2.3, as libjpeg's decode_mcu_AC_refine). */
-function decodeAcRefine(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }): void {
+function decodeAcRefine(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }, last: Uint8Array): void {
   const p1 = 1 << al;
   const m1 = -1 << al;
   let k = ss;
@@ -519,7 +531,10 @@ function decodeAcRefine(reader: BitReader, ac: HuffmanTable, coef: Int16Array, o
         else if (--r < 0) break;
         k++;
       }
-      if (s && k <= se) coef[off + ZIGZAG[k]] = s;
+      if (s && k <= se) {
+        coef[off + ZIGZAG[k]] = s;
+        if (k > last[off >> 6]) last[off >> 6] = k;
+      }
     }
   }
   if (eob.run > 0) {
