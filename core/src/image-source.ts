@@ -11,6 +11,7 @@ import { ImageError } from './errors.ts';
 import { readJpegOrientation } from './jpeg/headers.ts';
 import { JpegDecoder, type Denominator, type PixelFormat } from './jpeg/decoder.ts';
 import { decodePngRgba, pngDecodeBytes } from './png.ts';
+import { pngStreamBytes, streamPngRows } from './png-stream.ts';
 import { orient, readImageSize, sniffFormat, unsupportedFormat, rgbaToGray, type Box, type ImageFormat } from './preprocess.ts';
 
 export type { Denominator, PixelFormat };
@@ -38,8 +39,8 @@ export interface ImageSource {
   /** Upright size. */
   width: number;
   height: number;
-  /** How the pixels are held: a streamed baseline JPEG, a JPEG's coefficients, or a decoded PNG. */
-  layout: 'jpeg-streamed' | 'jpeg-coefficients' | 'png';
+  /** How the pixels are held: a streamed baseline JPEG, a JPEG's coefficients, a streamed PNG (its gray image), or a decoded (interlaced) PNG. */
+  layout: 'jpeg-streamed' | 'jpeg-coefficients' | 'png-streamed' | 'png';
   /** Bytes read() allocates for this request (checked against the caller's budget first). */
   bytesFor(req: ReadRequest): number;
   read(req: ReadRequest): ScaledImage;
@@ -115,6 +116,84 @@ function openJpeg(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: numb
 function openPng(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: number, what?: string) => ImageError): ImageSource {
   const size = readImageSize(bytes, 'png')!;
   if (size.width * size.height > limits.maxPixelsHeld) throw tooMany(limits.maxPixelsHeld, 'PNGs');
+  const interlaced = bytes.length > 28 && bytes[28] === 1;
+  return interlaced ? openPngWhole(bytes, size, limits) : openPngStreamed(bytes, size, limits);
+}
+
+/**
+ * A non-interlaced PNG, streamed once (./png-stream.ts) into what the pipeline reads: the RGBA
+ * detection image, box-averaged on the fly, and the full-size gray image the crops are cut from
+ * (1 byte a pixel instead of the whole decode's 8).
+ */
+function openPngStreamed(bytes: Uint8Array, size: { width: number; height: number }, limits: SourceLimits): ImageSource {
+  const { width: W, height: H } = size;
+  let gray: Uint8Array | null = null;
+  let colour: ScaledImage | null = null;
+  const header = { width: W, height: H, depth: bytes[24], ctype: bytes[25], interlace: 0 };
+  const streamBytes = Number.isFinite(pngStreamBytes(header)) ? pngStreamBytes(header) : 0;
+  const stream = (d: Denominator) => {
+    const ow = Math.ceil(W / d);
+    const oh = Math.ceil(H / d);
+    const out = new Uint8Array(ow * oh * 4);
+    const acc = new Float64Array(ow * 4);
+    const g = gray ?? new Uint8Array(W * H);
+    const col = Int32Array.from({ length: W }, (_, x) => Math.floor(x / d) * 4);
+    const emit = (oy: number, rows: number) => {
+      for (let ox = 0; ox < ow; ox++) {
+        const n = rows * (Math.min(W, (ox + 1) * d) - ox * d);
+        for (let c = 0; c < 4; c++) out[(oy * ow + ox) * 4 + c] = Math.round(acc[ox * 4 + c] / n);
+      }
+      acc.fill(0);
+    };
+    const fresh = !gray;
+    streamPngRows(bytes, (y, rgba) => {
+      for (let x = 0, p = 0; x < W; x++, p += 4) {
+        const a = col[x];
+        acc[a] += rgba[p];
+        acc[a + 1] += rgba[p + 1];
+        acc[a + 2] += rgba[p + 2];
+        acc[a + 3] += rgba[p + 3];
+      }
+      if (fresh) g.set(rgbaToGray(rgba, W, 1).data, y * W);
+      if ((y + 1) % d === 0 || y === H - 1) emit(Math.floor(y / d), y % d + 1);
+    });
+    gray = g;
+    colour = { width: ow, height: oh, data: out, x0: 0, y0: 0, step: d };
+    return colour;
+  };
+  const source: ImageSource = {
+    format: 'png',
+    width: W,
+    height: H,
+    layout: 'png-streamed',
+    bytesFor: (req) => W * H + Math.ceil(W / req.denominator) * Math.ceil(H / req.denominator) * 4 + streamBytes,
+    read(req) {
+      checkBudget(source.bytesFor(req), limits, source);
+      if (req.format === 'rgba') {
+        const img = colour && colour.step === req.denominator ? colour : stream(req.denominator);
+        return req.region ? cropScaled(img, req.region) : img;
+      }
+      if (!gray) stream(8);
+      return boxAverage(gray!, 1, W, H, req);
+    },
+  };
+  return source;
+}
+
+/** The part of a ScaledImage (4 bytes a pixel) that covers a box of upright full-size pixels. */
+function cropScaled(img: ScaledImage, box: Box): ScaledImage {
+  const s = toScaled(box, img);
+  const x0 = Math.max(0, Math.floor(s.x));
+  const y0 = Math.max(0, Math.floor(s.y));
+  const w = Math.max(1, Math.min(img.width, Math.ceil(s.x + s.w)) - x0);
+  const h = Math.max(1, Math.min(img.height, Math.ceil(s.y + s.h)) - y0);
+  const out = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) out.set(img.data.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + w) * 4), y * w * 4);
+  return { width: w, height: h, data: out, x0: img.x0 + x0 * img.step, y0: img.y0 + y0 * img.step, step: img.step };
+}
+
+/** An interlaced PNG: decoded whole (./png.ts), within the memory budget. */
+function openPngWhole(bytes: Uint8Array, size: { width: number; height: number }, limits: SourceLimits): ImageSource {
   let rgba: Uint8Array | null = null;
   // What decoding the whole PNG holds at its peak (./png.ts), from IHDR: depth, colour type, interlace.
   // (An invalid colour type counts 0 here: the decoder refuses it with a 400.)
@@ -133,7 +212,7 @@ function openPng(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: numbe
     read(req) {
       checkBudget(source.bytesFor(req), limits, source);
       rgba ??= decodePngRgba(bytes, limits.maxDecodeBytes / 2 ** 20).data;
-      return boxAverage(rgba, size.width, size.height, req);
+      return boxAverage(rgba, 4, size.width, size.height, req);
     },
   };
   return source;
@@ -148,8 +227,8 @@ function checkBudget(need: number, limits: SourceLimits, s: ImageSource): void {
   }
 }
 
-/** A region of decoded RGBA, box-averaged by the denominator (d = 1 copies), as RGBA or gray. */
-function boxAverage(rgba: Uint8Array, W: number, H: number, req: ReadRequest): ScaledImage {
+/** A region of decoded pixels (RGBA, or gray for a gray request), box-averaged by the denominator (d = 1 copies). */
+function boxAverage(src: Uint8Array, channels: 1 | 4, W: number, H: number, req: ReadRequest): ScaledImage {
   const d = req.denominator;
   const r = req.region ?? { x: 0, y: 0, w: W, h: H };
   const ox0 = Math.floor(Math.max(0, r.x) / d);
@@ -169,14 +248,18 @@ function boxAverage(rgba: Uint8Array, W: number, H: number, req: ReadRequest): S
       const xs = (ox0 + ox) * d;
       for (let y = ys; y < Math.min(H, ys + d); y++) {
         for (let x = xs; x < Math.min(W, xs + d); x++) {
-          const p = (y * W + x) * 4;
-          for (let c = 0; c < 4; c++) acc[c] += rgba[p + c];
+          const p = (y * W + x) * channels;
+          for (let c = 0; c < channels; c++) acc[c] += src[p + c];
           n++;
         }
       }
+      const o = oy * ow + ox;
+      if (channels === 1) {
+        out[o] = Math.round(acc[0] / n);
+        continue;
+      }
       const px = new Uint8Array(4);
       for (let c = 0; c < 4; c++) px[c] = Math.round(acc[c] / n);
-      const o = oy * ow + ox;
       if (gray) out[o] = rgbaToGray(px, 1, 1).data[0];
       else out.set(px, o * 4);
     }

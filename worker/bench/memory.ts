@@ -2,21 +2,20 @@
  * `npm run bench:memory -w worker`: the isolate memory budget behind src/limits.ts, measured in Node
  * (the same V8 and the same ORT WebAssembly as workerd; local workerd enforces no memory limit and
  * reports none). Prints ORT's WebAssembly memory after creating both sessions (emotion model and
- * face detector) and running them, and, for the largest uploads the limits accept, the decoders'
+ * face detector) and running them, and, for the largest uploads the limits accept, the decoder's
  * accounting and the live JS memory sampled (after a GC) at every large allocation, along the
- * Worker's two paths: without detection (decode to gray, crop) and with it (decode to RGBA, EXIF
- * rotation, detector input, detection, gray, face crops).
+ * Worker's two paths: without detection (the whole image's crop) and with it (the detection image,
+ * detector and tiles, each face's aligned crop).
  * Run with --expose-gc (the npm script does).
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import pako from 'pako';
 import { pngDecodeBytes } from '@emotion/core/png';
 import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
 import { LIMITS } from '../src/limits.ts';
 import { MODEL_PATH } from '../test/harness.ts';
 import { loadOrtWeb, ORT_SESSION_OPTIONS } from '../test/ort-web-node.ts';
-import { concat, encodeJpeg, ihdr, PNG_SIGNATURE, pngChunk, resampledRgba } from '../test/images.ts';
+import { concat, ihdr, PNG_SIGNATURE, pngChunk } from '../test/images.ts';
 
 const maybeGc = (globalThis as { gc?: () => void }).gc;
 if (!maybeGc) throw new Error('run with node --expose-gc');
@@ -41,52 +40,36 @@ const wasmMB = wasmBytes() / MB;
 const ortHeapMB = (process.memoryUsage().heapUsed - heap0) / MB;
 const modelsMB = (readFileSync(MODEL_PATH).length + readFileSync(DETECTOR_MODEL_FILE).length) / MB;
 restore();
-const require = createRequire(import.meta.url);
 
-function jpegAccountingMB(bytes: Uint8Array): number {
-  // jpeg-js' own accounting: the smallest maxMemoryUsageInMB that lets it decode.
-  const jpeg = require('jpeg-js');
-  let lo = 1;
-  let hi = 1024;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    try {
-      jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 1000, maxMemoryUsageInMB: mid });
-      hi = mid;
-    } catch {
-      lo = mid + 1;
-    }
+// The largest uploads of each kind the limits accept: a streamed baseline JPEG at 48 MP, a
+// progressive JPEG whose coefficients fill the budget (EXIF-rotated), a streamed PNG at the held
+// limit, and an interlaced PNG (decoded whole) under the budget.
+const progressiveSide = Math.floor(Math.sqrt((LIMITS.maxDecodeMemoryMB * MB) / 3.1) / 16) * 16;
+const pngSide = Math.floor(Math.sqrt(LIMITS.maxPixelsHeld) / 16) * 16;
+const rows = (w: number, h: number, bpp: number) => {
+  const raw = new Uint8Array(h * (1 + w * bpp));
+  for (let y = 0; y < h; y++) for (let x = 1; x < w * bpp; x += 3) raw[y * (1 + w * bpp) + x] = (x * 31 + y * 17) & 255;
+  return pako.deflate(raw);
+};
+const pngStreamed = concat(PNG_SIGNATURE, ihdr(pngSide, pngSide, 8, 2), pngChunk('IDAT', rows(pngSide, pngSide, 3)), pngChunk('IEND', new Uint8Array(0)));
+const interlacedSide = 1600;
+const interlacedHeader = { width: interlacedSide, height: interlacedSide, depth: 8, ctype: 6, interlace: 1 };
+const pngInterlaced = encodeInterlaced(interlacedSide);
+
+/** An Adam7-interlaced 8-bit RGBA PNG of a pattern (each pass's rows filtered with type 0). */
+function encodeInterlaced(side: number): Uint8Array {
+  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  const parts: Uint8Array[] = [];
+  for (const [x0, y0, dx, dy] of passes) {
+    const w = Math.ceil((side - x0) / dx);
+    const h = Math.ceil((side - y0) / dy);
+    const raw = new Uint8Array(h * (1 + w * 4));
+    for (let y = 0; y < h; y++) for (let x = 0; x < w * 4; x++) raw[y * (1 + w * 4) + 1 + x] = x % 4 === 3 ? 255 : (x * 7 + y * 3) & 255;
+    parts.push(raw);
   }
-  return lo;
+  return concat(PNG_SIGNATURE, ihdr(side, side, 8, 6, 1), pngChunk('IDAT', pako.deflate(concat(...parts))), pngChunk('IEND', new Uint8Array(0)));
 }
 
-// The largest 4:4:4 JPEG (the worst sampling jpeg-js' encoder writes) that the memory limit accepts.
-let side = 1400;
-let big = encodeJpeg(resampledRgba('bbt1.jpg', side, side), side, side, 90);
-while (jpegAccountingMB(encodeJpeg(resampledRgba('bbt1.jpg', side + 100, side + 100), side + 100, side + 100, 90)) <= LIMITS.maxDecodeMemoryMB) {
-  side += 100;
-  big = encodeJpeg(resampledRgba('bbt1.jpg', side, side), side, side, 90);
-}
-const side16 = Math.floor(Math.sqrt(LIMITS.maxPixels));
-const rows16 = new Uint8Array(side16 * (1 + side16 * 8));
-for (let y = 0; y < side16; y++) for (let x = 1; x < side16 * 8; x += 2) rows16[y * (1 + side16 * 8) + x] = (x * 31 + y * 17) & 255;
-const png16 = concat(PNG_SIGNATURE, ihdr(side16, side16, 16, 6), pngChunk('IDAT', pako.deflate(rows16)), pngChunk('IEND', new Uint8Array(0)));
-const png16Header = { width: side16, height: side16, depth: 16, ctype: 6, interlace: 0 };
-// The longest side the limits accept, at the pixel limit: the detector's resize rows grow with the height.
-const tallW = Math.floor(LIMITS.maxPixels / LIMITS.maxSide);
-const tallRaw = new Uint8Array(LIMITS.maxSide * (1 + tallW * 4));
-for (let y = 0; y < LIMITS.maxSide; y++) for (let x = 1; x < tallW * 4; x += 4) tallRaw[y * (1 + tallW * 4) + x] = (x * 7 + y * 3) & 255;
-for (let y = 0; y < LIMITS.maxSide; y++) for (let x = 4; x < tallW * 4 + 1; x += 4) tallRaw[y * (1 + tallW * 4) + x] = 255;
-const tallPng = concat(PNG_SIGNATURE, ihdr(tallW, LIMITS.maxSide, 8, 6), pngChunk('IDAT', pako.deflate(tallRaw)), pngChunk('IEND', new Uint8Array(0)));
-const tallHeader = { width: tallW, height: LIMITS.maxSide, depth: 8, ctype: 6, interlace: 0 };
-
-/** The JPEG with an EXIF APP1 segment saying `orientation` (6: rotate 90°), so decoding makes an upright copy. */
-function withExifOrientation(bytes: Uint8Array, orientation: number): Uint8Array {
-  const tiff = [0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0];
-  const payload = [...new TextEncoder().encode('Exif\0\0'), ...tiff];
-  const len = payload.length + 2;
-  return concat(bytes.subarray(0, 2), new Uint8Array([0xff, 0xe1, len >> 8, len & 255, ...payload]), bytes.subarray(2));
-}
 // 2. Decoding: sample live memory (heap + ArrayBuffers, after a GC) at every large typed array.
 let peak = 0;
 let base = 0;
@@ -109,12 +92,21 @@ for (const name of ['Uint8Array', 'Int32Array', 'Float32Array', 'Uint16Array']) 
     },
   });
 }
-const { decodeGray, readJpegOrientation, toModelInput } = await import('@emotion/core');
-const { decodeRgba, faceCrop, faceDetector, grayOf } = await import('@emotion/core/faces');
-const { DECODE_LIMITS } = await import('../src/decode.ts');
+const { denominatorFor } = await import('@emotion/core');
+const { alignedInput, cropInput, DETECTION_MIN_SIDE, detectionTiles, faceDetector, findFaces, readDetectionImage } = await import('@emotion/core/faces');
+const { openUpload } = await import('../src/decode.ts');
+const { upscaledPhotoJpeg } = await import('../test/large-images.ts');
 const detector = faceDetector(detectorSession, ort.Tensor);
-const rotatedBig = withExifOrientation(big, 6);
-if (readJpegOrientation(rotatedBig) !== 6) throw new Error('EXIF orientation not written');
+const mega = upscaledPhotoJpeg('bbt1.jpg', 8000, 6000, { quality: 85 });
+const progressive = upscaledPhotoJpeg('bbt2.jpg', progressiveSide, progressiveSide, { quality: 85, flags: ['-progressive'], orientation: 6 });
+
+/** What the decoder accounts for the detection image (its largest read). */
+function accountedMB(bytes: Uint8Array): number {
+  const image = openUpload(bytes);
+  const tiled = detectionTiles(image.width, image.height).length > 0;
+  const d = denominatorFor(Math.max(image.width, image.height), tiled ? DETECTION_MIN_SIDE.tiled : DETECTION_MIN_SIDE.whole);
+  return image.bytesFor({ denominator: d, format: 'rgba' }) / MB;
+}
 
 async function settle() {
   // Array buffers are freed after a GC, not during it: let that finish before reading the baseline.
@@ -124,18 +116,18 @@ async function settle() {
   }
 }
 
-/** Without detection (detect=false, box): decode to gray, one crop to the model input. */
+/** Without detection (detect=false, box): the whole image's crop, read at the scale it needs. */
 async function grayPath(bytes: Uint8Array) {
-  const img = decodeGray(bytes, DECODE_LIMITS);
-  toModelInput(img);
+  const image = openUpload(bytes);
+  cropInput(image, { x: 0, y: 0, w: image.width, h: image.height });
 }
 
-/** With detection, as src/classify.ts runs it: RGBA (upright), detect, then gray and the face crops. */
+/** With detection, as src/classify.ts runs it: the detection image, the detector (and tiles), each face's aligned crop. */
 async function detectionPath(bytes: Uint8Array) {
-  const rgba = decodeRgba(bytes, DECODE_LIMITS);
-  const faces = await detector.detect(rgba, { maxFaces: LIMITS.maxFaces });
-  const gray = grayOf(rgba);
-  for (const f of faces) toModelInput(gray, faceCrop(f.box, gray));
+  const image = openUpload(bytes);
+  const img = readDetectionImage(image);
+  const { faces } = await findFaces(image, detector, { maxFaces: LIMITS.maxFaces }, img);
+  for (const f of faces) alignedInput(image, f.keypoints, img);
 }
 
 async function measure(name: string, bytes: Uint8Array, accountedMB: number, path: (b: Uint8Array) => Promise<void>) {
@@ -154,11 +146,11 @@ async function measure(name: string, bytes: Uint8Array, accountedMB: number, pat
 }
 
 const uploads = [
-  { name: `${side}x${side} JPEG 4:4:4 (largest square under the memory limit)`, bytes: big, accounted: jpegAccountingMB(big) },
-  { name: `the same with EXIF orientation 6 (an upright copy)`, bytes: rotatedBig, accounted: jpegAccountingMB(big) },
-  { name: `${side16}x${side16} PNG, 16-bit RGBA (largest at the pixel limit)`, bytes: png16, accounted: pngDecodeBytes(png16Header) / MB },
-  { name: `${tallW}x${LIMITS.maxSide} PNG, 8-bit RGBA (longest side at the pixel limit)`, bytes: tallPng, accounted: pngDecodeBytes(tallHeader) / MB },
-];
+  { name: '8000x6000 baseline JPEG (48 MP, streamed)', bytes: mega },
+  { name: `${progressiveSide}x${progressiveSide} progressive JPEG 4:2:0, EXIF orientation 6 (coefficients at the budget)`, bytes: progressive },
+  { name: `${pngSide}x${pngSide} PNG, 8-bit RGB (streamed, at the held-pixel limit)`, bytes: pngStreamed },
+  { name: `${interlacedSide}x${interlacedSide} interlaced PNG, 8-bit RGBA (decoded whole; ${(pngDecodeBytes(interlacedHeader) / MB).toFixed(1)} MiB by pngDecodeBytes)`, bytes: pngInterlaced },
+].map((u) => ({ ...u, accounted: accountedMB(u.bytes) }));
 const results: Awaited<ReturnType<typeof measure>>[] = [];
 for (const u of uploads) {
   results.push(await measure(`${u.name}, gray path`, u.bytes, u.accounted, grayPath));
@@ -166,7 +158,7 @@ for (const u of uploads) {
 }
 
 const f = (x: number) => x.toFixed(1);
-console.log(`\nLimits (src/limits.ts): body ${LIMITS.maxBodyBytes / MB} MiB, ${LIMITS.maxPixels / 1e6} MP, decode ${LIMITS.maxDecodeMemoryMB} MB\n`);
+console.log(`\nLimits (src/limits.ts): body ${LIMITS.maxBodyBytes / MB} MiB, ${LIMITS.maxSide} px a side, ${LIMITS.maxPixelsHeld / 1e6} MP held, decode ${LIMITS.maxDecodeMemoryMB} MB\n`);
 console.log(
   `onnxruntime-web: WebAssembly memory ${f(wasmEmotionMB)} MiB after the emotion session and a batch-8 run; ${f(wasmMB)} MiB after adding the detector session, ` +
     `a detector run and a batch-${LIMITS.maxBatch} run (JS heap +${f(ortHeapMB)} MiB); model bytes ${f(modelsMB)} MiB\n`,
@@ -175,6 +167,7 @@ console.log('| upload | body MiB | decoder accounting MiB | live peak MiB (sampl
 console.log('|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.name} | ${f(r.body)} | ${f(r.accountedMB)} | ${f(r.liveMB)} | ${r.status} |`);
 const worstDecode = Math.max(LIMITS.maxDecodeMemoryMB, ...results.map((r) => r.liveMB));
-const bodyCopies = 3 * (LIMITS.maxBodyBytes / MB);
-const total = wasmMB + ortHeapMB + modelsMB + bodyCopies + worstDecode;
-console.log(`\nWorst case for one request: ORT ${f(wasmMB + ortHeapMB)} + models ${f(modelsMB)} + body x3 ${f(bodyCopies)} + decode and detection ${f(worstDecode)} = ${f(total)} MiB of the 128 MB isolate limit`);
+// While the body is read up to 3 copies live; once read, one, and decoding starts after that.
+const body = LIMITS.maxBodyBytes / MB;
+const total = wasmMB + ortHeapMB + modelsMB + Math.max(3 * body, body + worstDecode);
+console.log(`\nWorst case for one request: ORT ${f(wasmMB + ortHeapMB)} + models ${f(modelsMB)} + max(body x3 ${f(3 * body)}, body ${f(body)} + decode and detection ${f(worstDecode)}) = ${f(total)} MiB of the 128 MB isolate limit`);

@@ -8,7 +8,7 @@ import { boxWithin, requestedBox } from './box.ts';
 import { classifyInputs, type Classification } from './classifier.ts';
 import { openUpload } from './decode.ts';
 import { getEngine, isEngineReady } from './engine.ts';
-import { detectFaceRegions, NO_FACE_MESSAGE, type Region } from './faces.ts';
+import { detectFaces, faceRegion, NO_FACE_MESSAGE, type Region } from './faces.ts';
 import { MODEL_ID } from './model-info.ts';
 import { classifyParams } from './params.ts';
 import { readUpload } from './upload.ts';
@@ -75,9 +75,13 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     decodeMs += performance.now() - t0;
     await loadEngine();
     const t1 = performance.now();
-    // Each face's aligned crop is decoded at the scale its size needs (core/src/faces/find.ts).
-    ({ regions, inputs } = await detectFaceRegions(image, detectionImage, params.maxFaces));
-    detectMs = performance.now() - t1;
+    const faces = await detectFaces(image, detectionImage, params.maxFaces);
+    const t2 = performance.now();
+    detectMs = t2 - t1;
+    const found = faces.map((f) => faceRegion(image, f, detectionImage!));
+    regions = found.map((f) => f.region);
+    inputs = found.map((f) => f.input);
+    decodeMs += performance.now() - t2;
   } else {
     const region: Box = box ? boxWithin(box, image) : { x: 0, y: 0, w: image.width, h: image.height };
     regions = [{ box: region, crop: region, detection_score: null }];

@@ -4,7 +4,7 @@
  * square crop around each face. The defaults are core's measured ones (tools/blazeface/README.md).
  */
 import type { Box, ImageSource, ScaledImage } from '@emotion/core';
-import { alignedInput, DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, findFaces, TILE_ABOVE_SIDE } from '@emotion/core/faces';
+import { alignedInput, DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, findFaces, TILE_ABOVE_SIDE, type Face } from '@emotion/core/faces';
 import { getEngine } from './engine.ts';
 import { LIMITS } from './limits.ts';
 
@@ -16,25 +16,16 @@ export interface Region {
   detection_score: number | null;
 }
 
-/**
- * Every face in the image, largest first, at most maxFaces, each with its classifier crop; and the
- * image detection decoded (crops that need no finer scale are read from it).
- */
-export async function detectFaceRegions(
-  source: ImageSource,
-  detectionImage: ScaledImage,
-  maxFaces: number,
-): Promise<{ regions: Region[]; inputs: Float32Array[] }> {
+/** Every face in the image, largest first, at most maxFaces (found in the detection image and its tiles). */
+export async function detectFaces(source: ImageSource, detectionImage: ScaledImage, maxFaces: number): Promise<Face[]> {
   const { detector } = await getEngine();
-  const found = await findFaces(source, detector, { maxFaces }, detectionImage);
-  const regions: Region[] = [];
-  const inputs: Float32Array[] = [];
-  for (const f of found.faces) {
-    const { input, crop } = alignedInput(source, f.keypoints, detectionImage);
-    regions.push({ box: f.box, crop, detection_score: f.score });
-    inputs.push(input);
-  }
-  return { regions, inputs };
+  return (await findFaces(source, detector, { maxFaces }, detectionImage)).faces;
+}
+
+/** A detected face's region and its model input: the aligned crop, decoded at the scale its size needs. */
+export function faceRegion(source: ImageSource, face: Face, detectionImage: ScaledImage): { region: Region; input: Float32Array } {
+  const { input, crop } = alignedInput(source, face.keypoints, detectionImage);
+  return { region: { box: face.box, crop, detection_score: face.score }, input };
 }
 
 export const NO_FACE_MESSAGE =

@@ -9,14 +9,14 @@
  *   the model bytes (Data modules)                                   4.6 MiB
  *   the body (16 MiB; the stream's chunks or the form's copy are garbage once it is read)  16 MiB
  *   decoding, by the decoder's own accounting (core/src/image-source.ts bytesFor: the coefficient
- *   store of a progressive JPEG, the decoded PNG, the detection image and crops)   52 MiB
- * = about 96 MiB for one request, leaving room for the bundle's code and heap.
+ *   store of a progressive JPEG, the decoded PNG, the detection image and crops)   60 MiB
+ * = about 105 MiB for one request, leaving room for the bundle's code and heap.
  *
  * JPEGs are decoded shrink-on-load (core/src/jpeg/decoder.ts): a baseline JPEG streams by MCU rows,
  * so its memory does not grow with its size (a 48 MP photo needs about 4 MiB: its 1/8 detection
  * image and one row of coefficients), and the pixel limit for it is the format's own 8192 px a
  * side. What is held whole is bounded by the decode budget: a progressive JPEG's coefficients
- * (2 bytes each, 3 bytes a pixel at 4:2:0: about 17 MP) and a PNG's decode (about 6 MP).
+ * (2 bytes each, 3 bytes a pixel at 4:2:0: about 20 MP, so an 18 MP camera original) and a PNG's whole decode (about 7 MP).
  */
 export const LIMITS = {
   /** Largest request body, multipart overhead included. Checked from Content-Length, then while reading. */
@@ -28,7 +28,7 @@ export const LIMITS = {
   /** Largest width * height of what is held whole: a progressive JPEG's coefficients, a PNG (the memory budget may refuse less). */
   maxPixelsHeld: 24_000_000,
   /** Decoding memory budget in MB, by the decoder's own accounting (core/src/image-source.ts bytesFor). */
-  maxDecodeMemoryMB: 52,
+  maxDecodeMemoryMB: 60,
   /**
    * Scans in a progressive JPEG: each one walks the blocks it codes, so thousands of tiny
    * scans cost seconds of CPU (a fuzz finding). libjpeg writes 10 for colour, 18 for CMYK.

@@ -152,7 +152,7 @@ test('a request over any limit gets its 413 before any large allocation', async 
     ['20000x20000 JPEG in a few hundred bytes', withJpegSize(small, 20000, 20000), 'image/jpeg'],
     [`${LIMITS.maxSide + 8}x2000 JPEG (over the longest side)`, withJpegSize(small, LIMITS.maxSide + 8, 2000), 'image/jpeg'],
     ['6000x4100 progressive JPEG (over the pixel limit for held coefficients)', withJpegSize(progressive, 6000, 4100), 'image/jpeg'],
-    ['4500x4500 progressive JPEG (within the pixel limit, over the memory limit)', withJpegSize(progressive, 4500, 4500), 'image/jpeg'],
+    ['4800x4800 progressive JPEG (within the pixel limit, over the memory limit)', withJpegSize(progressive, 4800, 4800), 'image/jpeg'],
     ['3000x3000 16-bit RGBA interlaced PNG (over the memory limit)', png(3000, 3000, 16, 6, 1), 'image/png'],
     [`${LIMITS.maxSide + 1}x100 PNG (over the longest side)`, png(LIMITS.maxSide + 1, 100), 'image/png'],
   ];

@@ -5,11 +5,12 @@
  *
  * - Detection reads the whole image once, at the smallest JPEG scale (1/8, 1/4, 1/2, 1) that
  *   keeps L at least DETECTION_MIN_SIDE (480 when tiles run, else 256, the letterbox's side).
- * - The whole image, letterboxed, finds faces down to about L / 16 (BlazeFace fires on faces of
- *   8-10 px in its 256 px input, reliably from 16: measured on the ../shared/photos faces shrunk
- *   into a flat canvas). Above TILE_ABOVE_SIDE the detector also runs on overlapping square tiles
- *   of side L / 2 cut from the same decoded image, which finds faces down to about L / 32 (130 px
- *   on a 4032 px photo). Tile detections that touch a tile's inner edge are dropped (the
+ * - The whole image, letterboxed, finds faces down to about L / 12 (BlazeFace fires on faces of
+ *   8-10 px of its 256 px input when they are alone on a flat canvas, measured with the
+ *   ../shared/photos faces; in a photo, from about 20). Above TILE_ABOVE_SIDE the detector also
+ *   runs on overlapping square tiles of side L / 2 cut from the same decoded image, which finds
+ *   faces down to about L / 25 (all 16 faces of 144-318 px of a 4032 px group photo:
+ *   worker/test/large-photos.test.ts). Tile detections that touch a tile's inner edge are dropped (the
  *   neighbouring tile holds that face whole: tiles overlap by more than the whole-image pass's
  *   smallest face), and all of them are merged with the whole-image pass by the same weighted NMS.
  *   Tiles are skipped when the whole-image pass found a close-up face (CLOSE_UP_FACE).
