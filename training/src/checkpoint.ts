@@ -50,6 +50,8 @@ export interface TrainState {
   epoch: number; // epochs finished
   weights: Weights;
   adam: AdamState;
+  /** The --ema moving average of every tensor (absent when --ema is off). */
+  ema?: Weights;
 }
 
 export function saveCheckpoint(dir: string, st: TrainState): void {
@@ -58,7 +60,11 @@ export function saveCheckpoint(dir: string, st: TrainState): void {
     entries[`optim.m.${s.name}`] = { dtype: 'F32', shape: s.shape, data: st.adam.m[s.name] };
     entries[`optim.v.${s.name}`] = { dtype: 'F32', shape: s.shape, data: st.adam.v[s.name] };
   }
-  const meta = { format: 'tfjs-layout', epoch: String(st.epoch), adam_step: String(st.adam.step) };
+  const meta: Record<string, string> = { format: 'tfjs-layout', epoch: String(st.epoch), adam_step: String(st.adam.step) };
+  if (st.ema) {
+    for (const s of PARAM_SPECS) entries[`ema.${s.name}`] = { dtype: 'F32', shape: s.shape, data: st.ema[s.name] };
+    meta.ema = '1';
+  }
   writeAtomic(join(dir, FILES.checkpoint), encodeSafetensors(entries, meta));
 }
 
@@ -73,7 +79,16 @@ export function loadCheckpoint(dir: string): TrainState {
     m[s.name] = entries[`optim.m.${s.name}`].data as Float32Array;
     v[s.name] = entries[`optim.v.${s.name}`].data as Float32Array;
   }
-  return { epoch: Number(metadata.epoch), weights, adam: { step: Number(metadata.adam_step), m, v } };
+  const st: TrainState = { epoch: Number(metadata.epoch), weights, adam: { step: Number(metadata.adam_step), m, v } };
+  if (metadata.ema === '1') {
+    st.ema = {};
+    for (const s of PARAM_SPECS) {
+      const e = entries[`ema.${s.name}`];
+      if (!e) throw new Error(`${path}: missing ema.${s.name}`);
+      st.ema[s.name] = e.data as Float32Array;
+    }
+  }
+  return st;
 }
 
 export function readMetrics(dir: string): Metrics {

@@ -23,7 +23,7 @@ import { countParams } from './model.ts';
 import { buildOnnx } from './onnx-export.ts';
 import { quantizeOnnx } from './quantize.ts';
 import { encodeSafetensors } from './safetensors.ts';
-import { hardwareOf, renderModelCard, type ModelCard } from './model-card.ts';
+import { hardwareOf, lineageOf, renderModelCard, type LineageStep, type ModelCard } from './model-card.ts';
 
 export { MODEL_FILES };
 
@@ -84,7 +84,10 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   }
 
   const seconds = metrics.epochs.reduce((a, e) => a + e.seconds, 0);
-  const card: ModelCard = {
+  const classWeights = metrics.run.class_weights as Record<string, number> | undefined;
+  const emaDecay = Number(flags.ema ?? 0);
+  const lineage = lineageOf(metrics, runDir.split('/').slice(-2).join('/'));
+  const card: ModelCard & { lineage?: LineageStep[] } = {
     name: 'ScratchCNN',
     version,
     classes: [...CLASSES],
@@ -111,6 +114,11 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
         batch_size: flags.batchSize,
         augmentation: flags.augment ? 'flip, rotation +-10 deg, cutout 12x12, random erasing' : 'none',
         seed: flags.seed,
+        class_weights: classWeights
+          ? `${flags.classWeights} (${Object.entries(classWeights).map(([c, w]) => `${c} ${w.toFixed(3)}`).join(', ')})`
+          : 'none',
+        weight_averaging: emaDecay > 0 ? `EMA of all weights and BatchNorm statistics, decay ${emaDecay} per step; validated, selected and exported` : 'none',
+        ...(lineage ? { started_from: `${(metrics.run.init_from as { path: string }).path} (see Lineage)` } : {}),
       },
     },
     validation: {
@@ -124,6 +132,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     },
     variants,
     reference: { val_accuracy: 0.6538, source: 'the seed model (../shared/MODEL.md), best of 100 epochs' },
+    ...(lineage ? { lineage } : {}),
   };
   writeFileSync(join(opts.out, MODEL_FILES.card), JSON.stringify(card, null, 2) + '\n');
   writeFileSync(join(opts.out, MODEL_FILES.cardMd), renderModelCard(card, metrics));

@@ -1,8 +1,100 @@
 /** The model card: machine-readable (model-card.json, read by the worker and site) and as Markdown. */
 import type { Metrics } from './checkpoint.ts';
 import type { ModelCard } from '@emotion/core/artifacts';
+import type { InitFrom } from './train.ts';
 
 export type { ModelCard };
+
+/** One run of a lineage, oldest first; the last is the run being exported. */
+export interface LineageStep {
+  run: string;
+  init: string;
+  epochs_run: number;
+  epochs_planned: number;
+  best_epoch: number | null;
+  best_val_acc: number | null;
+  hours: number;
+  recipe: string;
+  /** The weights of this run that started the next one. */
+  handed_on?: { path: string; epoch: number | null; sha256: string };
+}
+
+function recipeOf(f: Record<string, unknown>): string {
+  const parts = [
+    `AdamW lr ${f.lr}, one-cycle warm-up ${Number(f.warmup) * 100}%`,
+    `weight decay ${f.weightDecay}`,
+    `label smoothing ${f.labelSmoothing}`,
+    `batch ${f.batchSize}`,
+    f.augment === false ? 'no augmentation' : 'augmented',
+    `class weights ${f.classWeights ?? 'none'}`,
+    `EMA ${Number(f.ema ?? 0) > 0 ? f.ema : 'off'}`,
+    `seed ${f.seed}`,
+  ];
+  return parts.join(', ');
+}
+
+/**
+ * The whole lineage of a run started with --init: every ancestor run (from metrics.json's
+ * init_from, recursively), then this one. Null for a run from random weights.
+ */
+export function lineageOf(m: Metrics, runName = 'this run'): LineageStep[] | null {
+  const from = m.run.init_from as InitFrom | undefined;
+  if (!from) return null;
+  const steps: LineageStep[] = [];
+  const walk = (f: InitFrom) => {
+    const p = f.parent;
+    if (p?.init_from) walk(p.init_from);
+    steps.push({
+      run: p?.folder ?? 'an earlier run (no metrics.json beside its weights)',
+      init: p?.init_from ? `from ${p.init_from.path}` : p ? `random (PyTorch default init, seed ${p.flags.seed})` : 'unknown',
+      epochs_run: p?.epochs_run ?? 0,
+      epochs_planned: p?.epochs_planned ?? 0,
+      best_epoch: p?.best?.epoch ?? null,
+      best_val_acc: p?.best?.val_acc ?? null,
+      hours: p?.hours ?? 0,
+      recipe: p ? recipeOf(p.flags) : 'unknown',
+      handed_on: { path: f.path, epoch: f.weights_epoch, sha256: f.sha256 },
+    });
+  };
+  walk(from);
+  steps.push({
+    run: runName,
+    init: `from ${from.path} (fresh optimizer state and learning-rate schedule)`,
+    epochs_run: m.epochs.length,
+    epochs_planned: Number(m.run.flags.epochs),
+    best_epoch: m.best?.epoch ?? null,
+    best_val_acc: m.best?.val_acc ?? null,
+    hours: Number((m.epochs.reduce((a, e) => a + e.seconds, 0) / 3600).toFixed(2)),
+    recipe: recipeOf(m.run.flags),
+  });
+  return steps;
+}
+
+function renderLineage(steps: LineageStep[] | null): string {
+  if (!steps) return '';
+  const rows = steps.map(
+    (s, i) =>
+      `| ${i + 1} | ${s.run} | ${s.init} | ${s.epochs_run} of ${s.epochs_planned} | ${s.best_epoch ?? 'n/a'} (${pct(s.best_val_acc)}) | ${s.hours} | ${s.recipe} |`,
+  );
+  const handed = steps
+    .filter((s) => s.handed_on)
+    .map((s) => `- ${s.run} handed on \`${s.handed_on!.path}\` (epoch ${s.handed_on!.epoch ?? 'n/a'}, sha256 \`${s.handed_on!.sha256.slice(0, 16)}…\`)`);
+  const epochs = steps.reduce((a, s) => a + s.epochs_run, 0);
+  const hours = steps.reduce((a, s) => a + s.hours, 0);
+  return `
+## Lineage
+
+This model was not trained in one run: it continues earlier runs of the same architecture, from
+scratch, on FER2013's training split only, each chosen on PublicTest only. In all: ${epochs} epochs,
+${hours.toFixed(2)} h of training.
+
+| # | run | started from | epochs | best epoch (PublicTest acc) | hours | recipe |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+${handed.join('\n')}
+`;
+}
 
 /** The CPUs a run trained on, with epoch ranges when it moved between machines (resumed elsewhere). */
 export function hardwareOf(m: Metrics): string | null {
@@ -18,7 +110,7 @@ export function hardwareOf(m: Metrics): string | null {
 
 const pct = (x: number | null | undefined) => (x == null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 
-export function renderModelCard(c: ModelCard, m: Metrics): string {
+export function renderModelCard(c: ModelCard & { lineage?: LineageStep[] }, m: Metrics): string {
   const t = c.training;
   const v = c.validation;
   const finished = t.epochs_run >= t.epochs_planned;
@@ -70,6 +162,7 @@ used for training or selection.
 ${Object.entries(t.recipe).map(([k, val]) => `- ${k.replace(/_/g, ' ')}: ${val}`).join('\n')}
 - epochs: ${t.epochs_planned} planned, best epoch ${t.best_epoch}
 
+${renderLineage(c.lineage ?? lineageOf(m))}
 ## Training run
 
 - backend: ${t.backend} (${t.device})

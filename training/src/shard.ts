@@ -11,6 +11,8 @@ export interface StepRequest {
   dropoutSeed: number;
   labelSmoothing: number;
   augment: boolean;
+  /** Per-class cross-entropy weights (--class-weights); absent or null: unweighted. */
+  classWeights?: number[] | null;
 }
 
 export function runStep(data: Dataset, w: Weights, req: StepRequest): StepResult {
@@ -24,7 +26,7 @@ export function runStep(data: Dataset, w: Weights, req: StepRequest): StepResult
     else normalizeInto(img, x, i * PIXELS);
     y[i] = data.labels[idx];
   });
-  return trainStep(w, x, y, n, req.dropoutSeed, req.labelSmoothing);
+  return trainStep(w, x, y, n, req.dropoutSeed, req.labelSmoothing, req.classWeights ?? null);
 }
 
 // Small chunks: the WASM heap never shrinks, so the largest chunk sets the memory a worker keeps

@@ -22,7 +22,38 @@ function oneHot(labels: Uint8Array, n: number): tf.Tensor2D {
   return tf.oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, n)), 'int32'), NUM_CLASSES) as tf.Tensor2D;
 }
 
-export function trainStep(w: Weights, x: Float32Array, labels: Uint8Array, n: number, dropoutSeed: number, labelSmoothing: number): StepResult {
+/**
+ * Softmax cross-entropy (label smoothing as tf.losses) with optional per-sample weights:
+ * mean over the batch of w_i * CE_i. Without weights, exactly tf.losses' mean (today's objective).
+ */
+export function weightedCrossEntropy(targets: tf.Tensor2D, logits: tf.Tensor2D, labelSmoothing: number, sampleWeights?: tf.Tensor1D): tf.Scalar {
+  if (!sampleWeights) return tf.losses.softmaxCrossEntropy(targets, logits, undefined, labelSmoothing) as tf.Scalar;
+  const perSample = tf.losses.softmaxCrossEntropy(targets, logits, undefined, labelSmoothing, tf.Reduction.NONE) as tf.Tensor1D;
+  return tf.mean(tf.mul(perSample, sampleWeights)) as tf.Scalar;
+}
+
+/** Per-sample loss weights from per-class weights (null: unweighted). */
+export function sampleWeightsOf(labels: Uint8Array, n: number, classWeights: readonly number[] | null | undefined): Float32Array | null {
+  if (!classWeights) return null;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = classWeights[labels[i]];
+  return out;
+}
+
+/**
+ * `classWeights` (one per class, or null) weight each sample's cross-entropy by its label's weight,
+ * inside the differentiated loss, so the gradients (not only the reported loss) are weighted.
+ */
+export function trainStep(
+  w: Weights,
+  x: Float32Array,
+  labels: Uint8Array,
+  n: number,
+  dropoutSeed: number,
+  labelSmoothing: number,
+  classWeights: readonly number[] | null = null,
+): StepResult {
+  const sw = sampleWeightsOf(labels, n, classWeights);
   const stats: BatchStats[] = [];
   let logitsKept: tf.Tensor2D | undefined;
   // Conv biases are left out of the graph (batch statistics cancel them): their gradient is zero.
@@ -31,12 +62,13 @@ export function trainStep(w: Weights, x: Float32Array, labels: Uint8Array, n: nu
     const params = toTensors(w, TRAINABLE);
     const input = batchTensor(x, n);
     const targets = oneHot(labels, n);
+    const weightsT = sw ? tf.tensor1d(sw) : undefined;
     const f = (...ts: tf.Tensor[]) => {
       const p: Record<string, tf.Tensor> = {};
       names.forEach((name, i) => (p[name] = ts[i]));
       const logits = forwardTrain(p, input, dropoutSeed, stats);
       logitsKept = tf.keep(logits);
-      return tf.losses.softmaxCrossEntropy(targets, logits, undefined, labelSmoothing) as tf.Scalar;
+      return weightedCrossEntropy(targets, logits, labelSmoothing, weightsT);
     };
     const { value, grads } = tf.valueAndGrads(f)(names.map((k) => params[k]));
     return { value, grads };

@@ -6,9 +6,10 @@
  *   npm run train -w training -- --resume runs/main
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
@@ -16,6 +17,7 @@ import { BACKENDS, selectBackend, type BackendChoice } from './backend.ts';
 import {
   FILES,
   loadCheckpoint,
+  loadWeights,
   readMetrics,
   saveCheckpoint,
   saveWeights,
@@ -34,6 +36,7 @@ import { deriveSeed, Rng } from '@emotion/core/rng';
 import { sharedWeights, type StepRequest } from './shard.ts';
 import type { StepResult } from './step.ts';
 import { crossEntropy } from './metrics.ts';
+import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights, type ClassWeighting } from './recipe.ts';
 
 const FLAGS = {
   data: { type: 'string', default: DEFAULT_DATA, help: 'FER2013 folder (train/, test/) or fer2013.csv' },
@@ -53,6 +56,9 @@ const FLAGS = {
   'val-limit': { type: 'string', default: '0', help: 'use only this many validation images (0 = all)' },
   'stop-after': { type: 'string', default: '0', help: 'stop after this many epochs of this invocation (0 = run to the end)' },
   'no-augment': { type: 'boolean', default: false, help: 'train on unaugmented images' },
+  'class-weights': { type: 'string', default: 'none', help: `per-class cross-entropy weights from the training counts: ${CLASS_WEIGHTINGS.join('|')}` },
+  ema: { type: 'string', default: '0', help: 'decay of an EMA of the weights used for validation, best and export (0 = off)' },
+  init: { type: 'string', default: '', help: 'start a new run from these weights (.safetensors; fresh optimizer and schedule)' },
   quiet: { type: 'boolean', default: false, help: 'no progress bar' },
   help: { type: 'boolean', default: false, help: 'show this help' },
 } as const;
@@ -71,7 +77,37 @@ export type Flags = {
   limit: number;
   valLimit: number;
   augment: boolean;
+  /** Per-class loss weights (absent in runs from before the flag: 'none'). */
+  classWeights: ClassWeighting;
+  /** EMA decay, 0 = off. */
+  ema: number;
+  /** Weights a new run started from ('' = initWeights(seed)). */
+  init: string;
 };
+
+/** Flags added after runs already existed: their defaults are the behaviour those runs had. */
+const LATER_FLAG_DEFAULTS = { classWeights: 'none', ema: 0, init: '' } as const;
+
+/** Where a run started from, when --init: enough to state the whole lineage on the model card. */
+export interface InitFrom {
+  path: string;
+  sha256: string;
+  /** Epoch of the parent run these weights are from (safetensors metadata), if recorded. */
+  weights_epoch: number | null;
+  /** BatchNorm updates the weights have had already (PyTorch's num_batches_tracked). */
+  num_batches_tracked: number;
+  /** The parent run (metrics.json beside the weights), if there is one. */
+  parent: {
+    folder: string;
+    epochs_planned: number;
+    epochs_run: number;
+    best: Metrics['best'];
+    hours: number;
+    flags: Record<string, unknown>;
+    git_commit: unknown;
+    init_from: InitFrom | null;
+  } | null;
+}
 
 function usage(): string {
   const lines = Object.entries(FLAGS).map(([k, f]) => `  --${k.padEnd(16)} ${f.help}${f.type === 'string' && f.default ? ` (default ${f.default})` : ''}`);
@@ -100,7 +136,11 @@ function parseFlags(argv: string[]) {
     limit: num('limit'),
     valLimit: num('val-limit'),
     augment: !v['no-augment'],
+    classWeights: parseClassWeighting(v['class-weights']),
+    ema: num('ema'),
+    init: v.init as string,
   };
+  if (!(flags.ema >= 0 && flags.ema < 1)) throw new Error(`--ema must be in [0, 1), got ${flags.ema}`);
   const backend = v.backend as string;
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
   return {
@@ -159,6 +199,40 @@ function averageGrads(results: StepResult[]): Weights {
   return out;
 }
 
+function describeInit(path: string): { weights: Weights; from: InitFrom } {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new Error(`--init: no such file ${file}`);
+  const { weights, metadata } = loadWeights(file);
+  const parentDir = dirname(file);
+  let parent: InitFrom['parent'] = null;
+  if (existsSync(join(parentDir, FILES.metrics))) {
+    const pm = readMetrics(parentDir);
+    parent = {
+      folder: path.includes('/') ? dirname(path) : '.',
+      epochs_planned: Number(pm.run.flags.epochs),
+      epochs_run: pm.epochs.length,
+      best: pm.best,
+      hours: Number((pm.epochs.reduce((a, e) => a + e.seconds, 0) / 3600).toFixed(2)),
+      flags: pm.run.flags,
+      git_commit: pm.run.git_commit ?? null,
+      init_from: (pm.run.init_from as InitFrom | undefined) ?? null,
+    };
+  }
+  const ownBatches = Number(metadata.num_batches_tracked ?? metadata.adam_step ?? 0);
+  const parentBatches = parent?.init_from?.num_batches_tracked ?? 0;
+  return {
+    weights,
+    from: {
+      path,
+      sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+      weights_epoch: metadata.epoch === undefined ? null : Number(metadata.epoch),
+      // A checkpoint's adam_step counts only its own run's steps; add its ancestors' (best files already do).
+      num_batches_tracked: metadata.num_batches_tracked !== undefined ? ownBatches : ownBatches + parentBatches,
+      parent,
+    },
+  };
+}
+
 function splitIndices(idx: Uint32Array, shards: number): Uint32Array[] {
   const per = Math.ceil(idx.length / shards);
   return Array.from({ length: shards }, (_, i) => idx.slice(i * per, Math.min(idx.length, (i + 1) * per))).filter((a) => a.length);
@@ -179,17 +253,26 @@ export async function train(argv: string[]): Promise<Metrics> {
   const dir = resolve(opts.resume || flags.out);
   if (opts.resume) {
     metrics = readMetrics(dir);
-    flags = metrics.run.flags as unknown as Flags;
+    flags = { ...LATER_FLAG_DEFAULTS, ...(metrics.run.flags as unknown as Flags) };
     state = loadCheckpoint(dir);
+    if (flags.ema > 0 && !state.ema) throw new Error(`${dir}: run uses --ema but its checkpoint holds no EMA weights`);
     metrics.epochs = metrics.epochs.filter((e) => e.epoch <= state.epoch);
     log(`Resuming ${dir} after epoch ${state.epoch} of ${flags.epochs}`);
   } else {
     if (existsSync(join(dir, FILES.checkpoint))) throw new Error(`${dir} already holds a run; use --resume ${dir} or another --out`);
     mkdirSync(dir, { recursive: true });
-    const weights = initWeights(flags.seed);
+    const init = flags.init ? describeInit(flags.init) : null;
+    const weights = init ? init.weights : initWeights(flags.seed);
     state = { epoch: 0, weights, adam: initAdam(weights) };
-    metrics = { run: { flags }, epochs: [], best: null };
+    if (flags.ema > 0) state.ema = copyWeights(weights);
+    metrics = { run: { flags, ...(init ? { init_from: init.from } : {}) }, epochs: [], best: null };
+    if (init) {
+      const p = init.from.parent;
+      log(`Init from ${flags.init}${init.from.weights_epoch !== null ? ` (epoch ${init.from.weights_epoch}` : ' ('}${p ? ` of a ${p.epochs_run}-epoch run, best epoch ${p.best?.epoch} val acc ${p.best?.val_acc}` : ''})`);
+    }
   }
+  const initFrom = metrics.run.init_from as InitFrom | undefined;
+  const baseBatches = initFrom?.num_batches_tracked ?? 0;
 
   const info = await selectBackend(opts.backend);
   for (const w of info.warnings) log(`\n!!! WARNING: ${w}\n`);
@@ -203,6 +286,9 @@ export async function train(argv: string[]): Promise<Metrics> {
   log(`Data: ${train.n} training images from ${train.source}, ${val.n} validation images from ${val.source} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   log(`Training images per class: ${classCounts(train).map((c, i) => `${CLASSES[i]} ${c}`).join(', ')}`);
   log(`ScratchCNN: ${countParams().toLocaleString('en-US')} trainable parameters`);
+  const classWeights = classWeightsFor(classCounts(train), flags.classWeights);
+  if (classWeights) log(`Class weights (${flags.classWeights}): ${classWeights.map((w, i) => `${CLASSES[i]} ${w.toFixed(3)}`).join(', ')}`);
+  if (flags.ema > 0) log(`EMA of the weights, decay ${flags.ema}: validation, best.safetensors and export use it`);
 
   // Machine facts: the top-level fields describe this invocation; segments keep every one of them.
   const machine = {
@@ -223,10 +309,12 @@ export async function train(argv: string[]): Promise<Metrics> {
     train_source: train.source,
     val_source: val.source,
     trainable_params: countParams(),
+    ...(classWeights ? { class_weights: Object.fromEntries(CLASSES.map((c, i) => [c, Number(classWeights[i].toFixed(5))])) } : {}),
   });
 
   const { buffer, weights } = sharedWeights(state.weights);
   const adam = state.adam;
+  const ema = state.ema ?? null;
   const engine: Engine =
     workers > 1 ? await workerEngine(workers, info.backend as BackendChoice, { train, val }, buffer) : inProcessEngine({ train, val }, weights);
 
@@ -255,10 +343,12 @@ export async function train(argv: string[]): Promise<Metrics> {
           dropoutSeed: deriveSeed(flags.seed, epoch, step, shard, 2),
           labelSmoothing: flags.labelSmoothing,
           augment: flags.augment,
+          ...(classWeights ? { classWeights } : {}),
         }));
         const results = await engine.step(reqs);
         adamwStep(weights, averageGrads(results), adam, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: flags.weightDecay });
         updateRunningStats(weights, results);
+        if (ema) emaUpdate(ema, weights, flags.ema);
         for (const r of results) {
           lossSum += r.loss * r.count;
           correct += r.correct;
@@ -269,9 +359,23 @@ export async function train(argv: string[]): Promise<Metrics> {
       progress.stop();
       const trainSeconds = (Date.now() - started) / 1000;
 
-      const logits = await engine.evalLogits('val', 0, val.n);
-      const v = crossEntropy(logits, val.labels);
-      const record: EpochRecord = {
+      // With --ema, the EMA weights are validated (and kept as best); the raw weights are reported beside them.
+      const validate = async () => crossEntropy(await engine.evalLogits('val', 0, val.n), val.labels);
+      let raw: { loss: number; accuracy: number } | null = null;
+      let v: { loss: number; accuracy: number };
+      if (ema) {
+        raw = await validate();
+        const live = copyWeights(weights);
+        setWeights(weights, ema); // the workers read the shared weights
+        try {
+          v = await validate();
+        } finally {
+          setWeights(weights, live);
+        }
+      } else {
+        v = await validate();
+      }
+      const record: EpochRecord & { val_loss_raw?: number; val_acc_raw?: number } = {
         epoch,
         train_loss: round(lossSum / seen),
         train_acc: round(correct / seen),
@@ -280,18 +384,21 @@ export async function train(argv: string[]): Promise<Metrics> {
         lr: Number(lr.toPrecision(6)),
         seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
         images_per_second: Number((seen / trainSeconds).toFixed(1)),
+        ...(raw ? { val_loss_raw: round(raw.loss), val_acc_raw: round(raw.accuracy) } : {}),
       };
       metrics.epochs.push(record);
       const isBest = !metrics.best || record.val_acc > metrics.best.val_acc;
       if (isBest) {
         metrics.best = { epoch, val_acc: record.val_acc, val_loss: record.val_loss };
-        saveWeights(join(dir, FILES.best), weights, { epoch: String(epoch), num_batches_tracked: String(adam.step) });
+        const meta: Record<string, string> = { epoch: String(epoch), num_batches_tracked: String(baseBatches + adam.step) };
+        if (ema) meta.ema = String(flags.ema);
+        saveWeights(join(dir, FILES.best), ema ?? weights, meta);
       }
-      saveCheckpoint(dir, { epoch, weights, adam });
+      saveCheckpoint(dir, { epoch, weights, adam, ...(ema ? { ema } : {}) });
       writeMetrics(dir, metrics);
       log(
         `epoch ${epoch}/${flags.epochs}  train loss ${record.train_loss.toFixed(4)} acc ${record.train_acc.toFixed(4)}  ` +
-          `val loss ${record.val_loss.toFixed(4)} acc ${record.val_acc.toFixed(4)}${isBest ? ' (best)' : ''}  ` +
+          `val loss ${record.val_loss.toFixed(4)} acc ${record.val_acc.toFixed(4)}${raw ? ` (EMA; raw ${raw.accuracy.toFixed(4)})` : ''}${isBest ? ' (best)' : ''}  ` +
           `lr ${lr.toExponential(2)}  ${record.seconds}s  ${record.images_per_second} img/s`,
       );
     }

@@ -28,7 +28,7 @@ describe('training', { skip }, () => {
     const args = [...base, '--epochs', '2', '--workers', '2'];
     const straight = await train([...args, '--out', join(dir, 'straight')]);
     await train([...args, '--out', join(dir, 'split'), '--stop-after', '1']);
-    const resumed = await train(['--resume', join(dir, 'split'), '--quiet', '--workers', '2']);
+    const resumed = await train(['--resume', join(dir, 'split'), '--quiet', '--workers', '2', '--backend', 'wasm']);
     assert.equal(resumed.epochs.length, 2);
     const a = straight.epochs[1];
     const b = resumed.epochs[1];
