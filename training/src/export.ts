@@ -9,8 +9,8 @@
  *
  *   npm run export -w training -- runs/fer2013 [--out ../model] [--no-eval]
  */
-import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
@@ -43,7 +43,10 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   const bestEpoch = Number(metadata.epoch);
   const best = metrics.epochs.find((e) => e.epoch === bestEpoch);
   const flags = metrics.run.flags as Record<string, unknown>;
-  const version = `${new Date().toISOString().slice(0, 10)}-e${bestEpoch}`;
+  // Published epochs count along the lineage (a run started with --init continues its parent's).
+  const curve = withAncestors(runDir, metrics);
+  const offset = curve.epochs.length - metrics.epochs.length;
+  const version = `${new Date().toISOString().slice(0, 10)}-e${bestEpoch + offset}`;
   mkdirSync(opts.out, { recursive: true });
 
   const sd = toTorchStateDict(weights, Number(metadata.num_batches_tracked ?? 0));
@@ -66,7 +69,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   writeFileSync(onnxPath, onnxBytes);
   writeFileSync(join(opts.out, MODEL_FILES.onnxFp16), quantizeOnnx(onnxBytes, 'fp16'));
   writeFileSync(join(opts.out, MODEL_FILES.onnxInt8), quantizeOnnx(onnxBytes, 'int8'));
-  copyFileSync(join(runDir, FILES.metrics), join(opts.out, MODEL_FILES.metrics));
+  writeFileSync(join(opts.out, MODEL_FILES.metrics), JSON.stringify(curve, null, 2) + '\n');
 
   const data = opts.data ?? String(flags.valData ?? flags.data);
   const evaluate = (file: string) => (opts.evaluate ? evaluateModel(join(opts.out, file), data, { tta: true, limit: opts.evalLimit }) : Promise.resolve(null));
@@ -98,7 +101,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       data: { train: metrics.run.train_source as string, train_size: metrics.run.train_size as number, val: metrics.run.val_source as string, val_size: metrics.run.val_size as number },
       epochs_planned: Number(flags.epochs),
       epochs_run: metrics.epochs.length,
-      best_epoch: bestEpoch,
+      best_epoch: bestEpoch + offset,
       hours: Number((seconds / 3600).toFixed(2)),
       backend: String(metrics.run.backend),
       device: String(metrics.run.device),
@@ -137,6 +140,25 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   writeFileSync(join(opts.out, MODEL_FILES.card), JSON.stringify(card, null, 2) + '\n');
   writeFileSync(join(opts.out, MODEL_FILES.cardMd), renderModelCard(card, metrics));
   return { card, evaluation };
+}
+
+/**
+ * The run's metrics with its ancestors' epochs before its own (read from their run folders, named
+ * in init_from relative to the training folder), renumbered along the lineage: the site draws the
+ * whole curve, and `run.lineage_offset` says where this run's own epochs start. A run without a
+ * readable parent is returned as it is.
+ */
+export function withAncestors(runDir: string, m: Metrics): Metrics {
+  const parent = (m.run.init_from as { parent?: { folder?: string } } | null | undefined)?.parent?.folder;
+  const parentDir = parent ? resolve(dirname(dirname(runDir)), parent) : '';
+  if (!parentDir || !existsSync(join(parentDir, FILES.metrics))) return m;
+  const before = withAncestors(parentDir, readMetrics(parentDir));
+  const offset = before.epochs.length;
+  return {
+    run: { ...m.run, lineage_offset: offset },
+    epochs: [...before.epochs, ...m.epochs.map((e) => ({ ...e, epoch: e.epoch + offset }))],
+    best: m.best && { ...m.best, epoch: m.best.epoch + offset },
+  };
 }
 
 function median(xs: number[]): number {
