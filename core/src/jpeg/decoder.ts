@@ -208,9 +208,10 @@ export class JpegDecoder {
       const needed = r >= rows.first;
       // Only the coefficients kept are written; at 1/8 only DC is read back, so nothing needs clearing.
       if (needed && keepNeeded === KEEP_ALL) {
-        f.components.forEach((c, ci) => {
+        for (let ci = 0; ci < f.components.length; ci++) {
+          const c = f.components[ci];
           for (let j = 0; j < c.v; j++) rowCoef[ci].fill(0, (j * c.padW + plan.bc0[ci]) * 64, (j * c.padW + plan.bc1[ci] + 1) * 64);
-        });
+        }
       }
       for (let mx = 0; mx < f.mcusW; mx++) {
         if (interval && sinceRestart === interval) {
@@ -354,11 +355,10 @@ export class JpegDecoder {
     for (let oy = yStart; oy < yEnd; oy++) {
       const ly = oy - top;
       let o = (oy - plan.oy0) * ow * (plan.gray ? 1 : 4);
-      const row = (ci: number) => Math.floor((ly * comps[ci].v) / f.vmax) * comps[ci].padW * n;
       if (comps.length === 1) {
         const band = plan.bands[0];
         const m = plan.xmap[0];
-        const b = row(0);
+        const b = Math.floor((ly * comps[0].v) / f.vmax) * comps[0].padW * n;
         for (let i = 0; i < ow; i++) {
           const y = band[b + m[i]];
           if (plan.gray) out[o++] = y;
@@ -371,7 +371,9 @@ export class JpegDecoder {
         }
         continue;
       }
-      const [b0, b1, b2] = [row(0), row(1), row(2)];
+      const b0 = Math.floor((ly * comps[0].v) / f.vmax) * comps[0].padW * n;
+      const b1 = Math.floor((ly * comps[1].v) / f.vmax) * comps[1].padW * n;
+      const b2 = Math.floor((ly * comps[2].v) / f.vmax) * comps[2].padW * n;
       const [p0, p1, p2] = plan.bands;
       const [m0, m1, m2] = plan.xmap;
       for (let i = 0; i < ow; i++) {
@@ -509,12 +511,11 @@ function decodeAcFirst(reader: BitReader, ac: HuffmanTable, coef: Int16Array, of
 
 /** Refinement AC scan (T.81 G.1.2.3, as libjpeg's decode_mcu_AC_refine). */
 function decodeAcRefine(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }, last: Uint8Array): void {
+  // No closures here: this runs once per block per refinement scan (a bundler's keepNames would
+  // wrap each one created).
   const p1 = 1 << al;
   const m1 = -1 << al;
   let k = ss;
-  const refine = (z: number) => {
-    if (reader.bit() && (coef[z] & p1) === 0) coef[z] += coef[z] >= 0 ? p1 : m1;
-  };
   if (eob.run === 0) {
     for (; k <= se; k++) {
       const rs = reader.decode(ac);
@@ -527,8 +528,9 @@ function decodeAcRefine(reader: BitReader, ac: HuffmanTable, coef: Int16Array, o
       }
       while (k <= se) {
         const z = off + ZIGZAG[k];
-        if (coef[z] !== 0) refine(z);
-        else if (--r < 0) break;
+        if (coef[z] !== 0) {
+          if (reader.bit() && (coef[z] & p1) === 0) coef[z] += coef[z] >= 0 ? p1 : m1;
+        } else if (--r < 0) break;
         k++;
       }
       if (s && k <= se) {
@@ -540,7 +542,7 @@ function decodeAcRefine(reader: BitReader, ac: HuffmanTable, coef: Int16Array, o
   if (eob.run > 0) {
     for (; k <= se; k++) {
       const z = off + ZIGZAG[k];
-      if (coef[z] !== 0) refine(z);
+      if (coef[z] !== 0 && reader.bit() && (coef[z] & p1) === 0) coef[z] += coef[z] >= 0 ? p1 : m1;
     }
     eob.run--;
   }
