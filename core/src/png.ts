@@ -136,14 +136,20 @@ export function decodePngRgba(bytes: Uint8Array, maxMemoryMB: number): { width: 
   const expected = pngInflatedSize(header);
   const original = UPNG.decode._inflate;
   UPNG.decode._inflate = (data: Uint8Array) => boundedInflate(data, expected);
+  // upng-js throws on malformed data it does not expect: third-party decoding errors are the
+  // upload's fault (a 400), ours (ImageError) pass through.
   let png: ReturnType<typeof UPNG.decode>;
+  let data: Uint8Array;
   try {
     png = UPNG.decode(buffer);
+    if (png.width !== header.width || png.height !== header.height || !png.data) throw corrupt('size mismatch');
+    data = new Uint8Array(UPNG.toRGBA8(png)[0]);
+  } catch (err) {
+    if (err instanceof ImageError) throw err;
+    throw corrupt('upng-js could not decode it');
   } finally {
     UPNG.decode._inflate = original;
   }
-  if (png.width !== header.width || png.height !== header.height || !png.data) throw corrupt('size mismatch');
-  const data = new Uint8Array(UPNG.toRGBA8(png)[0]);
   if (data.length < png.width * png.height * 4) throw corrupt('pixel data is short');
   return { width: png.width, height: png.height, data };
 }
