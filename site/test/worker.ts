@@ -17,6 +17,8 @@ export async function serveWithWorker(assetsDir: string): Promise<ServedSite> {
   goOffline();
   const worker = await unstable_startWorker({
     config: join(REPO_DIR, 'wrangler.toml'),
+    // As `npm start`: [env.local]'s rate limits are too high for the tests to meet.
+    env: 'local',
     assets: assetsDir,
     dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'error' },
   });

@@ -1,6 +1,8 @@
 // `npm start` (from the repo root): build the site if it can be built, then serve the site and the
 // API with `wrangler dev` on http://127.0.0.1:8787 (wrangler.toml [dev]), offline, with the
 // committed model. Extra arguments go to wrangler dev (e.g. `npm start -- --port 8790`).
+// It runs wrangler.toml's `[env.local]`: the rate limits there are high enough for the test suites and
+// the acceptance checks. `npm start -- --env=""` runs the top level instead, with the deployed limits.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,7 +30,9 @@ for (const f of ['model/scratchcnn.onnx', 'model/model-card.json']) {
 }
 
 const wrangler = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
-const child = spawn(process.execPath, [wrangler, 'dev', ...process.argv.slice(2)], {
+const args = process.argv.slice(2);
+const namesEnv = args.some((a) => a === '-e' || a === '--env' || a.startsWith('--env=') || (a.startsWith('-e') && a.length > 2));
+const child = spawn(process.execPath, [wrangler, 'dev', ...(namesEnv ? [] : ['--env', 'local']), ...args], {
   stdio: 'inherit',
   env: { ...process.env, ...OFFLINE_ENV },
 });

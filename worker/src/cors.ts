@@ -1,6 +1,7 @@
 /**
  * CORS for the API. `CORS_ALLOWED_ORIGINS` (wrangler.toml [vars]) is "*" (any origin, never with
  * credentials) or a comma-separated list of origins, which are echoed back with credentials allowed.
+ * A preflight is answered here and never needs an API key (it never reaches src/auth.ts).
  */
 import type { MiddlewareHandler } from 'hono';
 
@@ -9,6 +10,10 @@ export interface CorsEnv {
 }
 
 const METHODS = 'GET, POST, OPTIONS';
+/** Allowed when a preflight names none; a preflight's own list is echoed (so `Authorization` is allowed). */
+const HEADERS = 'content-type, authorization';
+/** What a cross-origin caller may read beyond the safelisted headers: when to retry, why a key failed. */
+const EXPOSE = 'retry-after, www-authenticate';
 const MAX_AGE = '86400';
 
 export function parseAllowedOrigins(value: string | undefined): '*' | Set<string> {
@@ -37,7 +42,7 @@ export function cors(): MiddlewareHandler<{ Bindings: CorsEnv }> {
       const preflight: Record<string, string> = { ...headers };
       if (preflight['access-control-allow-origin']) {
         preflight['access-control-allow-methods'] = METHODS;
-        preflight['access-control-allow-headers'] = c.req.header('access-control-request-headers') ?? 'content-type';
+        preflight['access-control-allow-headers'] = c.req.header('access-control-request-headers') ?? HEADERS;
         preflight['access-control-max-age'] = MAX_AGE;
       }
       if (allowed !== '*') preflight.vary = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
@@ -45,5 +50,6 @@ export function cors(): MiddlewareHandler<{ Bindings: CorsEnv }> {
     }
     await next();
     for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+    if (headers['access-control-allow-origin']) c.res.headers.set('access-control-expose-headers', EXPOSE);
   };
 }

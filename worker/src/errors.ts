@@ -8,21 +8,25 @@ export type ErrorCode =
   | 'missing_image'
   | 'bad_request'
   | 'bad_parameter'
+  | 'unauthorized'
   | 'not_found'
   | 'method_not_allowed'
+  | 'rate_limited'
   | 'internal_error';
 
-export const ERROR_STATUS: Record<ErrorCode, 400 | 404 | 405 | 413 | 415 | 500> = {
+export const ERROR_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 413 | 415 | 429 | 500> = {
   corrupt_image: 400,
   bad_box: 400,
   empty_body: 400,
   missing_image: 400,
   bad_request: 400,
   bad_parameter: 400,
+  unauthorized: 401,
   not_found: 404,
   method_not_allowed: 405,
   too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal_error: 500,
 };
 

@@ -1,5 +1,6 @@
 /** The Worker: the API (Hono) in front of the static site (Workers static assets). */
 import { Hono } from 'hono';
+import { apiAccess, type AuthEnv } from './auth.ts';
 import { handleClassify } from './classify.ts';
 import { cors, type CorsEnv } from './cors.ts';
 import { isEngineReady } from './engine.ts';
@@ -8,7 +9,7 @@ import { modelInfo } from './model-info.ts';
 import { openapi } from './openapi.ts';
 import { securityHeaders } from './security-headers.ts';
 
-export interface Env extends CorsEnv {
+export interface Env extends CorsEnv, AuthEnv {
   ASSETS?: Fetcher;
 }
 
@@ -28,7 +29,9 @@ for (const path of API_PATHS) {
   });
 }
 
-app.post('/classify', async (c) => c.json(await handleClassify(c.req.raw)));
+// Only /classify costs CPU: it alone takes API keys and is rate-limited (src/auth.ts). Preflights
+// are answered by cors() above and never reach it.
+app.post('/classify', apiAccess(), async (c) => c.json(await handleClassify(c.req.raw)));
 app.get('/model', (c) => c.json(modelInfo()));
 const runtime = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown';
 app.get('/healthz', (c) => c.json({ status: 'ok', runtime, model_loaded: isEngineReady() }));

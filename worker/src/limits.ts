@@ -53,3 +53,19 @@ export const ACCEPTED_FORMATS = ['image/jpeg', 'image/png'] as const;
 export function mib(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 }
+
+/**
+ * Request rates per client on POST /classify, as deployed (wrangler.toml's top-level `[[ratelimits]]`
+ * bindings; a test checks that they say the same). Each request costs 100-300 ms of CPU. Anonymous
+ * clients are counted by address (an IPv6 address by its /64), keyed clients by their key. The
+ * Rate Limiting binding counts per Cloudflare location and is eventually consistent: a client may
+ * get a little more than this before the 429s start.
+ */
+export const RATE_LIMITS = {
+  /** `ANON_LIMITER`: requests per period from one address without a key. */
+  anonymous: 30,
+  /** `KEY_LIMITER`: requests per period with one API key. */
+  keyed: 300,
+  /** The window of both, in seconds (the binding allows 10 or 60); a 429 says `Retry-After` this. */
+  periodSeconds: 60,
+} as const;

@@ -2,7 +2,7 @@
 import { CLASSES, INPUT_SIZE } from '@emotion/core';
 import { ERROR_STATUS } from './errors.ts';
 import { DETECTOR_INFO } from './faces.ts';
-import { LIMITS, mib } from './limits.ts';
+import { LIMITS, mib, RATE_LIMITS } from './limits.ts';
 
 const ms = { type: 'number', minimum: 0, description: 'milliseconds' } as const;
 const prob = { type: 'number', minimum: 0, maximum: 1 } as const;
@@ -29,6 +29,10 @@ const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
+
+const rates =
+  `Rate limits per client: ${RATE_LIMITS.anonymous} requests per ${RATE_LIMITS.periodSeconds} s without a key (counted by client address; an IPv6 address by its /64), ` +
+  `${RATE_LIMITS.keyed} per ${RATE_LIMITS.periodSeconds} s with an API key (counted by key), as deployed; over the limit the answer is 429 with Retry-After.`;
 
 const boxParam =
   'Optional region "x,y,w,h" (non-negative numbers, pixels of the EXIF-oriented image) to classify as given: no face detection runs, and `faces` holds that one region.';
@@ -72,7 +76,10 @@ export const openapi = {
           'the top-level fields repeating the largest. No face found: 200 with `faces: []`, a `message`, and the top-level face fields null. ' +
           'With `box` that region is classified without detection; with `detect=false` the whole image is. ' +
           `Limits: body at most ${LIMITS.maxBodyBytes} bytes, image at most ${LIMITS.maxPixels} pixels (width x height) and ${LIMITS.maxSide} pixels on its longest side, ` +
-          `decoding at most ${LIMITS.maxDecodeMemoryMB} MB by the decoders' accounting; over any of them the answer is 413.`,
+          `decoding at most ${LIMITS.maxDecodeMemoryMB} MB by the decoders' accounting; over any of them the answer is 413. ` +
+          'An API key (`Authorization: Bearer <key>`) is optional unless the deployment sets REQUIRE_API_KEY; a wrong or malformed one is a 401 either way. ' +
+          rates,
+        security: [{}, { bearerAuth: [] }],
         parameters: [
           { name: 'box', in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] } },
           { name: 'detect', in: 'query', required: false, description: detectParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
@@ -103,8 +110,24 @@ export const openapi = {
         responses: {
           '200': { description: 'The faces and their classification (possibly none).', content: { 'application/json': { schema: { $ref: '#/components/schemas/Classification' } } } },
           '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` (`bad_box`), or a bad `detect` / `max_faces` / `tta` (`bad_parameter`).'),
+          '401': {
+            ...errorResponse('A wrong or malformed API key (`unauthorized`), or none where the deployment requires one.'),
+            headers: {
+              'WWW-Authenticate': {
+                description: 'The Bearer challenge: `Bearer realm="emotion-edge"`, with `error="invalid_token"` for a wrong or malformed key.',
+                required: true,
+                schema: { type: 'string' },
+              },
+            },
+          },
           '413': errorResponse('Body, pixel count or decoding memory over the limits (the message names the limit).'),
           '415': errorResponse('Not a JPEG or PNG (sniffed from the bytes), or an unaccepted Content-Type.'),
+          '429': {
+            ...errorResponse(`Over this client's rate limit (\`rate_limited\`). ${rates}`),
+            headers: {
+              'Retry-After': { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer', minimum: 1 } },
+            },
+          },
           '500': errorResponse('A fault of the server (never caused by the input).'),
         },
       },
@@ -129,6 +152,15 @@ export const openapi = {
     },
   },
   components: {
+    securitySchemes: {
+      bearerAuth: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An API key, sent as `Authorization: Bearer <key>` (the operator makes keys with `npm run api-key -w worker` and lists their SHA-256 digests in the API_KEYS secret). ' +
+          'Optional on POST /classify unless REQUIRE_API_KEY is set; a keyed client gets its own, higher rate limit. Never needed by the other routes or by CORS preflights.',
+      },
+    },
     schemas: {
       Scores: scores,
       Box: box,

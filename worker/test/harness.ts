@@ -1,6 +1,7 @@
 /**
  * Runs the real Worker (wrangler.toml at the repo root, the committed model) in workerd through
- * wrangler's unstable_startWorker, on an ephemeral port of 127.0.0.1, offline.
+ * wrangler's unstable_startWorker, on an ephemeral port of 127.0.0.1, offline. It runs `[env.local]`,
+ * as `npm start` does: the rate limits there are too high for any suite to meet.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,20 +22,26 @@ export interface RunningWorker {
   dispose(): Promise<void>;
 }
 
+export type Bindings = NonNullable<Parameters<typeof unstable_startWorker>[0]['bindings']>;
+
 /**
  * Starts the Worker. The static assets come from an empty directory of its own (or `assetsDir`), so
  * that the API under test does not depend on (or restart with) a site build happening beside it.
+ * `vars` are plain-text bindings; `bindings` any others (e.g. a rate limiter with a low limit).
+ * API keys are off unless a test sets them: a developer's .dev.vars does not reach the tests.
  */
-export async function startWorker(vars: Record<string, string> = {}, assetsDir?: string): Promise<RunningWorker> {
+export async function startWorker(vars: Record<string, string> = {}, assetsDir?: string, bindings: Bindings = {}): Promise<RunningWorker> {
   goOffline();
   const dist = join(REPO, 'site', 'dist');
   if (!existsSync(dist)) mkdirSync(dist, { recursive: true });
   const assets = assetsDir ?? mkdtempSync(join(tmpdir(), 'emotion-assets-'));
-  const bindings = Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { type: 'plain_text' as const, value }]));
+  const all = { API_KEYS: '', REQUIRE_API_KEY: 'false', ...vars };
+  const plain = Object.fromEntries(Object.entries(all).map(([k, value]) => [k, { type: 'plain_text' as const, value }]));
   const worker = await unstable_startWorker({
     config: join(REPO, 'wrangler.toml'),
+    env: 'local',
     assets,
-    bindings,
+    bindings: { ...plain, ...bindings },
     dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: (process.env.WORKER_LOG_LEVEL as 'error' | undefined) ?? 'error' },
   });
   await worker.ready;
