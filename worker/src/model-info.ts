@@ -48,6 +48,7 @@ export function modelInfo() {
     limits: {
       max_body_bytes: LIMITS.maxBodyBytes,
       max_pixels: LIMITS.maxPixels,
+      max_pixels_held: LIMITS.maxPixelsHeld,
       max_side: LIMITS.maxSide,
       max_decode_memory_mb: LIMITS.maxDecodeMemoryMB,
       max_jpeg_scans: LIMITS.maxJpegScans,
