@@ -110,6 +110,22 @@ export interface ModelCard {
   /** The float32 model and its smaller variants, each evaluated like the float32 one. */
   variants: ModelVariant[];
   reference: { val_accuracy: number; source: string };
+  /** Every run this model continues (training's --init), oldest first; absent for a single run. */
+  lineage?: LineageStep[];
+}
+
+/** One run of a lineage, oldest first; the last is the run being exported. */
+export interface LineageStep {
+  run: string;
+  init: string;
+  epochs_run: number;
+  epochs_planned: number;
+  best_epoch: number | null;
+  best_val_acc: number | null;
+  hours: number;
+  recipe: string;
+  /** The weights of this run that started the next one. */
+  handed_on?: { path: string; epoch: number | null; sha256: string };
 }
 
 export interface ModelVariant {

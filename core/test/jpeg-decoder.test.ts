@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { ImageError } from '../src/errors.ts';
 import { JpegDecoder, type Denominator } from '../src/jpeg/decoder.ts';
-import { jpegStoresRgb } from '../src/jpeg/headers.ts';
+import { jpegStoresRgb, withJpegOrientation } from '../src/jpeg/headers.ts';
 import { openImage, storedBox, type SourceLimits } from '../src/image-source.ts';
 import { orient, rgbaToGray, type GrayImage } from '../src/preprocess.ts';
 import { Rng } from '../src/rng.ts';
@@ -172,7 +172,7 @@ test('all 8 EXIF orientations: a region of the upright image is that region of t
   const plain = cjpeg(rgb, 240, 160, ['-sample', '2x2']);
   const wholeStored = new JpegDecoder(plain, { maxScans: 100 }).decode({ denominator: 1, format: 'gray' });
   for (let o = 1; o <= 8; o++) {
-    const bytes = withExifOrientation(plain, o);
+    const bytes = withJpegOrientation(plain, o);
     const src = openImage(bytes, LIMITS);
     const upright = orient({ width: wholeStored.width, height: wholeStored.height, data: wholeStored.data }, o);
     assert.deepEqual([src.width, src.height], [upright.width, upright.height], `orientation ${o}`);
@@ -232,17 +232,4 @@ test('damaged JPEGs decode as far as they go or are a 4xx ImageError, never anot
 function findMarker(b: Uint8Array, m: number): number {
   for (let i = 2; i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === m) return i;
   throw new Error(`no marker ${m.toString(16)}`);
-}
-
-/** The JPEG with an EXIF APP1 segment (little-endian TIFF, one IFD entry: Orientation) after SOI. */
-export function withExifOrientation(jpegBytes: Uint8Array, orientation: number): Uint8Array {
-  const tiff = [0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0];
-  const body = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
-  const len = body.length + 2;
-  const seg = [0xff, 0xe1, len >> 8, len & 255, ...body];
-  const out = new Uint8Array(jpegBytes.length + seg.length);
-  out.set(jpegBytes.subarray(0, 2));
-  out.set(seg, 2);
-  out.set(jpegBytes.subarray(2), 2 + seg.length);
-  return out;
 }

@@ -23,7 +23,7 @@ import { countParams } from './model.ts';
 import { buildOnnx } from './onnx-export.ts';
 import { quantizeOnnx } from './quantize.ts';
 import { encodeSafetensors } from './safetensors.ts';
-import { hardwareOf, lineageOf, renderModelCard, type LineageStep, type ModelCard } from './model-card.ts';
+import { hardwareOf, lineageOf, renderModelCard, type ModelCard } from './model-card.ts';
 
 export { MODEL_FILES };
 
@@ -90,7 +90,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   const classWeights = metrics.run.class_weights as Record<string, number> | undefined;
   const emaDecay = Number(flags.ema ?? 0);
   const lineage = lineageOf(metrics, runDir.split('/').slice(-2).join('/'));
-  const card: ModelCard & { lineage?: LineageStep[] } = {
+  const card: ModelCard = {
     name: 'ScratchCNN',
     version,
     classes: [...CLASSES],

@@ -1,23 +1,9 @@
 /** The model card: machine-readable (model-card.json, read by the worker and site) and as Markdown. */
 import type { Metrics } from './checkpoint.ts';
-import type { ModelCard } from '@emotion/core/artifacts';
+import type { LineageStep, ModelCard } from '@emotion/core/artifacts';
 import type { InitFrom } from './train.ts';
 
-export type { ModelCard };
-
-/** One run of a lineage, oldest first; the last is the run being exported. */
-export interface LineageStep {
-  run: string;
-  init: string;
-  epochs_run: number;
-  epochs_planned: number;
-  best_epoch: number | null;
-  best_val_acc: number | null;
-  hours: number;
-  recipe: string;
-  /** The weights of this run that started the next one. */
-  handed_on?: { path: string; epoch: number | null; sha256: string };
-}
+export type { LineageStep, ModelCard };
 
 function recipeOf(f: Record<string, unknown>): string {
   const parts = [
@@ -110,7 +96,7 @@ export function hardwareOf(m: Metrics): string | null {
 
 const pct = (x: number | null | undefined) => (x == null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 
-export function renderModelCard(c: ModelCard & { lineage?: LineageStep[] }, m: Metrics): string {
+export function renderModelCard(c: ModelCard, m: Metrics): string {
   const t = c.training;
   const v = c.validation;
   const finished = t.epochs_run >= t.epochs_planned;

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRgbaRaw, orient } from '@emotion/core';
+import { withJpegOrientation } from '@emotion/core/jpeg/headers';
 import { photo, type Bytes } from './images.ts';
 
 export function hasCjpeg(): boolean {
@@ -40,7 +41,7 @@ export function encodeWithCjpeg(img: Rgb, flags: string[] = [], quality = 90, or
     const ppm = join(dir, 'in.ppm');
     writeFileSync(ppm, Buffer.concat([Buffer.from(`P6\n${img.width} ${img.height}\n255\n`), Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length)]));
     const out = new Uint8Array(execFileSync('cjpeg', ['-quality', String(quality), '-sample', '2x2', ...flags, ppm], { maxBuffer: 1 << 30 }));
-    return orientation === 1 ? out : withExif(out, orientation);
+    return orientation === 1 ? out : withJpegOrientation(out, orientation);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -163,16 +164,3 @@ export function groupPhotoJpeg(): Bytes {
 
 /** Faces in groupPhotoJpeg(): the shared photos' counts (../shared/photos/SOURCE.md). */
 export const GROUP_PHOTO_FACES = 16;
-
-/** The JPEG with an EXIF APP1 segment (little-endian TIFF, one IFD entry: Orientation) after SOI. */
-export function withExif(jpegBytes: Uint8Array, orientation: number): Bytes {
-  const tiff = [0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0];
-  const body = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
-  const len = body.length + 2;
-  const seg = [0xff, 0xe1, len >> 8, len & 255, ...body];
-  const out = new Uint8Array(jpegBytes.length + seg.length);
-  out.set(jpegBytes.subarray(0, 2));
-  out.set(seg, 2);
-  out.set(jpegBytes.subarray(2), 2 + seg.length);
-  return out;
-}

@@ -126,3 +126,18 @@ function orientationFromTiff(dv: DataView, tiff: number, end: number): number {
   return 1;
 }
 
+
+/**
+ * The JPEG with an EXIF APP1 segment after SOI that says `orientation` (little-endian TIFF, one
+ * IFD entry), as phone cameras write it. For tests and benchmarks that need rotated photos.
+ */
+export function withJpegOrientation(jpeg: Uint8Array, orientation: number): Uint8Array<ArrayBuffer> {
+  const tiff = [0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0];
+  const body = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
+  const segment = [0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 255, ...body];
+  const out = new Uint8Array(jpeg.length + segment.length);
+  out.set(jpeg.subarray(0, 2));
+  out.set(segment, 2);
+  out.set(jpeg.subarray(2), 2 + segment.length);
+  return out;
+}
