@@ -1,14 +1,14 @@
 /**
  * Face detection for POST /classify: core's runtime-neutral BlazeFace pipeline (@emotion/core/faces:
  * letterbox, ONNX, anchors, NMS) on this isolate's onnxruntime-web session, and the classifier's
- * square crop around each face. The defaults are core's measured ones (tools/blazeface/README.md).
+ * aligned crop of each face. The defaults are core's measured ones (tools/blazeface/README.md).
  */
 import type { Box, ImageSource, ScaledImage } from '@emotion/core';
 import { alignedInput, DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, findFaces, TILE_ABOVE_SIDE, type Face } from '@emotion/core/faces';
 import { getEngine } from './engine.ts';
 import { LIMITS } from './limits.ts';
 
-/** A region to classify: the face's box, the square crop the classifier sees, and the detector's score. */
+/** A region to classify: the face's box, the box of source pixels the classifier's crop reads, and the detector's score. */
 export interface Region {
   box: Box;
   crop: Box;

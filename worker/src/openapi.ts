@@ -61,8 +61,8 @@ export const openapi = {
     version: '1.0.0',
     description:
       'Facial-expression classification at the edge: BlazeFace finds the faces, ScratchCNN (FER2013, 48x48 grayscale) classifies each, both on onnxruntime-web in Cloudflare Workers. ' +
-      `Images are decoded in the Worker with jpeg-js / upng-js and never stored or logged. Limits: body ${mib(LIMITS.maxBodyBytes)}, ` +
-      `${LIMITS.maxPixels} pixels, ${LIMITS.maxSide} pixels on the longest side, ${LIMITS.maxDecodeMemoryMB} MB of decoder memory.`,
+      'Images are decoded in the Worker shrink-on-load (a JPEG straight to the scale each step needs, in the DCT domain; PNG rows streamed) and never stored or logged. ' +
+      `Limits: body ${mib(LIMITS.maxBodyBytes)}, ${LIMITS.maxSide} pixels on the longest side, ${LIMITS.maxPixelsHeld} pixels for a progressive JPEG or a PNG, ${LIMITS.maxDecodeMemoryMB} MB of decoder memory.`,
   },
   paths: {
     '/classify': {
@@ -72,11 +72,11 @@ export const openapi = {
         description:
           'Send the image as multipart/form-data (field `image`, optional fields `box`, `detect`, `max_faces`, `tta`) or as the raw body with Content-Type image/jpeg or image/png ' +
           '(the options then in the query string). The format is sniffed from the bytes. ' +
-          `By default the face detector (${DETECTOR_INFO.name}) finds every face; each face's square crop is classified, and \`faces\` lists them largest first, ` +
+          `By default the face detector (${DETECTOR_INFO.name}) finds every face (large photos are also searched in tiles); each face's crop, aligned as FER2013's faces are, is classified, and \`faces\` lists them largest first, ` +
           'the top-level fields repeating the largest. No face found: 200 with `faces: []`, a `message`, and the top-level face fields null. ' +
           'With `box` that region is classified without detection; with `detect=false` the whole image is. ' +
-          `Limits: body at most ${LIMITS.maxBodyBytes} bytes, image at most ${LIMITS.maxPixels} pixels (width x height) and ${LIMITS.maxSide} pixels on its longest side, ` +
-          `decoding at most ${LIMITS.maxDecodeMemoryMB} MB by the decoders' accounting; over any of them the answer is 413. ` +
+          `Limits: body at most ${LIMITS.maxBodyBytes} bytes, image at most ${LIMITS.maxSide} pixels on its longest side (a progressive JPEG or a PNG at most ${LIMITS.maxPixelsHeld} pixels), ` +
+          `decoding at most ${LIMITS.maxDecodeMemoryMB} MB by the decoder's accounting, at most ${LIMITS.maxJpegScans} JPEG scans; over any of them the answer is 413. ` +
           'An API key (`Authorization: Bearer <key>`) is optional unless the deployment sets REQUIRE_API_KEY; a wrong or malformed one is a 401 either way. ' +
           rates,
         security: [{}, { bearerAuth: [] }],
