@@ -46,7 +46,10 @@ export function bestEpoch(epochs: readonly EpochRecord[]): RunSummary['best'] {
 export function summarize(metrics: Metrics, card: ModelCard | null): RunSummary {
   const best = metrics.best ?? bestEpoch(metrics.epochs);
   const epochsRun = metrics.epochs.length ? Math.max(...metrics.epochs.map((e) => e.epoch)) : 0;
-  const epochsPlanned = num(metrics.run.flags?.epochs) ?? num(card?.training?.epochs_planned);
+  // A run started from a parent's weights counts its epochs after the parent's (training's export).
+  const offset = num(metrics.run.lineage_offset) ?? 0;
+  const planned = num(metrics.run.flags?.epochs) ?? num(card?.training?.epochs_planned);
+  const epochsPlanned = planned === null ? null : planned + offset;
   const seconds = metrics.epochs.reduce((a, e) => a + (num(e.seconds) ?? 0), 0);
   return {
     best,
