@@ -44,7 +44,7 @@ export interface ClassifyResponse extends Nullable<FaceResult> {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-const NO_FACE: Nullable<FaceResult> = { box: null, crop: null, detection_score: null, emotion: null, confidence: null, scores: null };
+const NO_FACE: Nullable<FaceResult> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, emotion: null, confidence: null, scores: null };
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
@@ -75,7 +75,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     decodeMs += performance.now() - t0;
     await loadEngine();
     const t1 = performance.now();
-    const faces = await detectFaces(image, detectionImage, params.maxFaces);
+    const faces = await detectFaces(image, detectionImage, params);
     const t2 = performance.now();
     detectMs = t2 - t1;
     const found = faces.map((f) => faceRegion(image, f, detectionImage!));
@@ -84,7 +84,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     decodeMs += performance.now() - t2;
   } else {
     const region: Box = box ? boxWithin(box, image) : { x: 0, y: 0, w: image.width, h: image.height };
-    regions = [{ box: region, crop: region, detection_score: null }];
+    regions = [{ box: region, crop: region, detection_score: null, landmarks: null, pose: null }];
     inputs = [cropInput(image, region)];
     decodeMs = performance.now() - t0;
     await loadEngine();
@@ -107,6 +107,8 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     box: top.box,
     crop: top.crop,
     detection_score: top.detection_score,
+    landmarks: top.landmarks,
+    pose: top.pose,
     faces,
     message: faces.length ? null : NO_FACE_MESSAGE,
     source,

@@ -4,7 +4,18 @@
  * aligned crop of each face. The defaults are core's measured ones (tools/blazeface/README.md).
  */
 import type { Box, ImageSource, ScaledImage } from '@emotion/core';
-import { alignedInput, DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, findFaces, TILE_ABOVE_SIDE, type Face } from '@emotion/core/faces';
+import {
+  alignedInput,
+  DEFAULT_ALIGN_FRAMING,
+  DEFAULT_DETECTION_OPTIONS,
+  DETECTOR_SIZE,
+  findFaces,
+  namedLandmarks,
+  rollDegrees,
+  TILE_ABOVE_SIDE,
+  type Face,
+  type Landmarks,
+} from '@emotion/core/faces';
 import { getEngine } from './engine.ts';
 import { LIMITS } from './limits.ts';
 
@@ -14,18 +25,35 @@ export interface Region {
   crop: Box;
   /** null when the region was not found by the detector (a given box, or the whole image). */
   detection_score: number | null;
+  /** BlazeFace's six keypoints by name, in pixels of the upright image; null when not detected. */
+  landmarks: Landmarks | null;
+  /** Head roll in degrees from the eyes; null when not detected. */
+  pose: { roll: number } | null;
+}
+
+/** Which faces detection keeps (request parameters). */
+export interface FaceFilter {
+  maxFaces: number;
+  /** Faces scoring below this are dropped (the detector's threshold by default). */
+  minDetectionScore: number;
+  /** Faces whose box is smaller than this many pixels on its longer side are dropped (0: none). */
+  minFaceSize: number;
 }
 
 /** Every face in the image, largest first, at most maxFaces (found in the detection image and its tiles). */
-export async function detectFaces(source: ImageSource, detectionImage: ScaledImage, maxFaces: number): Promise<Face[]> {
+export async function detectFaces(source: ImageSource, detectionImage: ScaledImage, filter: FaceFilter): Promise<Face[]> {
   const { detector } = await getEngine();
-  return (await findFaces(source, detector, { maxFaces }, detectionImage)).faces;
+  const { faces } = await findFaces(source, detector, { maxFaces: LIMITS.maxFaces, scoreThreshold: filter.minDetectionScore }, detectionImage);
+  return faces.filter((f) => Math.max(f.box.w, f.box.h) >= filter.minFaceSize).slice(0, filter.maxFaces);
 }
 
 /** A detected face's region and its model input: the aligned crop, decoded at the scale its size needs. */
 export function faceRegion(source: ImageSource, face: Face, detectionImage: ScaledImage): { region: Region; input: Float32Array } {
   const { input, crop } = alignedInput(source, face.keypoints, detectionImage);
-  return { region: { box: face.box, crop, detection_score: face.score }, input };
+  return {
+    region: { box: face.box, crop, detection_score: face.score, landmarks: namedLandmarks(face.keypoints), pose: { roll: rollDegrees(face.keypoints) } },
+    input,
+  };
 }
 
 export const NO_FACE_MESSAGE =

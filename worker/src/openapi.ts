@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document of the API; a test checks real responses against its schemas. */
 import { CLASSES, INPUT_SIZE } from '@emotion/core';
+import { LANDMARK_NAMES } from '@emotion/core/faces';
 import { ERROR_STATUS } from './errors.ts';
 import { DETECTOR_INFO } from './faces.ts';
 import { LIMITS, mib, RATE_LIMITS } from './limits.ts';
@@ -40,6 +41,8 @@ const detectParam = 'Find the faces and classify each (true, the default), or cl
 const ttaParam =
   'Flip test-time augmentation (true, the default): each crop and its mirror image are classified and their scores averaged, a little more accurate on the validation set (the model card gives the figure) for a second model row. false: the crop alone. Accepts true/false/1/0.';
 const maxFacesParam = `Classify at most this many faces, the largest (1 to ${LIMITS.maxFaces}, default ${LIMITS.defaultMaxFaces}).`;
+const minScoreParam = `Drop detected faces whose detector score is below this (0 to 1, default ${DETECTOR_INFO.score_threshold}, the detector's own threshold).`;
+const minSizeParam = `Drop detected faces smaller than this many pixels on the longer side of their box (0 to ${LIMITS.maxSide}, default 0: none).`;
 const BOX_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(,\\s*\\d+(\\.\\d+)?\\s*){3}$';
 
 const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
@@ -49,6 +52,20 @@ const faceProperties = {
   box: { $ref: '#/components/schemas/Box', description: 'The face as the detector found it (x, y, w, h in pixels of the oriented image, clipped to it); the given box; or the whole image.' },
   crop: { $ref: '#/components/schemas/Box', description: `The region classified (resized to ${INPUT_SIZE}x${INPUT_SIZE}): for a detected face the box of source pixels its aligned crop reads (eyes level, framed by eyes and mouth as FER2013's faces are; see /model detector.crop); otherwise \`box\` itself.` },
   detection_score: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'The detector\'s score; null when the region was not detected (a given box, or detect=false).' },
+  landmarks: nullable({
+    type: 'object',
+    description: "BlazeFace's six keypoints by name (the subject's right and left eye, nose tip, mouth centre, right and left ear), in pixels of the oriented image; null when the region was not detected.",
+    properties: Object.fromEntries(LANDMARK_NAMES.map((n) => [n, { $ref: '#/components/schemas/Point' }])),
+    required: [...LANDMARK_NAMES],
+    additionalProperties: false,
+  }),
+  pose: nullable({
+    type: 'object',
+    description: 'Head pose: roll in degrees from the eyes, positive when the face is turned clockwise in the image; null when the region was not detected.',
+    properties: { roll: { type: 'number', minimum: -180, maximum: 180 } },
+    required: ['roll'],
+    additionalProperties: false,
+  }),
   emotion: { type: 'string', enum: [...CLASSES] },
   confidence: { ...prob, description: 'The top class\'s score.' },
   scores: { $ref: '#/components/schemas/Scores' },
@@ -70,7 +87,7 @@ export const openapi = {
         operationId: 'classify',
         summary: 'Find the faces in a JPEG or PNG image and classify the facial expression of each.',
         description:
-          'Send the image as multipart/form-data (field `image`, optional fields `box`, `detect`, `max_faces`, `tta`) or as the raw body with Content-Type image/jpeg or image/png ' +
+          'Send the image as multipart/form-data (field `image`, optional fields `box`, `detect`, `max_faces`, `tta`, `min_detection_score`, `min_face_size`) or as the raw body with Content-Type image/jpeg or image/png ' +
           '(the options then in the query string). The format is sniffed from the bytes. ' +
           `By default the face detector (${DETECTOR_INFO.name}) finds every face (large photos are also searched in tiles); each face's crop, aligned as FER2013's faces are, is classified, and \`faces\` lists them largest first, ` +
           'the top-level fields repeating the largest. No face found: 200 with `faces: []`, a `message`, and the top-level face fields null. ' +
@@ -84,6 +101,8 @@ export const openapi = {
           { name: 'box', in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] } },
           { name: 'detect', in: 'query', required: false, description: detectParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
           { name: 'max_faces', in: 'query', required: false, description: maxFacesParam, schema: { type: 'integer', minimum: 1, maximum: LIMITS.maxFaces, default: LIMITS.defaultMaxFaces } },
+          { name: 'min_detection_score', in: 'query', required: false, description: minScoreParam, schema: { type: 'number', minimum: 0, maximum: 1, default: DETECTOR_INFO.score_threshold } },
+          { name: 'min_face_size', in: 'query', required: false, description: minSizeParam, schema: { type: 'number', minimum: 0, maximum: LIMITS.maxSide, default: 0 } },
           { name: 'tta', in: 'query', required: false, description: ttaParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
         ],
         requestBody: {
@@ -97,6 +116,8 @@ export const openapi = {
                   box: { type: 'string', description: boxParam },
                   detect: { type: 'string', enum: ['true', 'false', '1', '0'], description: detectParam },
                   max_faces: { type: 'string', pattern: '^\\d+$', description: maxFacesParam },
+                  min_detection_score: { type: 'string', description: minScoreParam },
+                  min_face_size: { type: 'string', description: minSizeParam },
                   tta: { type: 'string', enum: ['true', 'false', '1', '0'], description: ttaParam },
                 },
                 required: ['image'],
@@ -109,7 +130,7 @@ export const openapi = {
         },
         responses: {
           '200': { description: 'The faces and their classification (possibly none).', content: { 'application/json': { schema: { $ref: '#/components/schemas/Classification' } } } },
-          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` (`bad_box`), or a bad `detect` / `max_faces` / `tta` (`bad_parameter`).'),
+          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` (`bad_box`), or a bad `detect` / `max_faces` / `tta` / `min_detection_score` / `min_face_size` (`bad_parameter`).'),
           '401': {
             ...errorResponse('A wrong or malformed API key (`unauthorized`), or none where the deployment requires one.'),
             headers: {
@@ -164,6 +185,7 @@ export const openapi = {
     schemas: {
       Scores: scores,
       Box: box,
+      Point: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } }, required: ['x', 'y'], additionalProperties: false },
       ModelId: {
         type: 'object',
         properties: { name: { type: 'string' }, version: { type: 'string' }, input_size: { type: 'integer', const: INPUT_SIZE } },
@@ -183,6 +205,8 @@ export const openapi = {
           box: nullable(faceProperties.box),
           crop: nullable(faceProperties.crop),
           detection_score: faceProperties.detection_score,
+          landmarks: faceProperties.landmarks,
+          pose: faceProperties.pose,
           emotion: { type: ['string', 'null'], enum: [...CLASSES, null] },
           confidence: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'The top class\'s score.' },
           scores: nullable({ $ref: '#/components/schemas/Scores' }),
@@ -223,13 +247,13 @@ export const openapi = {
             additionalProperties: false,
           },
         },
-        required: ['emotion', 'confidence', 'scores', 'box', 'crop', 'detection_score', 'faces', 'message', 'source', 'tta', 'image', 'model', 'timings'],
+        required: ['emotion', 'confidence', 'scores', 'box', 'crop', 'detection_score', 'landmarks', 'pose', 'faces', 'message', 'source', 'tta', 'image', 'model', 'timings'],
         additionalProperties: false,
         // A face answers the face fields and no message; no face answers nulls and a message.
         if: { type: 'object', properties: { faces: { type: 'array', maxItems: 0 } } },
         then: {
           type: 'object',
-          properties: { emotion: { type: 'null' }, confidence: { type: 'null' }, scores: { type: 'null' }, box: { type: 'null' }, crop: { type: 'null' }, detection_score: { type: 'null' }, message: { type: 'string', minLength: 1 }, source: { const: 'detection' } },
+          properties: { emotion: { type: 'null' }, confidence: { type: 'null' }, scores: { type: 'null' }, box: { type: 'null' }, crop: { type: 'null' }, detection_score: { type: 'null' }, landmarks: { type: 'null' }, pose: { type: 'null' }, message: { type: 'string', minLength: 1 }, source: { const: 'detection' } },
         },
         else: {
           type: 'object',

@@ -1,8 +1,10 @@
 /**
  * The parameters of POST /classify, from the query string or a form field: `detect` (true/false),
- * `max_faces` (1 to LIMITS.maxFaces) and `tta` (true/false). Bad values are a 400, never ignored.
+ * `max_faces` (1 to LIMITS.maxFaces), `tta` (true/false), `min_detection_score` (0-1) and
+ * `min_face_size` (pixels). Bad values are a 400, never ignored.
  */
 import { ApiError } from './errors.ts';
+import { DEFAULT_DETECTION_OPTIONS } from '@emotion/core/faces';
 import { LIMITS } from './limits.ts';
 
 export interface ClassifyParams {
@@ -12,6 +14,10 @@ export interface ClassifyParams {
   maxFaces: number;
   /** Average each crop's scores with its mirror image's (the default): better accuracy for a second, batched model row. */
   tta: boolean;
+  /** Detected faces scoring below this are dropped (default: the detector's threshold). */
+  minDetectionScore: number;
+  /** Detected faces smaller than this on the box's longer side, in pixels, are dropped (default 0: none). */
+  minFaceSize: number;
 }
 
 /** The one value of a parameter; given in the query and in the form, they must agree. */
@@ -44,10 +50,20 @@ export function parseMaxFaces(text: string | undefined): number {
   return n;
 }
 
+/** A number parameter within [min, max] (plain decimal notation); absent means `fallback`. */
+export function parseNumber(name: string, text: string | undefined, min: number, max: number, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = /^\d{1,6}(\.\d{1,6})?$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) throw new ApiError('bad_parameter', `${name} must be a number from ${min} to ${max} (got ${show(text)}).`);
+  return n;
+}
+
 export function classifyParams(query: URLSearchParams, form: Map<string, string>): ClassifyParams {
   return {
     detect: parseFlag('detect', oneValue('detect', query, form)),
     maxFaces: parseMaxFaces(oneValue('max_faces', query, form)),
     tta: parseFlag('tta', oneValue('tta', query, form)),
+    minDetectionScore: parseNumber('min_detection_score', oneValue('min_detection_score', query, form), 0, 1, DEFAULT_DETECTION_OPTIONS.scoreThreshold),
+    minFaceSize: parseNumber('min_face_size', oneValue('min_face_size', query, form), 0, LIMITS.maxSide, 0),
   };
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { CLASSES, decodeGray, type Box, type ScaledImage } from '@emotion/core';
-import { alignedInput, cropInput, findFaces, type Face, type FaceDetector } from '@emotion/core/faces';
+import { alignedInput, cropInput, decodeRgba, findFaces, LANDMARK_NAMES, rollDegrees, type Face, type FaceDetector } from '@emotion/core/faces';
 import { openUpload } from '../src/decode.ts';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { contract, type Contract } from './contract.ts';
@@ -140,11 +140,16 @@ function assertSameFaces(name: string, body: any, expected: Expected[]): number 
     assert.ok(Math.abs(f.crop.w - f.crop.h) <= 2 || clipped, `${name} face ${i}: crop ${JSON.stringify(f.crop)} is not square`);
     assert.ok(inside({ x: f.box.x + f.box.w / 2, y: f.box.y + f.box.h / 2 }, f.crop), `${name} face ${i}: box centre outside the crop`);
     for (const k of e.face.keypoints.slice(0, 4)) assert.ok(inside(k, f.crop), `${name} face ${i}: keypoint (${k.x}, ${k.y}) outside the crop`);
+    // The named landmarks are the detector's keypoints (to 0.1 px), and the roll is the eyes' angle.
+    LANDMARK_NAMES.forEach((n, k) => {
+      assert.ok(Math.abs(f.landmarks[n].x - e.face.keypoints[k].x) < 0.2 && Math.abs(f.landmarks[n].y - e.face.keypoints[k].y) < 0.2, `${name} face ${i}: ${n}`);
+    });
+    assert.ok(Math.abs(f.pose.roll - rollDegrees(e.face.keypoints)) < 0.2, `${name} face ${i}: roll ${f.pose.roll}`);
   });
   const areas = body.faces.map((f: any) => f.box.w * f.box.h);
   assert.deepEqual(areas, [...areas].sort((a, b) => b - a), `${name}: largest first`);
   if (body.faces.length) {
-    for (const k of ['box', 'crop', 'detection_score', 'emotion', 'confidence', 'scores']) assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
+    for (const k of ['box', 'crop', 'detection_score', 'landmarks', 'pose', 'emotion', 'confidence', 'scores']) assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
     assert.equal(body.message, null);
   }
   assert.equal(typeof body.timings.detect, 'number');
@@ -211,7 +216,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
       const body = await ok(res);
       assert.equal(body.source, 'whole_image');
       assert.equal(body.faces.length, 1);
-      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, emotion: body.emotion, confidence: body.confidence, scores: body.scores });
+      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, landmarks: null, pose: null, emotion: body.emotion, confidence: body.confidence, scores: body.scores });
       assert.deepEqual(body.box, whole);
       assert.ok(scoreDiff(body.scores, expected) < SCORE_TOLERANCE);
       assert.equal(body.timings.detect, undefined, 'no detection ran');
@@ -268,6 +273,80 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
       assert.ok(scoreDiff(body.scores, expected) < SCORE_TOLERANCE);
       assert.equal(body.timings.detect, undefined);
     }
+  });
+});
+
+describe('landmarks, pose and the detection filters', { skip: photosSkip() }, () => {
+  /** The photo turned `degrees` clockwise about its centre, on a larger gray canvas (bilinear), as PNG. */
+  function rotated(name: string, degrees: number): Bytes {
+    const src = decodeRgba(photo(name));
+    const t = (degrees * Math.PI) / 180;
+    const [c, s] = [Math.cos(t), Math.sin(t)];
+    const W = Math.ceil(Math.abs(src.width * c) + Math.abs(src.height * s));
+    const H = Math.ceil(Math.abs(src.width * s) + Math.abs(src.height * c));
+    const out = new Uint8Array(W * H * 4).fill(128);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        // Inverse rotation into the source, about both centres.
+        const dx = x + 0.5 - W / 2;
+        const dy = y + 0.5 - H / 2;
+        const sx = c * dx + s * dy + src.width / 2 - 0.5;
+        const sy = -s * dx + c * dy + src.height / 2 - 0.5;
+        const x0 = Math.floor(sx);
+        const y0 = Math.floor(sy);
+        if (x0 < 0 || y0 < 0 || x0 + 1 >= src.width || y0 + 1 >= src.height) continue;
+        const fx = sx - x0;
+        const fy = sy - y0;
+        for (let k = 0; k < 3; k++) {
+          const p = (yy: number, xx: number) => src.data[(yy * src.width + xx) * 4 + k];
+          out[(y * W + x) * 4 + k] = (1 - fy) * ((1 - fx) * p(y0, x0) + fx * p(y0, x0 + 1)) + fy * ((1 - fx) * p(y0 + 1, x0) + fx * p(y0 + 1, x0 + 1));
+        }
+        out[(y * W + x) * 4 + 3] = 255;
+      }
+    }
+    for (let i = 3; i < out.length; i += 4) out[i] = 255;
+    return encodePng(out, W, H);
+  }
+
+  test('landmarks lie in the face box, the eyes above the mouth; roll is near 0 upright and follows a turned copy', async (t) => {
+    for (const name of ['happy.jpg', 'neutral.jpg', 'surprised.jpg']) {
+      const body = await ok(await post(photo(name)));
+      const f = body.faces[0];
+      for (const n of LANDMARK_NAMES.slice(0, 4)) assert.ok(inside(f.landmarks[n], f.box), `${name}: ${n} outside the box`);
+      assert.ok(f.landmarks.right_eye.y < f.landmarks.mouth.y && f.landmarks.left_eye.y < f.landmarks.mouth.y, `${name}: eyes above the mouth`);
+      assert.ok(f.landmarks.right_eye.x < f.landmarks.left_eye.x, `${name}: the subject's right eye on the image's left`);
+      assert.ok(Math.abs(f.pose.roll) < 10, `${name}: roll ${f.pose.roll}`);
+      for (const degrees of [25, -25]) {
+        const turned = await ok(await post(rotated(name, degrees), '', 'image/png'));
+        assert.ok(turned.faces.length >= 1, `${name} turned ${degrees}: no face`);
+        // The best-scoring face (the turned canvas's blurred background can hold a weak, larger false one).
+        const best = turned.faces.reduce((a: any, b: any) => (b.detection_score > a.detection_score ? b : a));
+        const roll = best.pose.roll;
+        t.diagnostic(`${name}: roll ${f.pose.roll} upright, ${roll} turned ${degrees} degrees`);
+        assert.ok(Math.abs(roll - f.pose.roll - degrees) < 7, `${name} turned ${degrees}: roll ${roll}`);
+      }
+    }
+  });
+
+  test('min_detection_score and min_face_size filter the faces; a given box or the whole image has no landmarks', async () => {
+    const bytes = photo('bbt4.jpg');
+    const all = await ok(await post(bytes));
+    const strict = await ok(await post(bytes, '?min_detection_score=0.999'));
+    assert.ok(strict.faces.length <= all.faces.length);
+    for (const f of strict.faces) assert.ok(f.detection_score >= 0.999);
+    const lower = await ok(await postForm(bytes, { min_detection_score: '0.3' }));
+    assert.ok(lower.faces.length >= all.faces.length);
+    const big = Math.max(...all.faces.map((f: any) => Math.max(f.box.w, f.box.h)));
+    const onlyBig = await ok(await post(bytes, `?min_face_size=${big}`));
+    assert.ok(onlyBig.faces.length >= 1 && onlyBig.faces.every((f: any) => Math.max(f.box.w, f.box.h) >= big));
+    const none = await ok(await post(bytes, '?min_face_size=4000'));
+    assert.equal(none.faces.length, 0);
+    assert.equal(none.landmarks, null);
+    for (const q of ['min_detection_score=2', 'min_detection_score=-1', 'min_detection_score=abc', 'min_face_size=-5', 'min_face_size=9999']) {
+      await badParameter(await post(bytes, `?${q}`), /min_detection_score|min_face_size/);
+    }
+    const whole = await ok(await post(bytes, '?detect=false'));
+    assert.deepEqual([whole.faces[0].landmarks, whole.faces[0].pose], [null, null]);
   });
 });
 

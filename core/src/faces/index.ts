@@ -18,3 +18,4 @@ export * from './crop.ts';
 export * from './align.ts';
 export * from './detector.ts';
 export * from './find.ts';
+export * from './landmarks.ts';
