@@ -1,6 +1,7 @@
 /** `box=x,y,w,h` (pixels of the EXIF-oriented image), from the query string or a form field. */
 import { checkBox, type Box } from '@emotion/core';
 import { ApiError } from './errors.ts';
+import { LIMITS } from './limits.ts';
 
 const NUM = String.raw`\s*(\d+(?:\.\d+)?)\s*`;
 const BOX_RE = new RegExp(`^${NUM},${NUM},${NUM},${NUM}$`);
@@ -22,6 +23,27 @@ export function requestedBox(query: string | undefined, form: string | undefined
   }
   const text = query ?? form;
   return text === undefined ? undefined : parseBox(text);
+}
+
+/**
+ * The requested boxes, `boxes=x,y,w,h;x,y,w,h` (at most LIMITS.maxFaces): bring your own detector.
+ * Given both in the query and in the form, they must agree.
+ */
+export function requestedBoxes(query: string | undefined, form: string | undefined): Box[] | undefined {
+  if (query !== undefined && form !== undefined && query.trim() !== form.trim()) {
+    throw new ApiError('bad_box', 'boxes was given twice (query and form) with different values.');
+  }
+  const text = query ?? form;
+  if (text === undefined) return undefined;
+  const entries = text.split(';');
+  if (entries.length > LIMITS.maxFaces) throw new ApiError('bad_box', `boxes holds ${entries.length} boxes; at most ${LIMITS.maxFaces} are classified in one request.`);
+  return entries.map((entry, i) => {
+    try {
+      return parseBox(entry);
+    } catch (err) {
+      throw err instanceof ApiError ? new ApiError('bad_box', `boxes entry ${i + 1}: ${err.message}`) : err;
+    }
+  });
 }
 
 /** Checks the box against the decoded image; 400 when it leaves the image. */

@@ -4,7 +4,8 @@
  */
 import type { Box, ScaledImage } from '@emotion/core';
 import { cropInput, readDetectionImage } from '@emotion/core/faces';
-import { boxWithin, requestedBox } from './box.ts';
+import { boxWithin, requestedBox, requestedBoxes } from './box.ts';
+import { ApiError } from './errors.ts';
 import { classifyInputs, type Classification } from './classifier.ts';
 import { openUpload } from './decode.ts';
 import { getEngine, isEngineReady } from './engine.ts';
@@ -51,8 +52,11 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const url = new URL(req.url);
   const upload = await readUpload(req);
   const box = requestedBox(url.searchParams.get('box') ?? undefined, upload.fields.get('box'));
+  const boxes = requestedBoxes(url.searchParams.get('boxes') ?? undefined, upload.fields.get('boxes'));
+  if (box && boxes) throw new ApiError('bad_box', 'Send box or boxes, not both.');
+  const given = boxes ?? (box ? [box] : undefined);
   const params = classifyParams(url.searchParams, upload.fields);
-  const source: RegionSource = box ? 'box' : params.detect ? 'detection' : 'whole_image';
+  const source: RegionSource = given ? 'box' : params.detect ? 'detection' : 'whole_image';
   let modelLoad: number | undefined;
   // Loaded only once the image decodes; timed apart from the stages.
   const loadEngine = async () => {
@@ -83,9 +87,9 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     inputs = found.map((f) => f.input);
     decodeMs += performance.now() - t2;
   } else {
-    const region: Box = box ? boxWithin(box, image) : { x: 0, y: 0, w: image.width, h: image.height };
-    regions = [{ box: region, crop: region, detection_score: null, landmarks: null, pose: null }];
-    inputs = [cropInput(image, region)];
+    const wanted: Box[] = given ? given.map((b) => boxWithin(b, image)) : [{ x: 0, y: 0, w: image.width, h: image.height }];
+    regions = wanted.map((region) => ({ box: region, crop: region, detection_score: null, landmarks: null, pose: null }));
+    inputs = wanted.map((region) => cropInput(image, region));
     decodeMs = performance.now() - t0;
     await loadEngine();
   }

@@ -37,6 +37,7 @@ const rates =
 
 const boxParam =
   'Optional region "x,y,w,h" (non-negative numbers, pixels of the EXIF-oriented image) to classify as given: no face detection runs, and `faces` holds that one region.';
+const boxesParam = `Optional regions "x,y,w,h;x,y,w,h;..." (at most ${LIMITS.maxFaces}) to classify as given, in order: bring your own face detector. Each as for \`box\`; an invalid entry is a 400 naming it. Not together with \`box\`.`;
 const detectParam = 'Find the faces and classify each (true, the default), or classify the whole image (false). Accepts true/false/1/0. Ignored when `box` is given.';
 const ttaParam =
   'Flip test-time augmentation (true, the default): each crop and its mirror image are classified and their scores averaged, a little more accurate on the validation set (the model card gives the figure) for a second model row. false: the crop alone. Accepts true/false/1/0.';
@@ -87,11 +88,11 @@ export const openapi = {
         operationId: 'classify',
         summary: 'Find the faces in a JPEG or PNG image and classify the facial expression of each.',
         description:
-          'Send the image as multipart/form-data (field `image`, optional fields `box`, `detect`, `max_faces`, `tta`, `min_detection_score`, `min_face_size`) or as the raw body with Content-Type image/jpeg or image/png ' +
+          'Send the image as multipart/form-data (field `image`, optional fields `box`, `boxes`, `detect`, `max_faces`, `tta`, `min_detection_score`, `min_face_size`) or as the raw body with Content-Type image/jpeg or image/png ' +
           '(the options then in the query string). The format is sniffed from the bytes. ' +
           `By default the face detector (${DETECTOR_INFO.name}) finds every face (large photos are also searched in tiles); each face's crop, aligned as FER2013's faces are, is classified, and \`faces\` lists them largest first, ` +
           'the top-level fields repeating the largest. No face found: 200 with `faces: []`, a `message`, and the top-level face fields null. ' +
-          'With `box` that region is classified without detection; with `detect=false` the whole image is. ' +
+          'With `box` that region is classified without detection (with `boxes`, each region, in order); with `detect=false` the whole image is. ' +
           `Limits: body at most ${LIMITS.maxBodyBytes} bytes, image at most ${LIMITS.maxSide} pixels on its longest side (a progressive JPEG or a PNG at most ${LIMITS.maxPixelsHeld} pixels), ` +
           `decoding at most ${LIMITS.maxDecodeMemoryMB} MB by the decoder's accounting, at most ${LIMITS.maxJpegScans} JPEG scans; over any of them the answer is 413. ` +
           'An API key (`Authorization: Bearer <key>`) is optional unless the deployment sets REQUIRE_API_KEY; a wrong or malformed one is a 401 either way. ' +
@@ -99,6 +100,7 @@ export const openapi = {
         security: [{}, { bearerAuth: [] }],
         parameters: [
           { name: 'box', in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] } },
+          { name: 'boxes', in: 'query', required: false, description: boxesParam, schema: { type: 'string', examples: ['10,10,100,100;200,40,90,90'] } },
           { name: 'detect', in: 'query', required: false, description: detectParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
           { name: 'max_faces', in: 'query', required: false, description: maxFacesParam, schema: { type: 'integer', minimum: 1, maximum: LIMITS.maxFaces, default: LIMITS.defaultMaxFaces } },
           { name: 'min_detection_score', in: 'query', required: false, description: minScoreParam, schema: { type: 'number', minimum: 0, maximum: 1, default: DETECTOR_INFO.score_threshold } },
@@ -114,6 +116,7 @@ export const openapi = {
                 properties: {
                   image: { type: 'string', format: 'binary', description: 'JPEG or PNG file' },
                   box: { type: 'string', description: boxParam },
+                  boxes: { type: 'string', description: boxesParam },
                   detect: { type: 'string', enum: ['true', 'false', '1', '0'], description: detectParam },
                   max_faces: { type: 'string', pattern: '^\\d+$', description: maxFacesParam },
                   min_detection_score: { type: 'string', description: minScoreParam },
@@ -130,7 +133,7 @@ export const openapi = {
         },
         responses: {
           '200': { description: 'The faces and their classification (possibly none).', content: { 'application/json': { schema: { $ref: '#/components/schemas/Classification' } } } },
-          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` (`bad_box`), or a bad `detect` / `max_faces` / `tta` / `min_detection_score` / `min_face_size` (`bad_parameter`).'),
+          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` or `boxes` entry (`bad_box`), or a bad `detect` / `max_faces` / `tta` / `min_detection_score` / `min_face_size` (`bad_parameter`).'),
           '401': {
             ...errorResponse('A wrong or malformed API key (`unauthorized`), or none where the deployment requires one.'),
             headers: {

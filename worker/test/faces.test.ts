@@ -350,6 +350,36 @@ describe('landmarks, pose and the detection filters', { skip: photosSkip() }, ()
   });
 });
 
+describe('boxes: several caller-given regions', { skip: photosSkip() }, () => {
+  test('boxes with 1 and 3 entries: one result per box, in order, each as its own box; an invalid entry or box with boxes: 400', async () => {
+    const bytes = photo('bbt1.jpg');
+    const list = [
+      { x: 500, y: 100, w: 200, h: 200 },
+      { x: 10, y: 20, w: 120, h: 90.5 },
+      { x: 900, y: 300, w: 150, h: 150 },
+    ];
+    const text = (bs: typeof list) => bs.map((b) => `${b.x},${b.y},${b.w},${b.h}`).join(';');
+    const one = await ok(await post(bytes, `?boxes=${text(list.slice(0, 1))}`));
+    const single = await ok(await post(bytes, `?box=${text(list.slice(0, 1))}`));
+    assert.equal(one.source, 'box');
+    assert.deepEqual(one.faces, single.faces, 'boxes with one entry = box');
+    for (const body of [await ok(await post(bytes, `?boxes=${text(list)}`)), await ok(await postForm(bytes, { boxes: text(list) }))]) {
+      assert.equal(body.faces.length, 3);
+      body.faces.forEach((f: any, i: number) => {
+        assert.deepEqual([f.box, f.crop, f.detection_score, f.landmarks], [list[i], list[i], null, null], `box ${i}`);
+      });
+      const alone = await ok(await post(bytes, `?box=${text([list[2]])}`));
+      assert.ok(scoreDiff(body.faces[2].scores, CLASSES.map((c) => alone.faces[0].scores[c])) < 1e-6, 'each box scored as on its own');
+    }
+    for (const q of [`boxes=${text(list.slice(0, 2))};1,2,3`, 'boxes=1,1,10,10;;2,2,10,10', `boxes=1,1,10,10;5000,0,10,10`, `box=1,1,10,10&boxes=1,1,10,10`]) {
+      const res = await post(bytes, `?${q}`);
+      assert.equal(res.status, 400, q);
+      const body = await api.documented(res, '/classify', 'POST');
+      assert.equal(body.error.code, 'bad_box', q);
+    }
+  });
+});
+
 describe('no face, parameters and limits', () => {
   const W = 320;
   const H = 240;
