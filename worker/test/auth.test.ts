@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { unstable_readConfig } from 'wrangler';
 import { addressKey, digestMatches, parseDigests } from '../src/auth.ts';
 import { RATE_LIMITS } from '../src/limits.ts';
+import { captureLogs } from './log-capture.ts';
 import { contract, type Contract } from './contract.ts';
 import { REPO, startWorker, type Bindings, type RunningWorker } from './harness.ts';
 import { photo } from './images.ts';
@@ -25,23 +26,10 @@ let OTHER_DIGEST = '';
 /** Every spelling of a secret that must never show, even in part: the keys, their digests (hex, either case, base64). */
 let secrets: string[] = [];
 
-// Everything written to stdout/stderr while the workers run: wrangler's request log and the
-// Worker's own console output (workerd's stdio is piped through this process) at log level debug.
-let logged = '';
-const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-function capture() {
-  const tap = (write: typeof writes.out) =>
-    ((chunk: unknown, ...rest: unknown[]) => {
-      logged += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stdout.write;
-  process.stdout.write = tap(writes.out);
-  process.stderr.write = tap(writes.err);
-}
-function release() {
-  process.stdout.write = writes.out;
-  process.stderr.write = writes.err;
-}
+// Everything written while the workers run (./log-capture.ts), at log level debug.
+let logs: ReturnType<typeof captureLogs> | undefined;
+const capture = () => (logs = captureLogs());
+const release = () => logs?.release();
 
 let open: RunningWorker; // REQUIRE_API_KEY=false
 let closed: RunningWorker; // REQUIRE_API_KEY=true
@@ -284,6 +272,7 @@ describe('configuration', () => {
 
 describe('secrets', () => {
   test('nothing of a key or its digest in any answer or log line (no 12 characters of one in a row)', () => {
+    const logged = logs?.text() ?? '';
     assert.ok(answers.length > 50, `${answers.length} answers kept`);
     assert.match(logged, /POST \/classify 401/, 'the log was captured (wrangler logs each request at debug level)');
     assert.match(logged, /API_KEYS/, 'the log lists the bindings');

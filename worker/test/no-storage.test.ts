@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO } from './harness.ts';
+import { photo, type Bytes } from './images.ts';
+import { REPO, startWorker } from './harness.ts';
+import { captureLogs } from './log-capture.ts';
+import { photosSkip } from './shared-data.ts';
 
 function sources(dir: string): { file: string; text: string }[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -30,4 +33,40 @@ test('nothing is written anywhere: no cache, KV, R2, D1, Durable Object or queue
   }
   const toml = readFileSync(join(REPO, 'wrangler.toml'), 'utf8');
   assert.doesNotMatch(toml, /kv_namespaces|r2_buckets|d1_databases|durable_objects|queues|analytics_engine|logpush|tail_consumers/);
+});
+
+test('no log line of a request holds the image (its bytes, hex or base64) or the landmarks it answered', { skip: photosSkip() }, async () => {
+  const previous = process.env.WORKER_LOG_LEVEL;
+  process.env.WORKER_LOG_LEVEL = 'debug';
+  const logs = captureLogs();
+  let body: any;
+  let bytes: Uint8Array;
+  try {
+    const w = await startWorker();
+    try {
+      bytes = photo('happy.jpg');
+      const res = await w.fetch('/classify', { method: 'POST', body: bytes as Bytes, headers: { 'content-type': 'image/jpeg' } });
+      body = await res.json();
+      await w.fetch('/classify', { method: 'POST', body: bytes.slice(0, 3000) as Bytes, headers: { 'content-type': 'image/jpeg' } });
+    } finally {
+      await w.dispose();
+    }
+  } finally {
+    logs.release();
+    if (previous === undefined) delete process.env.WORKER_LOG_LEVEL;
+    else process.env.WORKER_LOG_LEVEL = previous;
+  }
+  const text = logs.text();
+  assert.match(text, /POST \/classify/, 'the request log was captured');
+  assert.equal(body.faces.length, 1);
+  // 24 bytes of the image from anywhere in it, in the spellings a log could hold them.
+  const image = Buffer.from(bytes!);
+  for (let at = 2; at + 24 < image.length; at += Math.floor(image.length / 40)) {
+    const piece = image.subarray(at, at + 24);
+    for (const spelling of [piece.toString('base64'), piece.toString('hex'), piece.toString('latin1')]) assert.ok(!text.includes(spelling), `image bytes at ${at} in the log`);
+  }
+  for (const [name, p] of Object.entries(body.faces[0].landmarks as Record<string, { x: number; y: number }>)) {
+    assert.ok(!text.includes(`${p.x}`) || !text.includes(`${p.y}`) || !text.includes(name), `the landmark ${name} in the log`);
+  }
+  assert.ok(!text.includes('"landmarks"') && !text.includes('"scores"'), 'no answer in the log');
 });
