@@ -5,7 +5,7 @@
  * mirror image rides in the same batch and the two views' probabilities are averaged, as
  * training's evaluation reports it (about +1 point of validation accuracy).
  */
-import { CLASSES, INPUT_SIZE, mirrorInputs, type Emotion } from '@emotion/core';
+import { CLASSES, INPUT_SIZE, mirrorInputs, UNCERTAIN_BELOW, type Emotion } from '@emotion/core';
 import { runModel } from './engine.ts';
 import { LIMITS } from './limits.ts';
 
@@ -14,6 +14,8 @@ export type Scores = Record<Emotion, number>;
 export interface Classification {
   emotion: Emotion;
   confidence: number;
+  /** The top probability is under UNCERTAIN_BELOW (core/src/classes.ts): "not sure". */
+  uncertain: boolean;
   scores: Scores;
 }
 
@@ -34,7 +36,7 @@ export function softmax(logits: ArrayLike<number>): Scores {
 export function toClassification(scores: Scores): Classification {
   let best: Emotion = CLASSES[0];
   for (const c of CLASSES) if (scores[c] > scores[best]) best = c;
-  return { emotion: best, confidence: scores[best], scores };
+  return { emotion: best, confidence: scores[best], uncertain: scores[best] < UNCERTAIN_BELOW, scores };
 }
 
 

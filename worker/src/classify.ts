@@ -45,7 +45,7 @@ export interface ClassifyResponse extends Nullable<FaceResult> {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-const NO_FACE: Nullable<FaceResult> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, emotion: null, confidence: null, scores: null };
+const NO_FACE: Nullable<FaceResult> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, emotion: null, confidence: null, uncertain: null, scores: null };
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
@@ -107,6 +107,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   return {
     emotion: top.emotion,
     confidence: top.confidence,
+    uncertain: top.uncertain,
     scores: top.scores,
     box: top.box,
     crop: top.crop,

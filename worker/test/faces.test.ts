@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { CLASSES, decodeGray, type Box, type ScaledImage } from '@emotion/core';
+import { CLASSES, decodeGray, UNCERTAIN_BELOW, type Box, type ScaledImage } from '@emotion/core';
 import { alignedInput, cropInput, decodeRgba, findFaces, LANDMARK_NAMES, rollDegrees, type Face, type FaceDetector } from '@emotion/core/faces';
 import { openUpload } from '../src/decode.ts';
 import { openFaceDetector } from '@emotion/core/faces/node';
@@ -145,11 +145,12 @@ function assertSameFaces(name: string, body: any, expected: Expected[]): number 
       assert.ok(Math.abs(f.landmarks[n].x - e.face.keypoints[k].x) < 0.2 && Math.abs(f.landmarks[n].y - e.face.keypoints[k].y) < 0.2, `${name} face ${i}: ${n}`);
     });
     assert.ok(Math.abs(f.pose.roll - rollDegrees(e.face.keypoints)) < 0.2, `${name} face ${i}: roll ${f.pose.roll}`);
+    assert.equal(f.uncertain, f.confidence < UNCERTAIN_BELOW, `${name} face ${i}: uncertain`);
   });
   const areas = body.faces.map((f: any) => f.box.w * f.box.h);
   assert.deepEqual(areas, [...areas].sort((a, b) => b - a), `${name}: largest first`);
   if (body.faces.length) {
-    for (const k of ['box', 'crop', 'detection_score', 'landmarks', 'pose', 'emotion', 'confidence', 'scores']) assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
+    for (const k of ['box', 'crop', 'detection_score', 'landmarks', 'pose', 'emotion', 'confidence', 'uncertain', 'scores']) assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
     assert.equal(body.message, null);
   }
   assert.equal(typeof body.timings.detect, 'number');
@@ -216,7 +217,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
       const body = await ok(res);
       assert.equal(body.source, 'whole_image');
       assert.equal(body.faces.length, 1);
-      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, landmarks: null, pose: null, emotion: body.emotion, confidence: body.confidence, scores: body.scores });
+      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, landmarks: null, pose: null, emotion: body.emotion, confidence: body.confidence, uncertain: body.uncertain, scores: body.scores });
       assert.deepEqual(body.box, whole);
       assert.ok(scoreDiff(body.scores, expected) < SCORE_TOLERANCE);
       assert.equal(body.timings.detect, undefined, 'no detection ran');
@@ -394,7 +395,7 @@ describe('no face, parameters and limits', () => {
       assert.deepEqual(body.faces, []);
       assert.match(body.message, /No face was found/);
       assert.match(body.message, /detect=false/);
-      for (const k of ['emotion', 'confidence', 'scores', 'box', 'crop', 'detection_score']) assert.equal(body[k], null, k);
+      for (const k of ['emotion', 'confidence', 'uncertain', 'scores', 'box', 'crop', 'detection_score', 'landmarks', 'pose']) assert.equal(body[k], null, k);
       assert.equal(body.source, 'detection');
       assert.deepEqual(body.image, { width: W, height: H });
       assert.equal(typeof body.timings.detect, 'number');
@@ -405,6 +406,8 @@ describe('no face, parameters and limits', () => {
     const whole = await ok(await post(grayJpeg(), '?detect=false'));
     assert.equal(whole.faces.length, 1);
     assert.ok(CLASSES.includes(whole.emotion));
+    // A flat image is no face: the model is not sure of it, and says so.
+    assert.equal(whole.uncertain, true, `confidence ${whole.confidence}`);
     assert.equal(whole.message, null);
     const boxed = await ok(await post(grayJpeg(), '?box=10,10,50,50'));
     assert.deepEqual(boxed.faces[0].box, { x: 10, y: 10, w: 50, h: 50 });

@@ -19,6 +19,8 @@ export interface FaceResult {
   box: Box | null;
   emotion: Emotion;
   confidence: number;
+  /** The API's abstention: the top score is too low to state the label (the page says "not sure"). */
+  uncertain: boolean;
   scores: Scores;
   detectionScore: number | null;
 }
@@ -79,6 +81,7 @@ function readFace(v: unknown): FaceResult | null {
     box: readBox(v.box),
     emotion,
     confidence: isNum(v.confidence) ? v.confidence : scores[emotion],
+    uncertain: v.uncertain === true,
     scores,
     detectionScore: isNum(v.detection_score) ? v.detection_score : null,
   };

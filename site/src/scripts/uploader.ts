@@ -201,7 +201,8 @@ export function mountUploader(doc: Document): void {
       halo.setAttribute('stroke-width', isSelected ? '5' : '4');
       halo.setAttribute('fill', 'none');
       // Several faces: short labels (the buttons carry the percentages), so neighbours overlap less.
-      const label = many ? `${i + 1} ${face.emotion}` : `${face.emotion} ${formatPercent(face.confidence)}`;
+      const named = face.uncertain ? `${face.emotion}?` : face.emotion;
+      const label = many ? `${i + 1} ${named}` : `${named} ${formatPercent(face.confidence)}`;
       const padX = fontSize * 0.4;
       const labelW = label.length * fontSize * 0.58 + padX * 2;
       const labelH = fontSize * 1.45;
@@ -224,7 +225,8 @@ export function mountUploader(doc: Document): void {
   }
 
   function showFace(face: FaceResult): void {
-    ui.topEmotion.textContent = capitalize(face.emotion);
+    // Under the API's threshold the label is not stated as a finding: "not sure", the best guess after it.
+    ui.topEmotion.textContent = face.uncertain ? `Not sure (${face.emotion}?)` : capitalize(face.emotion);
     ui.topConfidence.textContent = formatPercent(face.confidence);
     for (const item of Array.from(ui.bars.querySelectorAll<HTMLElement>('.bar'))) {
       const c = item.dataset.class as (typeof CLASSES)[number];
@@ -266,7 +268,7 @@ export function mountUploader(doc: Document): void {
         b.type = 'button';
         b.className = 'button';
         b.dataset.face = String(i);
-        b.textContent = `Face ${i + 1}: ${f.emotion} ${formatPercent(f.confidence)}`;
+        b.textContent = `Face ${i + 1}: ${f.uncertain ? `not sure (${f.emotion}?)` : f.emotion} ${formatPercent(f.confidence)}`;
         b.addEventListener('click', () => selectFace(i));
         return b;
       }),
