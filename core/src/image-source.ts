@@ -12,7 +12,7 @@ import { readJpegOrientation } from './jpeg/headers.ts';
 import { JpegDecoder, type Denominator, type PixelFormat } from './jpeg/decoder.ts';
 import { decodePngRgba, pngDecodeBytes } from './png.ts';
 import { pngStreamBytes, streamPngRows } from './png-stream.ts';
-import { orient, readImageSize, sniffFormat, unsupportedFormat, rgbaToGray, type Box, type ImageFormat } from './preprocess.ts';
+import { checkJpegScans, luma, orient, readImageSize, sniffFormat, unsupportedFormat, rgbaToGray, type Box, type ImageFormat } from './preprocess.ts';
 
 export type { Denominator, PixelFormat };
 
@@ -85,6 +85,7 @@ export function openImage(bytes: Uint8Array, limits: SourceLimits): ImageSource 
   if (Math.max(size.width, size.height) > limits.maxSide) {
     throw new ImageError('too_large', `The image is ${size.width}x${size.height}; the limit is ${limits.maxSide} pixels on the longest side.`);
   }
+  if (format === 'jpeg') checkJpegScans(bytes, limits.maxJpegScans);
   return format === 'jpeg' ? openJpeg(bytes, limits, tooMany) : openPng(bytes, limits, tooMany);
 }
 
@@ -181,7 +182,7 @@ function openPngStreamed(bytes: Uint8Array, size: { width: number; height: numbe
 }
 
 /** The part of a ScaledImage (4 bytes a pixel) that covers a box of upright full-size pixels. */
-function cropScaled(img: ScaledImage, box: Box): ScaledImage {
+export function cropScaled(img: ScaledImage, box: Box): ScaledImage {
   const s = toScaled(box, img);
   const x0 = Math.max(0, Math.floor(s.x));
   const y0 = Math.max(0, Math.floor(s.y));
@@ -258,10 +259,9 @@ function boxAverage(src: Uint8Array, channels: 1 | 4, W: number, H: number, req:
         out[o] = Math.round(acc[0] / n);
         continue;
       }
-      const px = new Uint8Array(4);
-      for (let c = 0; c < 4; c++) px[c] = Math.round(acc[c] / n);
-      if (gray) out[o] = rgbaToGray(px, 1, 1).data[0];
-      else out.set(px, o * 4);
+      const [r, g, b, a] = [0, 1, 2, 3].map((c) => Math.round(acc[c] / n));
+      if (gray) out[o] = luma(r, g, b, a);
+      else out.set([r, g, b, a], o * 4);
     }
   }
   return { width: ow, height: oh, data: out, x0: ox0 * d, y0: oy0 * d, step: d };

@@ -5,11 +5,11 @@
  */
 import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
 import { ascii } from './bytes.ts';
-import { countJpegScans, jpegDecodeBytes, jpegStoresRgb, readJpegOrientation } from './jpeg/headers.ts';
+import { countJpegScans, jpegStoresRgb, readJpegOrientation } from './jpeg/headers.ts';
 import { JpegDecoder } from './jpeg/decoder.ts';
 import { decodePngRgba } from './png.ts';
 
-export { countJpegScans, jpegDecodeBytes, jpegStoresRgb, readJpegOrientation };
+export { countJpegScans, jpegStoresRgb, readJpegOrientation };
 
 export type ImageFormat = 'jpeg' | 'png';
 
@@ -137,20 +137,19 @@ export function orient<T extends GrayImage>(img: T, orientation: number): T {
 export function rgbaToGray(rgba: Uint8Array, width: number, height: number): GrayImage {
   const n = width * height;
   const out = new Uint8Array(n);
-  for (let i = 0, j = 0; i < n; i++, j += 4) {
-    const a = rgba[j + 3];
-    let r = rgba[j];
-    let g = rgba[j + 1];
-    let b = rgba[j + 2];
-    if (a !== 255) {
-      const t = (255 - a) * 255;
-      r = Math.round((r * a + t) / 255);
-      g = Math.round((g * a + t) / 255);
-      b = Math.round((b * a + t) / 255);
-    }
-    out[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
-  }
+  for (let i = 0, j = 0; i < n; i++, j += 4) out[i] = luma(rgba[j], rgba[j + 1], rgba[j + 2], rgba[j + 3]);
   return { width, height, data: out };
+}
+
+/** BT.601 luma of one RGBA pixel (8-bit values), alpha composited over white, as rgbaToGray. */
+export function luma(r: number, g: number, b: number, a: number): number {
+  if (a !== 255) {
+    const t = (255 - a) * 255;
+    r = Math.round((r * a + t) / 255);
+    g = Math.round((g * a + t) / 255);
+    b = Math.round((b * a + t) / 255);
+  }
+  return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
 }
 
 /** Decodes a JPEG or PNG into an upright grayscale image, or throws an ImageError. */
@@ -182,10 +181,8 @@ export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_
     );
   }
   const maxScans = limits.maxJpegScans ?? DEFAULT_MAX_JPEG_SCANS;
-  if (format === 'jpeg' && countJpegScans(bytes, maxScans) > maxScans) {
-    throw new ImageError('too_large', `The JPEG has more than ${maxScans} scans (SOS markers); the limit is ${maxScans}.`);
-  }
   if (format === 'jpeg') {
+    checkJpegScans(bytes, maxScans);
     const dec = new JpegDecoder(bytes, { maxScans });
     const req = { denominator: 1, format: 'rgba' } as const;
     const need = dec.bytesFor(req);
@@ -201,6 +198,14 @@ export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_
   const png = decodePngRgba(bytes, limits.maxMemoryMB);
   if (png.width !== size.width || png.height !== size.height) throw new ImageError('corrupt_image', 'The PNG data is corrupt (size mismatch).');
   return { ...png, orientation: 1 };
+}
+
+/**
+ * Refuses a JPEG of more than `max` scans from a count of its SOS markers, before any is decoded:
+ * each scan walks the blocks it codes, so thousands of tiny scans cost seconds (a fuzz finding).
+ */
+export function checkJpegScans(bytes: Uint8Array, max: number): void {
+  if (countJpegScans(bytes, max) > max) throw new ImageError('too_large', `The JPEG has more than ${max} scans (SOS markers); the limit is ${max}.`);
 }
 
 function mp(pixels: number): string {

@@ -11,6 +11,8 @@ import { test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { ImageError } from '../src/errors.ts';
 import { JpegDecoder, type Denominator } from '../src/jpeg/decoder.ts';
+import { ZIGZAG } from '../src/jpeg/frame.ts';
+import { idctBlock, idctBlockSeparable, type IdctSize } from '../src/jpeg/idct.ts';
 import { jpegStoresRgb, withJpegOrientation } from '../src/jpeg/headers.ts';
 import { openImage, storedBox, type SourceLimits } from '../src/image-source.ts';
 import { orient, rgbaToGray, type GrayImage } from '../src/preprocess.ts';
@@ -227,6 +229,29 @@ test('damaged JPEGs decode as far as they go or are a 4xx ImageError, never anot
     assert.ok(performance.now() - t0 < 2000, `case ${i} took too long`);
   }
   assert.ok(decoded > 0 && refused > 10, `${decoded} decoded, ${refused} refused`);
+});
+
+test('the fast inverse DCTs (sparse sums, AAN then mean) equal the plain separable one on random blocks', () => {
+  const rng = new Rng(8);
+  const coef = new Int16Array(64);
+  const quant = Uint16Array.from({ length: 64 }, (_, k) => 1 + (k % 7));
+  const [a, b] = [new Uint8Array(64), new Uint8Array(64)];
+  for (let i = 0; i < 3000; i++) {
+    coef.fill(0);
+    // From DC-only to dense blocks, so every path of idctBlock runs.
+    const nonzero = 1 + rng.int(64);
+    let last = 0;
+    for (let k = 0; k < nonzero; k++) {
+      const z = rng.int(64);
+      coef[ZIGZAG[z]] = rng.int(256) - 128;
+      last = Math.max(last, z);
+    }
+    for (const n of [8, 4, 2] as IdctSize[]) {
+      idctBlock(coef, 0, last, quant, n, a, 0, 8);
+      idctBlockSeparable(coef, 0, quant, n, b, 0, 8);
+      for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) assert.equal(a[y * 8 + x], b[y * 8 + x], `block ${i}, n ${n}, sample ${x},${y}`);
+    }
+  }
 });
 
 function findMarker(b: Uint8Array, m: number): number {

@@ -1,5 +1,5 @@
 /** Opening an upload for shrink-on-load decoding, with the limits of ./limits.ts. */
-import { countJpegScans, ImageError, openImage, sniffFormat, type DecodeLimits, type ImageSource, type SourceLimits } from '@emotion/core';
+import { openImage, type DecodeLimits, type ImageSource, type SourceLimits } from '@emotion/core';
 import { LIMITS } from './limits.ts';
 
 export const SOURCE_LIMITS: SourceLimits = {
@@ -14,14 +14,9 @@ export const SOURCE_LIMITS: SourceLimits = {
 export const DECODE_LIMITS: DecodeLimits = { maxPixels: LIMITS.maxPixels, maxMemoryMB: LIMITS.maxDecodeMemoryMB, maxJpegScans: LIMITS.maxJpegScans };
 
 /**
- * JPEG or PNG bytes -> an ImageSource (size, format and limits checked from the header; nothing
- * decoded yet); ImageError (-> 4xx) for anything else. The scan count is checked first: a JPEG of
- * thousands of tiny scans is refused before any of them is walked.
+ * JPEG or PNG bytes -> an ImageSource (size, format, JPEG scan count and limits checked from the
+ * headers; nothing decoded yet); ImageError (-> 4xx) for anything else.
  */
 export function openUpload(bytes: Uint8Array): ImageSource {
-  const max = LIMITS.maxJpegScans;
-  if (sniffFormat(bytes) === 'jpeg' && countJpegScans(bytes, max) > max) {
-    throw new ImageError('too_large', `The JPEG has more than ${max} scans (SOS markers); the limit is ${max}.`);
-  }
   return openImage(bytes, SOURCE_LIMITS);
 }

@@ -21,7 +21,7 @@
  */
 import { cropResize, normalizePixels, rgbaToGray, type Box } from '../preprocess.ts';
 import { INPUT_SIZE } from '../classes.ts';
-import { denominatorFor, toScaled, type ImageSource, type ScaledImage } from '../image-source.ts';
+import { cropScaled, denominatorFor, toScaled, type ImageSource, type ScaledImage } from '../image-source.ts';
 import { DEFAULT_DETECTION_OPTIONS, detectionCandidates, facesFromCandidates, type DetectionOptions, type Face, type Point } from './decode.ts';
 import type { FaceDetector } from './detector.ts';
 import { prepareDetectorInput } from './input.ts';
@@ -158,15 +158,6 @@ export function alignedInput(source: ImageSource, keypoints: readonly Point[], d
 
 /** The gray pixels of an RGBA ScaledImage within a box (upright full-size pixels), BT.601 over white as everywhere. */
 function grayRegion(img: ScaledImage, box: Box): ScaledImage {
-  const s = toScaled(box, img);
-  const x0 = Math.max(0, Math.floor(s.x));
-  const y0 = Math.max(0, Math.floor(s.y));
-  const x1 = Math.min(img.width, Math.ceil(s.x + s.w));
-  const y1 = Math.min(img.height, Math.ceil(s.y + s.h));
-  const w = Math.max(1, x1 - x0);
-  const h = Math.max(1, y1 - y0);
-  const rgba = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) rgba.set(img.data.subarray(((y0 + y) * img.width + x0) * 4, ((y0 + y) * img.width + x0 + w) * 4), y * w * 4);
-  const gray = rgbaToGray(rgba, w, h);
-  return { width: w, height: h, data: gray.data, x0: img.x0 + x0 * img.step, y0: img.y0 + y0 * img.step, step: img.step };
+  const part = cropScaled(img, box);
+  return { ...part, data: rgbaToGray(part.data, part.width, part.height).data };
 }

@@ -1,6 +1,6 @@
 /**
- * What the JPEG's own headers say, read before (and besides) decoding with jpeg-js: scan count,
- * jpeg-js' memory accounting, whether it stores RGB rather than YCbCr, and the EXIF orientation.
+ * What the JPEG's own headers say, read before (and besides) decoding: scan count, whether it
+ * stores RGB rather than YCbCr, and the EXIF orientation.
  */
 import { ascii } from '../bytes.ts';
 
@@ -15,51 +15,6 @@ export function countJpegScans(bytes: Uint8Array, stopAfter = Infinity): number 
     if (bytes[i + 1] === 0xda && ++n > stopAfter) break;
   }
   return n;
-}
-
-/**
- * What jpeg-js will account for decoding this JPEG (its maxMemoryUsageInMB counts the coefficient
- * blocks, the component lines, the colour-converted copy and the RGBA output), read from the first
- * SOF0-2 header, or null when there is none. Checked before jpeg-js runs, so that a JPEG over the
- * memory limit is refused before anything is allocated, as a PNG is (./png.ts).
- */
-export function jpegDecodeBytes(bytes: Uint8Array): number | null {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 2; i + 10 <= bytes.length && bytes[i] === 0xff; ) {
-    const marker = bytes[i + 1];
-    if (marker === 0xff || marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      i += marker === 0xff ? 1 : 2;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) return null;
-    if (marker >= 0xc0 && marker <= 0xc2) {
-      const [H, W, n] = [dv.getUint16(i + 5), dv.getUint16(i + 7), bytes[i + 9]];
-      if (i + 10 + 3 * n > bytes.length) return null;
-      // jpeg-js keys components by id (a repeated id replaces the earlier one) but makes lines per entry.
-      const comps = new Map<number, { h: number; v: number }>();
-      const order: number[] = [];
-      for (let k = 0; k < n; k++) {
-        const at = i + 10 + 3 * k;
-        const [h, v] = [bytes[at + 1] >> 4, bytes[at + 1] & 15];
-        if (!h || !v) return null;
-        comps.set(bytes[at], { h, v });
-        order.push(bytes[at]);
-      }
-      const maxH = Math.max(1, ...[...comps.values()].map((c) => c.h));
-      const maxV = Math.max(1, ...[...comps.values()].map((c) => c.v));
-      const mcusPerLine = Math.ceil(W / 8 / maxH);
-      const mcusPerColumn = Math.ceil(H / 8 / maxV);
-      let total = W * H * (4 + order.length);
-      for (const c of comps.values()) total += mcusPerLine * c.h * mcusPerColumn * c.v * 256;
-      for (const id of order) {
-        const c = comps.get(id)!;
-        total += Math.ceil((Math.ceil(W / 8) * c.h) / maxH) * 8 * Math.ceil((Math.ceil(H / 8) * c.v) / maxV) * 8;
-      }
-      return total;
-    }
-    i += 2 + dv.getUint16(i + 2);
-  }
-  return null;
 }
 
 /**

@@ -211,7 +211,7 @@ function denseBlock(coef: Int16Array, off: number, quant: Uint16Array, n: IdctSi
   }
 }
 
-/** The separable transform with the averaged basis (kept as the reference the tests compare the fast paths with). */
+/** The separable transform with the averaged basis: the plain reference the tests hold the fast paths to. */
 export function idctBlockSeparable(coef: Int16Array, off: number, quant: Uint16Array, n: IdctSize, out: Uint8Array, outOff: number, stride: number): void {
   const m = BASIS[n];
   // Rows of coefficients: tmp[v * 8 + x] = sum_u m[x][u] * F(v, u), over the row's nonzero prefix.
