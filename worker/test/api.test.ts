@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { CLASSES } from '@emotion/core';
-import { LIMITS } from '../src/limits.ts';
+import { LIMITS } from '@emotion/core/api';
 import { contract, type Contract } from './contract.ts';
 import { startWorker, type RunningWorker } from './harness.ts';
 import { concat, encodeJpeg, ihdr, photo, PNG_SIGNATURE, pngChunk, resampledRgba, withJpegSize, type Bytes } from './images.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { unstable_readConfig } from 'wrangler';
 import { addressKey, digestMatches, parseDigests } from '../src/auth.ts';
-import { RATE_LIMITS } from '../src/limits.ts';
+import { RATE_LIMITS } from '@emotion/core/api';
 import { captureLogs } from './log-capture.ts';
 import { contract, type Contract } from './contract.ts';
 import { REPO, startWorker, type Bindings, type RunningWorker } from './harness.ts';

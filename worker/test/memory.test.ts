@@ -6,7 +6,7 @@
  *   Worker's detection path, and ORT's WebAssembly memory + the models + the body + the decode fit
  *   in 128 MB;
  * - a request over any limit gets its 413 before any large allocation (counted: ./fuzz/alloc.ts).
- * `npm run bench:memory -w worker` prints the fuller measurement behind src/limits.ts.
+ * `npm run bench:memory -w worker` prints the fuller measurement behind core/src/api/limits.ts.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,8 +19,8 @@ import { denominatorFor, toScaled } from '@emotion/core';
 import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
 import { cropInput, DETECTION_MIN_SIDE, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
 import { openUpload } from '../src/decode.ts';
-import { ApiError } from '../src/errors.ts';
-import { LIMITS } from '../src/limits.ts';
+import { ApiError } from '@emotion/core/api';
+import { LIMITS } from '@emotion/core/api';
 import { readUpload } from '../src/upload.ts';
 import { MODEL_PATH } from './harness.ts';
 import { loadOrtWeb, ORT_SESSION_OPTIONS } from './ort-web-node.ts';
