@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CLASSES } from '@emotion/core/classes';
-import { encodeJpeg, resampledRgba } from '../../worker/test/images.ts';
+import { encodeJpeg, resampleJpeg } from '@emotion/core/testing/images';
 import { CHROMIUM, launchChromium, type LaunchedBrowser } from './browser.ts';
 import { FIXTURE_MODEL_DIR, PHOTOS, REPO_DIR, SITE_DIR } from './paths.ts';
 import { serveWithWorker, type ServedSite } from './worker.ts';
@@ -134,7 +134,7 @@ describe('site in Chromium against the worker', { skip }, () => {
       const [w, h] = [3000, 1692];
       mkdirSync(RESULTS, { recursive: true });
       const file = join(RESULTS, 'large-photo.jpg');
-      writeFileSync(file, encodeJpeg(resampledRgba('happy.jpg', w, h), w, h, 90));
+      writeFileSync(file, encodeJpeg(resampleJpeg(readFileSync(join(PHOTOS, 'happy.jpg')), w, h), w, h, 90));
       await page.goto(base + '/', { waitUntil: 'networkidle' });
       const sent = page.waitForRequest((r) => r.url().endsWith('/classify'));
       const { status, json } = await upload(page, file);
