@@ -11,12 +11,17 @@ its own (ours keeps float32 tensors and computes each element in double):
              pct_start = (peak + 1) / total: torch peaks at step pct_start*total - 1, our
              oneCycleLr at round(warmup*total), so this configures torch to our shape
   batchnorm  torch.nn.BatchNorm2d(momentum=0.1) running_mean/var (unbiased) after 3 batches
+  full_net   ../shared/MODEL.md's ScratchCNN written here in torch, loaded with runs/fer2013/best.safetensors
+             (tfjs layout, converted here, not by layout.ts), training mode with dropout off: loss,
+             logits and the gradients (back in tfjs layout) of 4 PublicTest images (pixels stored)
 """
 import json
 import math
 import os
 
+import numpy as np
 import torch
+from PIL import Image
 
 torch.manual_seed(20)
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'update-refs.json')
@@ -95,7 +100,86 @@ def batchnorm():
     return {'shape': [n, h, w, c], 'bias': flat(bias), 'running_mean': flat(rm0), 'running_var': flat(rv0), 'batches': batches}
 
 
-refs = {'torch': torch.__version__, 'adamw': adamw(), 'one_cycle': one_cycle(), 'batchnorm': batchnorm()}
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLASSES = ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']
+
+
+def read_safetensors(path):
+    with open(path, 'rb') as f:
+        raw = f.read()
+    n = int.from_bytes(raw[:8], 'little')
+    header = json.loads(raw[8:8 + n])
+    out = {}
+    for k, e in header.items():
+        if k == '__metadata__':
+            continue
+        a, b = e['data_offsets']
+        dt = {'F32': np.float32, 'I64': np.int64}[e['dtype']]
+        out[k] = torch.from_numpy(np.frombuffer(raw[8 + n + a:8 + n + b], dtype=dt).reshape(e['shape']).copy())
+    return out
+
+
+def scratch_cnn():
+    nn = torch.nn
+    def block(cin, cout):
+        return [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout, momentum=0.1), nn.ReLU()]
+    features = nn.Sequential(*block(1, 32), *block(32, 32), nn.MaxPool2d(2), *block(32, 64), *block(64, 64), nn.MaxPool2d(2),
+                             *block(64, 128), nn.MaxPool2d(2), *block(128, 264), nn.MaxPool2d(2))
+    classifier = nn.Sequential(nn.Dropout(0.0), nn.Linear(2376, 256), nn.ReLU(), nn.Dropout(0.0), nn.Linear(256, 7))  # dropout off
+    model = nn.Module()
+    model.features, model.classifier = features, classifier
+    model.forward = lambda x: classifier(torch.flatten(features(x), 1))
+    return model
+
+
+def full_net():
+    tfw = read_safetensors(os.path.join(HERE, '..', 'runs', 'fer2013', 'best.safetensors'))
+    sd = {}
+    for k, t in tfw.items():
+        if k.startswith('optim.') or k.startswith('ema.'):
+            continue
+        if t.dim() == 4:  # conv [kh, kw, in, out] -> [out, in, kh, kw]
+            t = t.permute(3, 2, 0, 1)
+        elif k == 'classifier.1.weight':  # [(h*3 + w)*264 + c, 256] -> [256, c*9 + h*3 + w]
+            t = t.reshape(3, 3, 264, 256).permute(3, 2, 0, 1).reshape(256, 2376)
+        elif t.dim() == 2:
+            t = t.t()
+        sd[k] = t.contiguous()
+    for i in [1, 4, 8, 11, 15, 19]:
+        sd[f'features.{i}.num_batches_tracked'] = torch.tensor(0)
+    model = scratch_cnn()
+    model.load_state_dict(sd, strict=True)
+    model.double().train()
+    picks = [('angry', 0), ('happy', 3), ('sad', 1), ('surprise', 2)]
+    pixels, labels = [], []
+    for c, k in picks:
+        d = os.path.join(HERE, '..', '..', '..', 'shared', 'fer2013', 'test', c)
+        f = sorted(os.listdir(d))[k]
+        pixels.append(np.asarray(Image.open(os.path.join(d, f)).convert('L'), dtype=np.uint8).reshape(-1))
+        labels.append(CLASSES.index(c))
+    x = f32((torch.from_numpy(np.stack(pixels)).double() / 255 - 0.5) / 0.5).reshape(-1, 1, 48, 48)
+    y = torch.tensor(labels)
+    logits = model(x)
+    loss = torch.nn.functional.cross_entropy(logits, y, label_smoothing=0.1)
+    loss.backward()
+    grads = {}
+    for k, p in model.named_parameters():
+        g = p.grad
+        if g.dim() == 4:
+            g = g.permute(2, 3, 1, 0)
+        elif k == 'classifier.1.weight':
+            g = g.reshape(256, 264, 3, 3).permute(2, 3, 1, 0).reshape(2376, 256)
+        elif g.dim() == 2:
+            g = g.t()
+        g = g.contiguous().flatten()
+        # Every element of the small tensors; 64 evenly spaced ones (and the largest) of the big ones.
+        idx = list(range(len(g))) if len(g) <= 264 else sorted({*(i * len(g) // 64 for i in range(64)), int(g.abs().argmax())})
+        grads[k] = {'index': idx, 'value': [float(g[i]) for i in idx], 'max_abs': float(g.abs().max()), 'l2': float(g.norm())}
+    return {'weights': 'runs/fer2013/best.safetensors', 'pixels': [int(v) for p in pixels for v in p], 'labels': labels,
+            'label_smoothing': 0.1, 'loss': float(loss), 'logits': flat(logits.detach()), 'grads': grads}
+
+
+refs = {'torch': torch.__version__, 'adamw': adamw(), 'one_cycle': one_cycle(), 'batchnorm': batchnorm(), 'full_net': full_net()}
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, 'w') as f:
     json.dump(refs, f, indent=None, separators=(',', ':'))
