@@ -13,7 +13,7 @@ export const SHARED_PHOTOS = join(SHARED, 'photos');
 /** A prerequisite of a test: `false` when present, else the skip reason (or a throw under CI=true). */
 export function requireOrSkip(present: boolean, what: string): false | string {
   if (present) return false;
-  const msg = `skipped: ${what} not found`;
+  const msg = `skipped: ${what} is missing`;
   if (process.env.CI === 'true') throw new Error(`CI=true but ${what} is missing`);
   console.log(`# ${msg}`);
   return msg;
