@@ -142,6 +142,20 @@ test('the largest uploads the limits accept stay within 128 MB, by the decoder\'
   }
 });
 
+test('the allocation counter sees copies (slice, map, filter), not views', async () => {
+  const { bytes } = await countAllocations(async () => {
+    const a = new Uint8Array(1000); // 1000
+    a.slice(100); // 900
+    a.subarray(10); // a view: 0
+    new Float32Array(a.buffer, 0, 10); // a view: 0
+    a.map((v) => v); // 1000
+    a.filter((_, i) => i < 10); // 10
+    a.buffer.slice(0, 500); // 500
+    new Uint8Array(a); // a copy: 1000
+  });
+  assert.equal(bytes, 1000 + 900 + 1000 + 10 + 500 + 1000);
+});
+
 test('a request over any limit gets its 413 before any large allocation', async (t) => {
   const small = makeJpeg(16, 16);
   const progressive = new Uint8Array(readFileSync(join(FIXTURES, 'progressive.jpg')));
