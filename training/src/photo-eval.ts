@@ -30,7 +30,9 @@ import {
   type Face,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { onnxProbabilities, openModel } from './onnx-runner.ts';
+import type { EmotionClassifier } from '@emotion/core/emotion';
+import { argmax } from '@emotion/core/maths';
+import { openModel } from './onnx-runner.ts';
 
 const PIX = INPUT_SIZE * INPUT_SIZE;
 
@@ -276,7 +278,7 @@ export async function evaluatePhotos(
   dir: string,
   opts: PhotoEvalOptions = { tta: true, crop: 'aligned' },
   detected?: DetectedPhoto[],
-  session?: ort.InferenceSession,
+  session?: EmotionClassifier,
 ): Promise<PhotoEvaluation> {
   const labels = readLabels(dir);
   const byFile = new Map((labels ?? []).map((l) => [l.file, l]));
@@ -292,13 +294,14 @@ export async function evaluatePhotos(
     let confidence: number | null = null;
     let pTrue: number | null = label ? 0 : null;
     if (s.gray && s.faces.length) {
-      const rows = await onnxProbabilities(sess, faceInputs(s.gray, s.faces[0], opts), opts.tta);
+      const inputs = faceInputs(s.gray, s.faces[0], opts);
+      const rows = await sess.probabilities(inputs, inputs.length / PIX, { tta: opts.tta });
       const probs = CLASSES.map((_, c) => {
         let acc = 0;
         for (let v = 0; v < views.length; v++) acc += rows[v * CLASSES.length + c];
         return acc / views.length;
       });
-      const best = probs.indexOf(Math.max(...probs));
+      const best = argmax(probs);
       predicted = CLASSES[best];
       confidence = round4(probs[best]);
       if (label) pTrue = round4(probs[CLASSES.indexOf(label)]);
