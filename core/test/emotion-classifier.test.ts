@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { CLASSES, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../src/classes.ts';
+import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../src/classes.ts';
 import { emotionClassifier, toClassification, type EmotionClassifier } from '../src/emotion/classifier.ts';
 import { EMOTION_MODEL_FILE } from '../src/emotion/node.ts';
 import { EMOTION_INPUT, EMOTION_OUTPUT } from '../src/emotion/model.ts';
@@ -15,7 +15,6 @@ import type { OrtSessionLike } from '../src/ort.ts';
 import { mirrorInputs } from '../src/preprocess.ts';
 import { Rng } from '../src/rng.ts';
 
-const ROW = INPUT_SIZE * INPUT_SIZE;
 /** Different batch sizes may take different kernels' summation orders: equal within float32 noise. */
 const TOL = 1e-5;
 
@@ -29,7 +28,7 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {
 /** n model inputs in [-1, 1]: smooth random faces are not needed to test the arithmetic around the model. */
 function inputs(n: number, seed = 1): Float32Array {
   const rng = new Rng(seed);
-  const x = new Float32Array(n * ROW);
+  const x = new Float32Array(n * INPUT_PIXELS);
   for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
   return x;
 }
@@ -102,7 +101,7 @@ describe('emotionClassifier on model/scratchcnn.onnx (onnxruntime-node)', () => 
 
   test('classify: each input\'s classification, top class by argmax, uncertain under UNCERTAIN_BELOW', async () => {
     const c = emotionClassifier(session, ort.Tensor, { maxBatch: 4 });
-    const list = Array.from({ length: N }, (_, i) => X.slice(i * ROW, (i + 1) * ROW));
+    const list = Array.from({ length: N }, (_, i) => X.slice(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS));
     for (const tta of [false, true]) {
       const probs = await c.probabilities(X, N, { tta });
       const { results, timings } = await c.classify(list, { tta });
@@ -129,7 +128,7 @@ describe('emotionClassifier on model/scratchcnn.onnx (onnxruntime-node)', () => 
 
   test('refuses inputs of the wrong size and a maxBatch under 1', async () => {
     const c: EmotionClassifier = emotionClassifier(session, ort.Tensor);
-    await assert.rejects(c.logits(new Float32Array(ROW), 2), RangeError);
+    await assert.rejects(c.logits(new Float32Array(INPUT_PIXELS), 2), RangeError);
     await assert.rejects(c.classify([new Float32Array(10)], { tta: false }), RangeError);
     assert.throws(() => emotionClassifier(session, ort.Tensor, { maxBatch: 0 }), RangeError);
   });

@@ -9,14 +9,12 @@
  *   const classifier = emotionClassifier(session, ort.Tensor, { maxBatch: 10 });
  *   const { results } = await classifier.classify([toModelInput(gray, box)], { tta: true });
  */
-import { CLASSES, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW, type Emotion } from '../classes.ts';
+import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW, type Emotion } from '../classes.ts';
 import { argmax, meanOf, softmaxRows } from '../maths.ts';
 import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
 import { mirrorInputs } from '../preprocess.ts';
 import { DEFAULT_MAX_BATCH, EMOTION_INPUT, EMOTION_OUTPUT } from './model.ts';
 
-/** Floats in one model input (one 48x48 grayscale image). */
-const ROW = INPUT_SIZE * INPUT_SIZE;
 
 export type Scores = Record<Emotion, number>;
 
@@ -74,7 +72,7 @@ export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClas
   };
 
   const checkInputs = (inputs: Float32Array, n: number) => {
-    if (!Number.isInteger(n) || n < 0 || inputs.length < n * ROW) throw new RangeError(`${n} model inputs need ${n * ROW} floats (got ${inputs.length})`);
+    if (!Number.isInteger(n) || n < 0 || inputs.length < n * INPUT_PIXELS) throw new RangeError(`${n} model inputs need ${n * INPUT_PIXELS} floats (got ${inputs.length})`);
   };
 
   /**
@@ -92,9 +90,9 @@ export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClas
       const x = stack(s, e);
       let input = x;
       if (tta) {
-        input = new Float32Array(2 * k * ROW);
-        input.set(x.subarray(0, k * ROW));
-        input.set(mirrorInputs(x.subarray(0, k * ROW)), k * ROW);
+        input = new Float32Array(2 * k * INPUT_PIXELS);
+        input.set(x.subarray(0, k * INPUT_PIXELS));
+        input.set(mirrorInputs(x.subarray(0, k * INPUT_PIXELS)), k * INPUT_PIXELS);
       }
       const t1 = performance.now();
       const probs = softmaxRows(await run(input, tta ? 2 * k : k), NUM_CLASSES);
@@ -109,7 +107,7 @@ export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClas
     return { plain, mirrored };
   };
 
-  const flat = (inputs: Float32Array) => (s: number, e: number) => inputs.subarray(s * ROW, e * ROW);
+  const flat = (inputs: Float32Array) => (s: number, e: number) => inputs.subarray(s * INPUT_PIXELS, e * INPUT_PIXELS);
 
   return {
     maxBatch,
@@ -118,7 +116,7 @@ export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClas
       const out = new Float32Array(n * NUM_CLASSES);
       for (let s = 0; s < n; s += maxBatch) {
         const e = Math.min(n, s + maxBatch);
-        out.set(await run(inputs.subarray(s * ROW, e * ROW), e - s), s * NUM_CLASSES);
+        out.set(await run(inputs.subarray(s * INPUT_PIXELS, e * INPUT_PIXELS), e - s), s * NUM_CLASSES);
       }
       return out;
     },
@@ -133,11 +131,11 @@ export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClas
       return { plain, tta: meanOf(plain, mirrored!) };
     },
     async classify(inputs, { tta }) {
-      for (const x of inputs) if (x.length !== ROW) throw new RangeError(`a model input is ${ROW} floats (got ${x.length})`);
+      for (const x of inputs) if (x.length !== INPUT_PIXELS) throw new RangeError(`a model input is ${INPUT_PIXELS} floats (got ${x.length})`);
       const timings: ClassifyTimings = { preprocess: 0, inference: 0 };
       const stack = (s: number, e: number) => {
-        const out = new Float32Array((e - s) * ROW);
-        for (let i = s; i < e; i++) out.set(inputs[i], (i - s) * ROW);
+        const out = new Float32Array((e - s) * INPUT_PIXELS);
+        for (let i = s; i < e; i++) out.set(inputs[i], (i - s) * INPUT_PIXELS);
         return out;
       };
       const { plain, mirrored } = await views(stack, inputs.length, tta, timings);

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { CLASSES, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+import { CLASSES, INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
 import { toModelInput, type Box, type GrayImage } from '@emotion/core/preprocess';
 import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
@@ -36,7 +36,7 @@ async function classify(classifier: EmotionClassifier, inputs: Float32Array[]): 
 }
 
 const stackInputs = (inputs: Float32Array[]) => {
-  const out = new Float32Array(inputs.length * INPUT_SIZE * INPUT_SIZE);
+  const out = new Float32Array(inputs.length * INPUT_PIXELS);
   inputs.forEach((x, i) => out.set(x, i * x.length));
   return out;
 };
