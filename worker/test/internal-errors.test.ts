@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ImageError } from '@emotion/core';
-import { errorResponse, toApiError } from '../src/errors.ts';
+import { toApiError } from '@emotion/core/api';
+import { errorResponse } from '../src/errors.ts';
 
 test('an ImageError keeps its 4xx; a TypeError or RangeError of our own code is a 500 internal_error', async () => {
   for (const [err, status, code] of [
