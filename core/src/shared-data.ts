@@ -17,13 +17,14 @@ export const SHARED_DIR = process.env.SHARED_DIR ?? join(REPO_DIR, '..', 'shared
 /** A path inside the shared data. */
 export const sharedPath = (...parts: string[]) => join(SHARED_DIR, ...parts);
 
-/** A prerequisite of a test, for node:test's `skip`: false when present, else the printed skip reason (a throw under CI=true). */
+/**
+ * A prerequisite of a test, for node:test's `skip`: false when present, else the skip reason, which
+ * node:test prints beside the test (`# SKIP ...`); a throw under CI=true.
+ */
 export function requireOrSkip(present: boolean, what: string): false | string {
   if (present) return false;
   if (process.env.CI === 'true') throw new Error(`CI=true but ${what} is missing`);
-  const msg = `skipped: ${what} is missing`;
-  console.log(`# ${msg}`);
-  return msg;
+  return `skipped: ${what} is missing`;
 }
 
 /** The same for a path of the shared data (absolute, or relative to it: 'fer2013/test'). */
