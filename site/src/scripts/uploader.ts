@@ -1,7 +1,8 @@
 /**
- * The upload page: pick, drop or paste a photo; shrink it in the browser; POST it to /classify;
- * show the answer with a box per face. Nothing is kept: no storage, no cookies, and a new photo
- * cancels the request for the previous one.
+ * The upload page: pick, drop or paste a photo; shrink it in the browser; POST it to /classify
+ * ("At the edge") or analyze it in the browser ("On this device", ./ondevice/, loaded with
+ * import() on first use); show the answer with a box per face. Nothing is kept: no storage, no
+ * cookies, and a new photo cancels the work on the previous one. The live camera view is on-device only.
  */
 import { CLASSES } from '@emotion/core/classes';
 import {
@@ -23,6 +24,17 @@ import {
 /** Where the API lives: the same origin unless PUBLIC_API_BASE was set at build time. */
 const API_BASE = (import.meta.env.PUBLIC_API_BASE ?? '').replace(/\/+$/, '');
 const SVG_NS = 'http://www.w3.org/2000/svg';
+
+type OnDevice = typeof import('./ondevice/index');
+let onDevice: Promise<OnDevice> | null = null;
+/** The on-device bundle (ORT's JavaScript comes later, with the models): fetched once, on first use. */
+const loadOnDevice = () =>
+  (onDevice ??= import('./ondevice/index').catch((e) => {
+    onDevice = null;
+    throw e;
+  }));
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 interface Prepared {
   body: Blob;
@@ -111,6 +123,16 @@ export function mountUploader(doc: Document): void {
     faceButtons: el(doc, 'face-buttons'),
     bars: el(doc, 'bars'),
     meta: el(doc, 'meta'),
+    modes: Array.from(doc.querySelectorAll<HTMLInputElement>('input[name="mode"]')),
+    loading: el(doc, 'ondevice-loading'),
+    progress: el<HTMLProgressElement>(doc, 'ondevice-progress'),
+    progressLabel: el(doc, 'ondevice-progress-label'),
+    deviceError: el(doc, 'ondevice-error'),
+    cameraButton: el<HTMLButtonElement>(doc, 'camera-button'),
+    liveStage: el(doc, 'live-stage'),
+    liveVideo: el<HTMLVideoElement>(doc, 'live-video'),
+    liveOverlay: el<HTMLCanvasElement>(doc, 'live-overlay'),
+    liveReadout: el(doc, 'live-readout'),
   };
 
   let inFlight: AbortController | null = null;
@@ -248,14 +270,18 @@ export function mountUploader(doc: Document): void {
       b.setAttribute('aria-pressed', String(b.dataset.face === String(index)));
   }
 
-  function showOutcome(o: ClassifyOutcome): void {
+  function showOutcome(o: ClassifyOutcome, where: 'edge' | 'device' = 'edge'): void {
     clearResult();
     outcome = o;
     if (o.message) {
       ui.noFaceMessage.textContent = o.message;
       ui.noFace.hidden = false;
     }
-    ui.meta.textContent = [o.model && `Model ${o.model}`, o.serverMs != null && `server time ${Math.round(o.serverMs)} ms`]
+    ui.meta.textContent = (
+      where === 'device'
+        ? ['Analyzed on this device: the photo did not leave your browser', o.serverMs != null && `${Math.round(o.serverMs)} ms`]
+        : [o.model && `Model ${o.model}`, o.serverMs != null && `server time ${Math.round(o.serverMs)} ms`]
+    )
       .filter(Boolean)
       .join(' · ');
     if (!o.faces.length) {
@@ -297,6 +323,12 @@ export function mountUploader(doc: Document): void {
       const prepared = await prepare(file);
       if (controller.signal.aborted) return;
       showPreview(prepared);
+      if (mode() === 'device') {
+        const shown = await classifyOnDevice(prepared.body, () => controller.signal.aborted);
+        if (controller.signal.aborted || !shown) return;
+        showOutcome(readOutcome(shown), 'device');
+        return;
+      }
       setBusy(true, 'Analyzing…');
       const form = new FormData();
       form.append('image', prepared.body, prepared.filename);
@@ -320,6 +352,107 @@ export function mountUploader(doc: Document): void {
       }
     }
   }
+
+  const mode = (): 'edge' | 'device' => (ui.modes.find((m) => m.checked)?.value === 'device' ? 'device' : 'edge');
+
+  function showDeviceError(message: string | null): void {
+    ui.deviceError.textContent = message ?? '';
+    ui.deviceError.hidden = !message;
+  }
+
+  /** ORT and both models, with the progress bar while they download (or come from the cache). */
+  async function deviceRuntime(): Promise<{ od: OnDevice; rt: import('./ondevice/index').Runtime }> {
+    ui.loading.hidden = false;
+    ui.progressLabel.textContent = 'Loading the on-device model…';
+    try {
+      const od = await loadOnDevice();
+      const rt = await od.loadRuntime(({ loaded, total }) => {
+        ui.progress.max = Math.max(1, total);
+        ui.progress.value = loaded;
+        ui.progressLabel.textContent = `Loading the on-device model: ${mb(loaded)} of ${total ? mb(total) : '?'} MB`;
+      });
+      showDeviceError(null);
+      return { od, rt };
+    } finally {
+      ui.loading.hidden = true;
+    }
+  }
+
+  /** The on-device answer in /classify's shape, or null (after showing why) when it cannot run. */
+  async function classifyOnDevice(body: Blob, aborted: () => boolean): Promise<unknown | null> {
+    setBusy(true, 'Loading the on-device model…');
+    let runtime: Awaited<ReturnType<typeof deviceRuntime>>;
+    try {
+      runtime = await deviceRuntime();
+    } catch (e) {
+      if (aborted()) return null;
+      const message = (e as Error).message || 'The on-device model could not be loaded.';
+      showDeviceError(`${message} “At the edge” still works.`);
+      showError({ title: 'On-device mode could not start', detail: message, code: (e as { code?: string }).code ?? null });
+      return null;
+    }
+    if (aborted()) return null;
+    setBusy(true, 'Analyzing on this device…');
+    try {
+      return await runtime.od.analyzeBytes(runtime.rt, new Uint8Array(await body.arrayBuffer()));
+    } catch (e) {
+      if (aborted()) return null;
+      const err = e as { code?: string; message?: string; name?: string };
+      if (err.name !== 'ImageError') throw e;
+      const status = err.code === 'unsupported_media_type' ? 415 : err.code === 'too_large' ? 413 : 400;
+      showError(describeError(status, { error: { code: err.code, message: err.message } }));
+      return null;
+    }
+  }
+
+  for (const m of ui.modes)
+    m.addEventListener('change', () => {
+      // Start the download as soon as the mode is chosen: the photo that follows waits less.
+      if (m.checked && m.value === 'device') void deviceRuntime().catch((e) => showDeviceError(`${(e as Error).message} “At the edge” still works.`));
+      else showDeviceError(null);
+    });
+
+  let live: import('./ondevice/index').LiveCamera | null = null;
+  let starting = false;
+  const setCameraButton = (on: boolean) => {
+    ui.cameraButton.textContent = on ? 'Stop the camera' : 'Start the camera';
+    ui.cameraButton.setAttribute('aria-pressed', String(on));
+  };
+  ui.cameraButton.addEventListener('click', async () => {
+    if (live) {
+      live.stop();
+      return;
+    }
+    if (starting) return;
+    starting = true;
+    showDeviceError(null);
+    ui.liveReadout.textContent = 'Starting the camera…';
+    try {
+      const { od, rt } = await deviceRuntime();
+      let stream: MediaStream;
+      try {
+        stream = await od.openCameraStream();
+      } catch (e) {
+        ui.liveReadout.textContent = '';
+        showDeviceError(od.cameraErrorMessage(e));
+        return;
+      }
+      ui.liveStage.hidden = false;
+      setCameraButton(true);
+      ui.liveReadout.textContent = 'Analyzing the camera on this device…';
+      live = od.runCamera(rt, stream, { video: ui.liveVideo, overlay: ui.liveOverlay, readout: ui.liveReadout }, () => {
+        live = null;
+        ui.liveStage.hidden = true;
+        ui.liveReadout.textContent = 'Camera stopped.';
+        setCameraButton(false);
+      });
+    } catch (e) {
+      ui.liveReadout.textContent = '';
+      showDeviceError(`${(e as Error).message || 'The on-device model could not be loaded.'} You can still upload a photo.`);
+    } finally {
+      starting = false;
+    }
+  });
 
   function takeFirst(files: FileList | null | undefined): void {
     const file = files?.[0];
