@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { CLASSES } from '@emotion/core/classes';
 import { CHROMIUM } from './browser.ts';
 import { buildSite } from './build.ts';
@@ -33,15 +33,15 @@ let base = process.env.E2E_BASE ?? '';
 let browser: Browser;
 
 /** A page that counts its POSTs to /classify and records errors; a failure leaves a screenshot. */
-async function withPage(name: string, fn: (page: Page, seen: { classify: number; errors: string[] }, context: BrowserContext) => Promise<void>, grant = true) {
+async function withPage(name: string, fn: (page: Page, seen: { classify: number; errors: string[] }) => Promise<void>) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  if (grant) await context.grantPermissions(['camera'], { origin: base });
+  await context.grantPermissions(['camera'], { origin: base });
   const page = await context.newPage();
   const seen = { classify: 0, errors: [] as string[] };
   page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/classify' && seen.classify++);
   page.on('pageerror', (e) => seen.errors.push(String(e)));
   try {
-    await fn(page, seen, context);
+    await fn(page, seen);
   } catch (e) {
     mkdirSync(RESULTS, { recursive: true });
     const file = join(RESULTS, `${name}.png`);
@@ -151,23 +151,39 @@ describe('on this device, in Chromium', { skip }, () => {
       assert.deepEqual(seen.errors, []);
     }));
 
-  test('camera permission denied: its message, and uploads still work', () =>
-    withPage(
-      'camera-denied',
-      async (page, _seen, context) => {
+  /** A browser of its own: the shared one's fake UI grants every camera request. */
+  async function withOwnBrowser(args: string[], fn: (page: Page) => Promise<void>): Promise<void> {
+    const own = await playwright.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', ...args] });
+    try {
+      const page = await own.newPage();
+      try {
         await page.goto(base + '/', { waitUntil: 'networkidle' });
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('Browser.setPermission', { permission: { name: 'camera' }, setting: 'denied', origin: base });
-        await page.getByRole('button', { name: /camera/i }).click();
-        const alert = page.locator('#ondevice-error');
-        await alert.filter({ hasText: /permission was denied/i }).waitFor({ timeout: 120_000 });
-        assert.equal(await alert.getAttribute('role'), 'alert');
-        assert.equal(await page.getByRole('button', { name: /camera/i }).getAttribute('aria-pressed'), 'false');
-        await uploadAndWait(page, join(PHOTOS, 'sad.jpg'));
-        assert.ok(await page.locator('#result').isVisible());
-      },
-      false,
-    ));
+        await fn(page);
+      } catch (e) {
+        await page.screenshot({ path: join(RESULTS, 'own-browser-failure.png'), fullPage: true }).catch(() => {});
+        throw e;
+      }
+    } finally {
+      await own.close();
+    }
+  }
+
+  const cameraError = async (page: Page, message: RegExp) => {
+    await page.getByRole('button', { name: /camera/i }).click();
+    const alert = page.locator('#ondevice-error');
+    await alert.filter({ hasText: message }).waitFor({ timeout: 120_000 });
+    assert.equal(await alert.getAttribute('role'), 'alert');
+    assert.equal(await page.getByRole('button', { name: /camera/i }).getAttribute('aria-pressed'), 'false');
+    // The upload path still works.
+    await uploadAndWait(page, join(PHOTOS, 'sad.jpg'));
+    assert.ok(await page.locator('#result').isVisible());
+  };
+
+  test('camera permission denied: its message, and uploads still work', () =>
+    withOwnBrowser(['--use-fake-device-for-media-stream', '--deny-permission-prompts'], (page) => cameraError(page, /permission was denied/i)));
+
+  test('no camera: its message, and uploads still work', () =>
+    withOwnBrowser(['--use-fake-ui-for-media-stream'], (page) => cameraError(page, /no camera was found/i)));
 
   test('a failed model download: a clear message, and the edge still works', () =>
     withPage('download-failed', async (page, seen) => {
