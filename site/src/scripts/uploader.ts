@@ -34,8 +34,6 @@ const loadOnDevice = () =>
     throw e;
   }));
 
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-
 interface Prepared {
   body: Blob;
   filename: string;
@@ -124,15 +122,8 @@ export function mountUploader(doc: Document): void {
     bars: el(doc, 'bars'),
     meta: el(doc, 'meta'),
     modes: Array.from(doc.querySelectorAll<HTMLInputElement>('input[name="mode"]')),
-    loading: el(doc, 'ondevice-loading'),
-    progress: el<HTMLProgressElement>(doc, 'ondevice-progress'),
-    progressLabel: el(doc, 'ondevice-progress-label'),
     deviceError: el(doc, 'ondevice-error'),
     cameraButton: el<HTMLButtonElement>(doc, 'camera-button'),
-    liveStage: el(doc, 'live-stage'),
-    liveVideo: el<HTMLVideoElement>(doc, 'live-video'),
-    liveOverlay: el<HTMLCanvasElement>(doc, 'live-overlay'),
-    liveReadout: el(doc, 'live-readout'),
   };
 
   let inFlight: AbortController | null = null;
@@ -270,7 +261,8 @@ export function mountUploader(doc: Document): void {
       b.setAttribute('aria-pressed', String(b.dataset.face === String(index)));
   }
 
-  function showOutcome(o: ClassifyOutcome, where: 'edge' | 'device' = 'edge'): void {
+  /** `onDevice`: how it ran in the browser (its threads), for the line under the bars; absent for the edge's answer. */
+  function showOutcome(o: ClassifyOutcome, onDevice?: string): void {
     clearResult();
     outcome = o;
     if (o.message) {
@@ -278,8 +270,8 @@ export function mountUploader(doc: Document): void {
       ui.noFace.hidden = false;
     }
     ui.meta.textContent = (
-      where === 'device'
-        ? ['Analyzed on this device: the photo did not leave your browser', o.serverMs != null && `${Math.round(o.serverMs)} ms`]
+      onDevice
+        ? ['Analyzed on this device: the photo did not leave your browser', o.serverMs != null && `${Math.round(o.serverMs)} ms`, onDevice]
         : [o.model && `Model ${o.model}`, o.serverMs != null && `server time ${Math.round(o.serverMs)} ms`]
     )
       .filter(Boolean)
@@ -324,9 +316,13 @@ export function mountUploader(doc: Document): void {
       if (controller.signal.aborted) return;
       showPreview(prepared);
       if (mode() === 'device') {
-        const shown = await classifyOnDevice(prepared.body, () => controller.signal.aborted);
-        if (controller.signal.aborted || !shown) return;
-        showOutcome(readOutcome(shown), 'device');
+        const od = await loadOnDevice().catch(() => null);
+        if (controller.signal.aborted) return;
+        if (!od) return showError({ title: 'On-device mode could not start', detail: 'Its code could not be loaded: check your connection, or choose “At the edge”.', code: 'network' });
+        const done = await od.classifyPhoto(prepared.body, (text) => setBusy(true, text));
+        if (controller.signal.aborted) return;
+        if ('error' in done) showError(done.error);
+        else showOutcome(readOutcome(done.answer), `${done.answer.threads === 1 ? '1 thread' : `${done.answer.threads} threads`}`);
         return;
       }
       setBusy(true, 'Analyzing…');
@@ -354,105 +350,18 @@ export function mountUploader(doc: Document): void {
   }
 
   const mode = (): 'edge' | 'device' => (ui.modes.find((m) => m.checked)?.value === 'device' ? 'device' : 'edge');
-
-  function showDeviceError(message: string | null): void {
-    ui.deviceError.textContent = message ?? '';
-    ui.deviceError.hidden = !message;
-  }
-
-  /** ORT and both models, with the progress bar while they download (or come from the cache). */
-  async function deviceRuntime(): Promise<{ od: OnDevice; rt: import('./ondevice/index').Runtime }> {
-    ui.loading.hidden = false;
-    ui.progressLabel.textContent = 'Loading the on-device model…';
-    try {
-      const od = await loadOnDevice();
-      const rt = await od.loadRuntime(({ loaded, total }) => {
-        ui.progress.max = Math.max(1, total);
-        ui.progress.value = loaded;
-        ui.progressLabel.textContent = `Loading the on-device model: ${mb(loaded)} of ${total ? mb(total) : '?'} MB`;
-      });
-      showDeviceError(null);
-      return { od, rt };
-    } finally {
-      ui.loading.hidden = true;
-    }
-  }
-
-  /** The on-device answer in /classify's shape, or null (after showing why) when it cannot run. */
-  async function classifyOnDevice(body: Blob, aborted: () => boolean): Promise<unknown | null> {
-    setBusy(true, 'Loading the on-device model…');
-    let runtime: Awaited<ReturnType<typeof deviceRuntime>>;
-    try {
-      runtime = await deviceRuntime();
-    } catch (e) {
-      if (aborted()) return null;
-      const message = (e as Error).message || 'The on-device model could not be loaded.';
-      showDeviceError(`${message} “At the edge” still works.`);
-      showError({ title: 'On-device mode could not start', detail: message, code: (e as { code?: string }).code ?? null });
-      return null;
-    }
-    if (aborted()) return null;
-    setBusy(true, 'Analyzing on this device…');
-    try {
-      return await runtime.od.analyzeBytes(runtime.rt, new Uint8Array(await body.arrayBuffer()));
-    } catch (e) {
-      if (aborted()) return null;
-      const err = e as { code?: string; message?: string; name?: string };
-      if (err.name !== 'ImageError') throw e;
-      const status = err.code === 'unsupported_media_type' ? 415 : err.code === 'too_large' ? 413 : 400;
-      showError(describeError(status, { error: { code: err.code, message: err.message } }));
-      return null;
-    }
-  }
+  const bundleFailed = () => {
+    ui.deviceError.textContent = 'The on-device code could not be loaded: check your connection. “At the edge” still works.';
+    ui.deviceError.hidden = false;
+  };
 
   for (const m of ui.modes)
     m.addEventListener('change', () => {
-      // Start the download as soon as the mode is chosen: the photo that follows waits less.
-      if (m.checked && m.value === 'device') void deviceRuntime().catch((e) => showDeviceError(`${(e as Error).message} “At the edge” still works.`));
-      else showDeviceError(null);
+      if (!m.checked) return;
+      if (m.value === 'device') loadOnDevice().then((od) => od.prefetch(), bundleFailed);
+      else ui.deviceError.hidden = true;
     });
-
-  let live: import('./ondevice/index').LiveCamera | null = null;
-  let starting = false;
-  const setCameraButton = (on: boolean) => {
-    ui.cameraButton.textContent = on ? 'Stop the camera' : 'Start the camera';
-    ui.cameraButton.setAttribute('aria-pressed', String(on));
-  };
-  ui.cameraButton.addEventListener('click', async () => {
-    if (live) {
-      live.stop();
-      return;
-    }
-    if (starting) return;
-    starting = true;
-    showDeviceError(null);
-    ui.liveReadout.textContent = 'Starting the camera…';
-    try {
-      const { od, rt } = await deviceRuntime();
-      let stream: MediaStream;
-      try {
-        stream = await od.openCameraStream();
-      } catch (e) {
-        ui.liveReadout.textContent = '';
-        showDeviceError(od.cameraErrorMessage(e));
-        return;
-      }
-      ui.liveStage.hidden = false;
-      setCameraButton(true);
-      ui.liveReadout.textContent = 'Analyzing the camera on this device…';
-      live = od.runCamera(rt, stream, { video: ui.liveVideo, overlay: ui.liveOverlay, readout: ui.liveReadout }, () => {
-        live = null;
-        ui.liveStage.hidden = true;
-        ui.liveReadout.textContent = 'Camera stopped.';
-        setCameraButton(false);
-      });
-    } catch (e) {
-      ui.liveReadout.textContent = '';
-      showDeviceError(`${(e as Error).message || 'The on-device model could not be loaded.'} You can still upload a photo.`);
-    } finally {
-      starting = false;
-    }
-  });
+  ui.cameraButton.addEventListener('click', () => void loadOnDevice().then((od) => od.toggleCamera(), bundleFailed));
 
   function takeFirst(files: FileList | null | undefined): void {
     const file = files?.[0];
