@@ -13,7 +13,7 @@ import onnxProto from 'onnx-proto';
 import { decodeGray, toModelInput } from '@emotion/core/preprocess';
 import { selectBackend } from '../src/backend.ts';
 import { FILES, saveWeights, writeMetrics } from '../src/checkpoint.ts';
-import { exportRun, MODEL_FILES } from '../src/export.ts';
+import { exportRun, MODEL_FILES, parseLogitBias } from '../src/export.ts';
 import { CONV_BLOCKS, forwardEval, initWeights, PARAM_SPECS, type Weights } from '../src/model.ts';
 import { Rng } from '@emotion/core/rng';
 import { decodeSafetensors } from '../src/safetensors.ts';
@@ -47,6 +47,7 @@ function realInputs(n: number): Float32Array | null {
 describe('export', () => {
   const weights = trainedLikeWeights();
   const out = mkdtempSync(join(tmpdir(), 'export-'));
+  const biasedOut = mkdtempSync(join(tmpdir(), 'export-biased-'));
 
   before(async () => {
     const run = mkdtempSync(join(tmpdir(), 'run-'));
@@ -65,7 +66,29 @@ describe('export', () => {
       best: { epoch: 3, val_acc: 0.5, val_loss: 1 },
     });
     await exportRun(run, { out, evaluate: false });
+    await exportRun(run, { out: biasedOut, evaluate: false, logitBias: { disgust: 0.3, fear: -0.25 } });
     await selectBackend('wasm');
+  });
+
+  it('--logit-bias adds to the chosen logits only, and the card says how to export it again', async () => {
+    const x = Float32Array.from({ length: 3 * 48 * 48 }, (_, i) => Math.sin(i));
+    const logits = async (dir: string) => {
+      const session = await ort.InferenceSession.create(join(dir, MODEL_FILES.onnx));
+      const r = (await session.run({ input: new ort.Tensor('float32', x, [3, 1, 48, 48]) })).logits.data as Float32Array;
+      await session.release();
+      return r;
+    };
+    const plain = await logits(out);
+    const biased = await logits(biasedOut);
+    const offset = [0, 0.3, -0.25, 0, 0, 0, 0];
+    for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(biased[i] - plain[i] - offset[i % 7]) < 1e-5, `logit ${i}`);
+    const card = JSON.parse(readFileSync(join(biasedOut, MODEL_FILES.card), 'utf8'));
+    assert.deepEqual(card.logit_bias.added, { disgust: 0.3, fear: -0.25 });
+    assert.match(card.logit_bias.reproduce, /--logit-bias disgust=0.3,fear=-0.25$/);
+    assert.equal(JSON.parse(readFileSync(join(out, MODEL_FILES.card), 'utf8')).logit_bias, undefined);
+    assert.deepEqual(parseLogitBias('disgust=0.3, fear=-0.25'), { disgust: 0.3, fear: -0.25 });
+    assert.throws(() => parseLogitBias('joy=1'), /--logit-bias/);
+    assert.throws(() => parseLogitBias('disgust=x'), /--logit-bias/);
   });
 
   it('ONNX logits match the TensorFlow.js model on random and real inputs (max abs diff <= 1e-4)', async () => {
