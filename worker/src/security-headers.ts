@@ -14,7 +14,7 @@
  *   worker-src, stated rather than left to fall back to script-src); no blob: workers.
  * - Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages: COOP
  *   same-origin plus COEP require-corp on the site's pages and assets. The site loads nothing from
- *   other origins, and fetch() to a PUBLIC_API_BASE elsewhere is a CORS request, which COEP allows.
+ *   other origins, and a call to a PUBLIC_API_BASE elsewhere is a CORS request, which COEP allows.
  *   The API's answers do not get COEP (it governs only documents and workers).
  */
 import type { MiddlewareHandler } from 'hono';
