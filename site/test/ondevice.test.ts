@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
@@ -127,6 +127,19 @@ describe('on this device, in Chromium', { skip }, () => {
       assert.equal(await page.locator('svg.overlay .face-box').count(), edge.faces.length);
       const buttons = await page.locator('#face-buttons button').allInnerTexts();
       assert.deepEqual(buttons.map((b) => b.split(' ')[2]), edge.faces.map((f: { emotion: string; uncertain: boolean }) => (f.uncertain ? 'not' : f.emotion)));
+    }));
+
+  test('a file that is not an image: the same error as the edge gives, still with no request', () =>
+    withPage('not-image', async (page, seen) => {
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.getByRole('radio', { name: /this device/i }).check();
+      const bogus = join(RESULTS, 'not-an-image.jpg');
+      writeFileSync(bogus, 'this is not an image');
+      await uploadAndWait(page, bogus);
+      assert.ok(await page.locator('#error').isVisible());
+      assert.equal(await page.locator('#error-title').innerText(), 'That file is not a supported image');
+      assert.equal(seen.classify, 0);
+      assert.deepEqual(seen.errors, []);
     }));
 
   test('the live camera shows a face label and a frame rate, on device, and stops on a second press', () =>
