@@ -58,7 +58,7 @@ function canvasToBlob(canvas: HTMLCanvasElement): Promise<Blob> {
  * reads becomes one the API accepts, and the photo's metadata (location, camera) is not sent.
  * What the browser cannot decode goes as it is, so that the API says what is wrong with it.
  */
-async function prepare(file: File): Promise<Prepared> {
+async function prepare(file: File, onDevice: boolean): Promise<Prepared> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
@@ -66,7 +66,7 @@ async function prepare(file: File): Promise<Prepared> {
     // Sent from memory, not from the file on disk: a File whose disk copy changes before the
     // request reads it fails to send, and tools that watch requests (DevTools) cannot see its body.
     const body = new Blob([await file.arrayBuffer()], { type: file.type || 'application/octet-stream' });
-    return { body, filename: file.name || 'upload', canvas: null, caption: `${file.name || 'Pasted file'} · ${kb(file.size)}, sent as it is` };
+    return { body, filename: file.name || 'upload', canvas: null, caption: `${file.name || 'Pasted file'} · ${kb(file.size)}, ${onDevice ? 'read' : 'sent'} as it is` };
   }
   const original = { width: bitmap.width, height: bitmap.height };
   const fit = fitWithin(original.width, original.height, MAX_UPLOAD_SIDE);
@@ -87,7 +87,7 @@ async function prepare(file: File): Promise<Prepared> {
     body,
     filename: (file.name || 'photo').replace(/\.[^.]*$/, '') + '.jpg',
     canvas,
-    caption: `Sent as a ${fit.width}×${fit.height} JPEG, ${kb(body.size)}${resized}. Original ${kb(file.size)}.`,
+    caption: `${onDevice ? 'Analyzed in your browser' : 'Sent'} as a ${fit.width}×${fit.height} JPEG, ${kb(body.size)}${resized}. Original ${kb(file.size)}.`,
   };
 }
 
@@ -312,7 +312,7 @@ export function mountUploader(doc: Document): void {
     }
     setBusy(true, 'Preparing your photo…');
     try {
-      const prepared = await prepare(file);
+      const prepared = await prepare(file, mode() === 'device');
       if (controller.signal.aborted) return;
       showPreview(prepared);
       if (mode() === 'device') {
