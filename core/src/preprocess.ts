@@ -8,6 +8,7 @@ import { ascii } from './bytes.ts';
 import { countJpegScans, jpegStoresRgb, readJpegOrientation } from './jpeg/headers.ts';
 import { JpegDecoder } from './jpeg/decoder.ts';
 import { decodePngRgba } from './png.ts';
+import { LIMITS } from './api/limits.ts';
 
 export { countJpegScans, jpegStoresRgb, readJpegOrientation };
 
@@ -45,7 +46,8 @@ export interface DecodeLimits {
   maxJpegScans?: number;
 }
 
-export const DEFAULT_MAX_JPEG_SCANS = 100;
+/** The API's limit (./api/limits.ts), so that every decoder refuses what the worker refuses. */
+export const DEFAULT_MAX_JPEG_SCANS: number = LIMITS.maxJpegScans;
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 4096 * 4096, maxMemoryMB: 512, maxJpegScans: DEFAULT_MAX_JPEG_SCANS };
 
@@ -305,8 +307,7 @@ export function toModelInput(img: GrayImage, box?: Box): Float32Array {
  */
 export function mirrorInputs(inputs: Float32Array): Float32Array {
   const out = new Float32Array(inputs.length);
-  const s = INPUT_SIZE;
-  for (let row = 0; row < inputs.length; row += s)
-    for (let x = 0; x < s; x++) out[row + x] = inputs[row + s - 1 - x];
+  for (let row = 0; row < inputs.length; row += INPUT_SIZE)
+    for (let x = 0; x < INPUT_SIZE; x++) out[row + x] = inputs[row + INPUT_SIZE - 1 - x];
   return out;
 }

@@ -1,60 +1,10 @@
 /**
- * Face detection for POST /classify: core's runtime-neutral BlazeFace pipeline (@emotion/core/faces:
- * letterbox, ONNX, anchors, NMS) on this isolate's onnxruntime-web session, and the classifier's
- * aligned crop of each face. The defaults are core's measured ones (tools/blazeface/README.md).
+ * What the worker says of face detection: the message when none is found, and GET /model's account
+ * of the detector. Detection itself is core's (analyzeImage in @emotion/core, on this isolate's
+ * onnxruntime-web session); the defaults are core's measured ones (tools/blazeface/README.md).
  */
-import type { Box, ImageSource, ScaledImage } from '@emotion/core';
-import {
-  alignedInput,
-  DEFAULT_ALIGN_FRAMING,
-  DEFAULT_DETECTION_OPTIONS,
-  DETECTOR_SIZE,
-  findFaces,
-  namedLandmarks,
-  rollDegrees,
-  TILE_ABOVE_SIDE,
-  type Face,
-  type Landmarks,
-} from '@emotion/core/faces';
-import { getEngine } from './engine.ts';
-import { LIMITS } from './limits.ts';
-
-/** A region to classify: the face's box, the box of source pixels the classifier's crop reads, and the detector's score. */
-export interface Region {
-  box: Box;
-  crop: Box;
-  /** null when the region was not found by the detector (a given box, or the whole image). */
-  detection_score: number | null;
-  /** BlazeFace's six keypoints by name, in pixels of the upright image; null when not detected. */
-  landmarks: Landmarks | null;
-  /** Head roll in degrees from the eyes; null when not detected. */
-  pose: { roll: number } | null;
-}
-
-/** Which faces detection keeps (request parameters). */
-export interface FaceFilter {
-  maxFaces: number;
-  /** Faces scoring below this are dropped (the detector's threshold by default). */
-  minDetectionScore: number;
-  /** Faces whose box is smaller than this many pixels on its longer side are dropped (0: none). */
-  minFaceSize: number;
-}
-
-/** Every face in the image, largest first, at most maxFaces (found in the detection image and its tiles). */
-export async function detectFaces(source: ImageSource, detectionImage: ScaledImage, filter: FaceFilter): Promise<Face[]> {
-  const { detector } = await getEngine();
-  const { faces } = await findFaces(source, detector, { maxFaces: LIMITS.maxFaces, scoreThreshold: filter.minDetectionScore }, detectionImage);
-  return faces.filter((f) => Math.max(f.box.w, f.box.h) >= filter.minFaceSize).slice(0, filter.maxFaces);
-}
-
-/** A detected face's region and its model input: the aligned crop, decoded at the scale its size needs. */
-export function faceRegion(source: ImageSource, face: Face, detectionImage: ScaledImage): { region: Region; input: Float32Array } {
-  const { input, crop } = alignedInput(source, face.keypoints, detectionImage);
-  return {
-    region: { box: face.box, crop, detection_score: face.score, landmarks: namedLandmarks(face.keypoints), pose: { roll: rollDegrees(face.keypoints) } },
-    input,
-  };
-}
+import { DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, TILE_ABOVE_SIDE } from '@emotion/core/faces';
+import { LIMITS } from '@emotion/core/api';
 
 export const NO_FACE_MESSAGE =
   'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';
