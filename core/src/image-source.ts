@@ -295,3 +295,22 @@ function uprightCorner(x: number, y: number, w: number, h: number, orientation: 
     default: return { x, y };
   }
 }
+
+/**
+ * Pixels already decoded (a camera frame's RGBA, upright) as an ImageSource, so they go through
+ * the same detection and crops as an upload; reads are box-averaged like a decoded PNG's.
+ */
+export function rgbaSource(rgba: Uint8Array, width: number, height: number): ImageSource {
+  if (rgba.length !== width * height * 4) throw new ImageError('corrupt_image', `Expected ${width * height * 4} bytes of RGBA, got ${rgba.length}.`);
+  return {
+    format: 'png',
+    width,
+    height,
+    layout: 'png',
+    bytesFor: (req) => {
+      const r = req.region ?? { x: 0, y: 0, w: width, h: height };
+      return Math.ceil(r.w / req.denominator + 1) * Math.ceil(r.h / req.denominator + 1) * (req.format === 'gray' ? 1 : 4);
+    },
+    read: (req) => boxAverage(rgba, 4, width, height, req),
+  };
+}

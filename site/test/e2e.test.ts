@@ -4,23 +4,21 @@
  * test-results/e2e/. E2E_BASE=http://host:port tests an already running server instead.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CLASSES } from '@emotion/core/classes';
 import { encodeJpeg, resampleJpeg } from '@emotion/core/testing/images';
 import { CHROMIUM, launchChromium, type LaunchedBrowser } from './browser.ts';
-import { FIXTURE_MODEL_DIR, PHOTOS, REPO_DIR, SITE_DIR } from './paths.ts';
+import { buildSite, MODEL_DIR } from './build.ts';
+import { PHOTOS, SITE_DIR } from './paths.ts';
 import { serveWithWorker, type ServedSite } from './worker.ts';
 import { requireOrSkip } from '../../core/test/shared-data.ts';
 import { capitalize, formatPercent } from '../src/lib/classify.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'e2e');
 const DIST = join(SITE_DIR, 'test-results', 'e2e-dist');
-const MODEL_DIR = join(REPO_DIR, 'model');
 const BBT1_FACES = 4;
 
 // Missing prerequisites fail under CI=true and skip, with the reason printed, on a developer's machine.
@@ -32,19 +30,6 @@ let worker: ServedSite | undefined;
 let base = process.env.E2E_BASE ?? '';
 let chromium: LaunchedBrowser;
 let browser: Browser;
-
-function buildSite(): void {
-  // The committed run when there is one; else the sample run, so the training pages have charts.
-  const modelDir = existsSync(join(MODEL_DIR, 'metrics.json')) ? MODEL_DIR : FIXTURE_MODEL_DIR;
-  if (modelDir !== MODEL_DIR) console.log(`# no model/metrics.json: building the training pages from ${modelDir}`);
-  const astro = join(dirname(createRequire(join(SITE_DIR, 'package.json')).resolve('astro/package.json')), 'astro.js');
-  const r = spawnSync(process.execPath, [astro, 'build', '--silent'], {
-    cwd: SITE_DIR,
-    env: { ...process.env, MODEL_DIR: modelDir, SITE_OUT_DIR: DIST },
-    encoding: 'utf8',
-  });
-  assert.equal(r.status, 0, `astro build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 /** A page that records its errors; on failure the test leaves a full-page screenshot. */
 async function withPage(name: string, fn: (page: Page, errors: string[]) => Promise<void>, viewport = { width: 1280, height: 900 }) {
@@ -81,7 +66,7 @@ async function upload(page: Page, file: string): Promise<{ status: number; json:
 describe('site in Chromium against the worker', { skip }, () => {
   before(async () => {
     if (!base) {
-      buildSite();
+      buildSite(DIST);
       worker = await serveWithWorker(DIST);
       base = worker.url;
     }

@@ -5,12 +5,24 @@
  * scripts and stylesheets from /_astro/, calls /classify on the same origin, and previews uploads
  * through blob: and data: images and a canvas. Its policy allows exactly that. API answers are JSON
  * that no browser should render or frame, so they get the strictest policy.
+ *
+ * On-device mode (site/src/scripts/ondevice/) runs onnxruntime-web in the page. It needs:
+ * - 'wasm-unsafe-eval': compiling its WebAssembly (WebAssembly.instantiate of the fetched .wasm
+ *   bytes) is blocked by a script-src without it. It allows WebAssembly only, not eval() or new
+ *   Function(), and the .wasm itself comes from 'self' (connect-src).
+ * - Its thread pool: module Workers started from its own script in /_astro/ ('self' through
+ *   worker-src, stated rather than left to fall back to script-src); no blob: workers.
+ * - Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages: COOP
+ *   same-origin plus COEP require-corp on the site's pages and assets. The site loads nothing from
+ *   other origins, and a call to a PUBLIC_API_BASE elsewhere is a CORS request, which COEP allows.
+ *   The API's answers do not get COEP (it governs only documents and workers).
  */
 import type { MiddlewareHandler } from 'hono';
 
 export const SITE_CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "connect-src 'self'",
@@ -44,7 +56,9 @@ export function securityHeaders(isApi: (path: string) => boolean): MiddlewareHan
     await next();
     const res = new Response(c.res.body, c.res);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
-    res.headers.set('content-security-policy', isApi(c.req.path) ? API_CSP : SITE_CSP);
+    const api = isApi(c.req.path);
+    res.headers.set('content-security-policy', api ? API_CSP : SITE_CSP);
+    if (!api) res.headers.set('cross-origin-embedder-policy', 'require-corp');
     c.res = undefined;
     c.res = res;
   };

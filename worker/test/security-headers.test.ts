@@ -38,6 +38,8 @@ after(async () => {
 function assertSecurityHeaders(res: Response, csp: string, what: string) {
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers.get(k), v, `${what}: ${k}`);
   assert.equal(res.headers.get('content-security-policy'), csp, `${what}: content-security-policy`);
+  // The site is cross-origin isolated (COOP + COEP) so on-device mode can use threads; the API needs no COEP.
+  assert.equal(res.headers.get('cross-origin-embedder-policy'), csp === SITE_CSP ? 'require-corp' : null, `${what}: cross-origin-embedder-policy`);
 }
 
 describe('headers, in workerd', () => {
@@ -47,7 +49,10 @@ describe('headers, in workerd', () => {
     assert.match(SECURITY_HEADERS['permissions-policy'], /microphone=\(\)/);
     assert.equal(SECURITY_HEADERS['x-frame-options'], 'DENY');
     assert.match(SITE_CSP, /frame-ancestors 'none'/);
-    assert.match(SITE_CSP, /script-src 'self'(;|$)/, 'no inline or eval scripts');
+    // WebAssembly compilation for on-device mode's onnxruntime-web, and nothing else: no inline, no eval().
+    assert.match(SITE_CSP, /script-src 'self' 'wasm-unsafe-eval'(;|$)/, 'no inline or eval scripts');
+    assert.doesNotMatch(SITE_CSP, /'unsafe-eval'|'unsafe-inline'/);
+    assert.match(SITE_CSP, /worker-src 'self'(;|$)/);
     assert.match(SITE_CSP, /img-src 'self' blob: data:/);
     assert.match(SITE_CSP, /connect-src 'self'/);
     assert.match(API_CSP, /^default-src 'none'/);

@@ -1,7 +1,8 @@
 /**
- * The upload page: pick, drop or paste a photo; shrink it in the browser; POST it to /classify;
- * show the answer with a box per face. Nothing is kept: no storage, no cookies, and a new photo
- * cancels the request for the previous one.
+ * The upload page: pick, drop or paste a photo; shrink it in the browser; POST it to /classify
+ * ("At the edge") or analyze it in the browser ("On this device", ./ondevice/, loaded with
+ * import() on first use); show the answer with a box per face. Nothing is kept: no storage, no
+ * cookies, and a new photo cancels the work on the previous one. The live camera view is on-device only.
  */
 import { CLASSES } from '@emotion/core/classes';
 import {
@@ -25,6 +26,15 @@ import { ROUTES } from '@emotion/core/api/routes';
 /** Where the API lives: the same origin unless PUBLIC_API_BASE was set at build time. */
 const API_BASE = (import.meta.env.PUBLIC_API_BASE ?? '').replace(/\/+$/, '');
 const SVG_NS = 'http://www.w3.org/2000/svg';
+
+type OnDevice = typeof import('./ondevice/index');
+let onDevice: Promise<OnDevice> | null = null;
+/** The on-device bundle (ORT's JavaScript comes later, with the models): fetched once, on first use. */
+const loadOnDevice = () =>
+  (onDevice ??= import('./ondevice/index').catch((e) => {
+    onDevice = null;
+    throw e;
+  }));
 
 interface Prepared {
   body: Blob;
@@ -50,7 +60,7 @@ function canvasToBlob(canvas: HTMLCanvasElement): Promise<Blob> {
  * reads becomes one the API accepts, and the photo's metadata (location, camera) is not sent.
  * What the browser cannot decode goes as it is, so that the API says what is wrong with it.
  */
-async function prepare(file: File): Promise<Prepared> {
+async function prepare(file: File, onDevice: boolean): Promise<Prepared> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
@@ -58,7 +68,7 @@ async function prepare(file: File): Promise<Prepared> {
     // Sent from memory, not from the file on disk: a File whose disk copy changes before the
     // request reads it fails to send, and tools that watch requests (DevTools) cannot see its body.
     const body = new Blob([await file.arrayBuffer()], { type: file.type || 'application/octet-stream' });
-    return { body, filename: file.name || 'upload', canvas: null, caption: `${file.name || 'Pasted file'} · ${kb(file.size)}, sent as it is` };
+    return { body, filename: file.name || 'upload', canvas: null, caption: `${file.name || 'Pasted file'} · ${kb(file.size)}, ${onDevice ? 'read' : 'sent'} as it is` };
   }
   const original = { width: bitmap.width, height: bitmap.height };
   const fit = fitWithin(original.width, original.height, MAX_UPLOAD_SIDE);
@@ -79,7 +89,7 @@ async function prepare(file: File): Promise<Prepared> {
     body,
     filename: (file.name || 'photo').replace(/\.[^.]*$/, '') + '.jpg',
     canvas,
-    caption: `Sent as a ${fit.width}×${fit.height} JPEG, ${kb(body.size)}${resized}. Original ${kb(file.size)}.`,
+    caption: `${onDevice ? 'Analyzed in your browser' : 'Sent'} as a ${fit.width}×${fit.height} JPEG, ${kb(body.size)}${resized}. Original ${kb(file.size)}.`,
   };
 }
 
@@ -113,6 +123,9 @@ export function mountUploader(doc: Document): void {
     faceButtons: el(doc, 'face-buttons'),
     bars: el(doc, 'bars'),
     meta: el(doc, 'meta'),
+    modes: Array.from(doc.querySelectorAll<HTMLInputElement>('input[name="mode"]')),
+    deviceError: el(doc, 'ondevice-error'),
+    cameraButton: el<HTMLButtonElement>(doc, 'camera-button'),
   };
 
   let inFlight: AbortController | null = null;
@@ -250,14 +263,19 @@ export function mountUploader(doc: Document): void {
       b.setAttribute('aria-pressed', String(b.dataset.face === String(index)));
   }
 
-  function showOutcome(o: ClassifyOutcome): void {
+  /** `onDevice`: how it ran in the browser (its threads), for the line under the bars; absent for the edge's answer. */
+  function showOutcome(o: ClassifyOutcome, onDevice?: string): void {
     clearResult();
     outcome = o;
     if (o.message) {
       ui.noFaceMessage.textContent = o.message;
       ui.noFace.hidden = false;
     }
-    ui.meta.textContent = [o.model && `Model ${o.model}`, o.serverMs != null && `server time ${Math.round(o.serverMs)} ms`]
+    ui.meta.textContent = (
+      onDevice
+        ? ['Analyzed on this device: the photo did not leave your browser', o.serverMs != null && `${Math.round(o.serverMs)} ms`, onDevice]
+        : [o.model && `Model ${o.model}`, o.serverMs != null && `server time ${Math.round(o.serverMs)} ms`]
+    )
       .filter(Boolean)
       .join(' · ');
     if (!o.faces.length) {
@@ -296,9 +314,19 @@ export function mountUploader(doc: Document): void {
     }
     setBusy(true, 'Preparing your photo…');
     try {
-      const prepared = await prepare(file);
+      const prepared = await prepare(file, mode() === 'device');
       if (controller.signal.aborted) return;
       showPreview(prepared);
+      if (mode() === 'device') {
+        const od = await loadOnDevice().catch(() => null);
+        if (controller.signal.aborted) return;
+        if (!od) return showError({ title: 'On-device mode could not start', detail: 'Its code could not be loaded: check your connection, or choose “At the edge”.', code: 'network' });
+        const done = await od.classifyPhoto(prepared.body, (text) => setBusy(true, text));
+        if (controller.signal.aborted) return;
+        if ('error' in done) showError(done.error);
+        else showOutcome(readOutcome(done.answer), `${done.answer.threads === 1 ? '1 thread' : `${done.answer.threads} threads`}`);
+        return;
+      }
       setBusy(true, 'Analyzing…');
       const form = new FormData();
       form.append('image', prepared.body, prepared.filename);
@@ -322,6 +350,20 @@ export function mountUploader(doc: Document): void {
       }
     }
   }
+
+  const mode = (): 'edge' | 'device' => (ui.modes.find((m) => m.checked)?.value === 'device' ? 'device' : 'edge');
+  const bundleFailed = () => {
+    ui.deviceError.textContent = 'The on-device code could not be loaded: check your connection. “At the edge” still works.';
+    ui.deviceError.hidden = false;
+  };
+
+  for (const m of ui.modes)
+    m.addEventListener('change', () => {
+      if (!m.checked) return;
+      if (m.value === 'device') loadOnDevice().then((od) => od.prefetch(), bundleFailed);
+      else ui.deviceError.hidden = true;
+    });
+  ui.cameraButton.addEventListener('click', () => void loadOnDevice().then((od) => od.toggleCamera(), bundleFailed));
 
   function takeFirst(files: FileList | null | undefined): void {
     const file = files?.[0];

@@ -1,0 +1,211 @@
+/**
+ * On-device mode and the live camera, end to end: the site built here, served by the real Worker
+ * in workerd, in Debian's headless Chromium with its fake camera fed a clip made here from a
+ * shared photo (Debian's ffmpeg). onnxruntime-web and both models run in the page; the tests count
+ * the requests to /classify (there must be none) and compare with the edge's answer.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium as playwright, type Browser, type Page } from 'playwright-core';
+import { CLASSES } from '@emotion/core/classes';
+import { CHROMIUM } from './browser.ts';
+import { buildSite } from './build.ts';
+import { PHOTOS, SITE_DIR } from './paths.ts';
+import { serveWithWorker, type ServedSite } from './worker.ts';
+import { requireOrSkip } from '../../core/test/shared-data.ts';
+
+const RESULTS = join(SITE_DIR, 'test-results', 'ondevice');
+const DIST = join(SITE_DIR, 'test-results', 'ondevice-dist');
+const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+
+// Missing prerequisites fail under CI=true and skip, with the reason printed, on a developer's machine.
+const skip =
+  requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared photos (${PHOTOS})`) ||
+  requireOrSkip(existsSync(CHROMIUM), `Chromium (${CHROMIUM}; apt-get install chromium)`) ||
+  requireOrSkip(hasFfmpeg, 'ffmpeg (apt-get install ffmpeg)');
+
+let worker: ServedSite | undefined;
+let base = process.env.E2E_BASE ?? '';
+let browser: Browser;
+
+/** A page that counts its POSTs to /classify and records errors; a failure leaves a screenshot. */
+async function withPage(name: string, fn: (page: Page, seen: { classify: number; errors: string[] }) => Promise<void>) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['camera'], { origin: base });
+  const page = await context.newPage();
+  const seen = { classify: 0, errors: [] as string[] };
+  page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/classify' && seen.classify++);
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  try {
+    await fn(page, seen);
+  } catch (e) {
+    mkdirSync(RESULTS, { recursive: true });
+    const file = join(RESULTS, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.log(`# screenshot of the failure: ${file}`);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The scores the page shows (its bars, 0.1% steps) and its top emotion. */
+async function shownScores(page: Page): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const c of CLASSES) out[c] = parseFloat(await page.locator(`.bar[data-class="${c}"] .bar-value`).innerText()) / 100;
+  return out;
+}
+
+async function uploadAndWait(page: Page, file: string): Promise<void> {
+  await page.locator('#file-input').setInputFiles(file);
+  await page.locator('#panel[aria-busy="false"]').waitFor({ timeout: 120_000 });
+}
+
+describe('on this device, in Chromium', { skip }, () => {
+  before(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    // The fake camera: a second of a photo at 30 fps, 640x360 (Y4M carries its frame rate; Chromium loops it).
+    const clip = join(RESULTS, 'camera.y4m');
+    execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-loop', '1', '-i', join(PHOTOS, 'happy.jpg'), '-t', '1', '-r', '30', '-vf', 'scale=640:360,format=yuv420p', '-f', 'yuv4mpegpipe', clip]);
+    if (!base) {
+      buildSite(DIST);
+      worker = await serveWithWorker(DIST);
+      base = worker.url;
+    }
+    browser = await playwright.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await worker?.dispose();
+  });
+
+  test('a photo is classified in the page with no request to /classify, as the edge classifies it', () =>
+    withPage('photo', async (page, seen) => {
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the page is cross-origin isolated (threads)');
+      const photo = join(PHOTOS, 'happy.jpg');
+      // The edge first: the same page, the same shrunk JPEG, through POST /classify.
+      const answer = page.waitForResponse((r) => r.url().endsWith('/classify'));
+      await uploadAndWait(page, photo);
+      const edge = await (await answer).json();
+      const edgeScores = await shownScores(page);
+      assert.equal(seen.classify, 1);
+
+      await page.getByRole('radio', { name: /this device/i }).check();
+      await uploadAndWait(page, photo);
+      assert.equal(seen.classify, 1, 'on this device: no request to /classify');
+      assert.match(await page.locator('#meta').innerText(), /on this device.* \d+ ms · \d+ threads?$/i);
+      assert.equal((await page.locator('#top-emotion').innerText()).toLowerCase(), edge.faces[0].emotion);
+      const device = await shownScores(page);
+      for (const c of CLASSES) {
+        assert.ok(Math.abs(device[c] - edge.faces[0].scores[c]) <= 0.01, `${c}: on device ${device[c]}, at the edge ${edge.faces[0].scores[c]}`);
+        assert.ok(Math.abs(device[c] - edgeScores[c]) <= 0.01, `${c}: shown ${device[c]} and ${edgeScores[c]}`);
+      }
+      assert.equal(await page.locator('svg.overlay .face-box').count(), edge.faces.length > 1 ? edge.faces.length : 1);
+      assert.deepEqual(seen.errors, []);
+    }));
+
+  test('a group photo: a box per face, as many as the edge finds', () =>
+    withPage('group', async (page, seen) => {
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      const answer = page.waitForResponse((r) => r.url().endsWith('/classify'));
+      await uploadAndWait(page, join(PHOTOS, 'bbt1.jpg'));
+      const edge = await (await answer).json();
+      assert.ok(edge.faces.length > 1, `the edge finds ${edge.faces.length} faces`);
+      await page.getByRole('radio', { name: /this device/i }).check();
+      await uploadAndWait(page, join(PHOTOS, 'bbt1.jpg'));
+      assert.equal(seen.classify, 1);
+      assert.equal(await page.locator('svg.overlay .face-box').count(), edge.faces.length);
+      const buttons = await page.locator('#face-buttons button').allInnerTexts();
+      assert.deepEqual(buttons.map((b) => b.split(' ')[2]), edge.faces.map((f: { emotion: string; uncertain: boolean }) => (f.uncertain ? 'not' : f.emotion)));
+    }));
+
+  test('a file that is not an image: the same error as the edge gives, still with no request', () =>
+    withPage('not-image', async (page, seen) => {
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.getByRole('radio', { name: /this device/i }).check();
+      const bogus = join(RESULTS, 'not-an-image.jpg');
+      writeFileSync(bogus, 'this is not an image');
+      await uploadAndWait(page, bogus);
+      assert.ok(await page.locator('#error').isVisible());
+      assert.equal(await page.locator('#error-title').innerText(), 'That file is not a supported image');
+      assert.equal(seen.classify, 0);
+      assert.deepEqual(seen.errors, []);
+    }));
+
+  test('the live camera shows a face label and a frame rate, on device, and stops on a second press', () =>
+    withPage('camera', async (page, seen) => {
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      const button = page.getByRole('button', { name: /camera/i });
+      await button.click();
+      const readout = page.locator('#live-readout');
+      await readout.filter({ hasText: /\d+(\.\d+)? fps · \d+ ms a frame · 1 face, \w+/ }).waitFor({ timeout: 120_000 });
+      await page.waitForTimeout(4000); // a steady rate, past the first frames
+      const text = await readout.innerText();
+      const fps = Number(text.match(/([\d.]+) fps/)![1]);
+      console.log(`# live camera in headless Chromium: ${text}`);
+      assert.ok(fps > 0, text);
+      assert.ok(CLASSES.some((c) => text.includes(c)), text);
+      assert.equal(await button.getAttribute('aria-pressed'), 'true');
+      await button.click();
+      await readout.filter({ hasText: 'Camera stopped.' }).waitFor({ timeout: 5000 });
+      assert.ok(await page.locator('#live-stage').isHidden());
+      assert.equal(await page.evaluate(() => (document.getElementById('live-video') as HTMLVideoElement).srcObject), null, 'the stream is released');
+      assert.equal(seen.classify, 0);
+      assert.deepEqual(seen.errors, []);
+    }));
+
+  /** A browser of its own: the shared one's fake UI grants every camera request. */
+  async function withOwnBrowser(args: string[], fn: (page: Page) => Promise<void>): Promise<void> {
+    const own = await playwright.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', ...args] });
+    try {
+      const page = await own.newPage();
+      try {
+        await page.goto(base + '/', { waitUntil: 'networkidle' });
+        await fn(page);
+      } catch (e) {
+        await page.screenshot({ path: join(RESULTS, 'own-browser-failure.png'), fullPage: true }).catch(() => {});
+        throw e;
+      }
+    } finally {
+      await own.close();
+    }
+  }
+
+  const cameraError = async (page: Page, message: RegExp) => {
+    await page.getByRole('button', { name: /camera/i }).click();
+    const alert = page.locator('#ondevice-error');
+    await alert.filter({ hasText: message }).waitFor({ timeout: 120_000 });
+    assert.equal(await alert.getAttribute('role'), 'alert');
+    assert.equal(await page.getByRole('button', { name: /camera/i }).getAttribute('aria-pressed'), 'false');
+    // The upload path still works.
+    await uploadAndWait(page, join(PHOTOS, 'sad.jpg'));
+    assert.ok(await page.locator('#result').isVisible());
+  };
+
+  test('camera permission denied: its message, and uploads still work', () =>
+    withOwnBrowser(['--use-fake-device-for-media-stream', '--deny-permission-prompts'], (page) => cameraError(page, /permission was denied/i)));
+
+  test('no camera: its message, and uploads still work', () =>
+    withOwnBrowser(['--use-fake-ui-for-media-stream'], (page) => cameraError(page, /no camera was found/i)));
+
+  test('a failed model download: a clear message, and the edge still works', () =>
+    withPage('download-failed', async (page, seen) => {
+      await page.route('**/*.onnx', (route) => route.abort('internetdisconnected'));
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.getByRole('radio', { name: /this device/i }).check();
+      await page.locator('#ondevice-error').filter({ hasText: /could not download/i }).waitFor({ timeout: 60_000 });
+      await page.getByRole('radio', { name: /at the edge/i }).check();
+      await uploadAndWait(page, join(PHOTOS, 'sad.jpg'));
+      assert.equal(seen.classify, 1);
+      assert.ok(await page.locator('#result').isVisible());
+    }));
+});
