@@ -3,7 +3,7 @@
  * faces found, the caller's box, or the whole image), classify them in one batch.
  */
 import type { Box, ScaledImage } from '@emotion/core';
-import { cropInput, readDetectionImage } from '@emotion/core/faces';
+import { cropInput, faceQuality, readDetectionImage } from '@emotion/core/faces';
 import { boxWithin, requestedBox, requestedBoxes } from './box.ts';
 import { ApiError } from './errors.ts';
 import { classifyInputs, type Classification } from './classifier.ts';
@@ -45,7 +45,7 @@ export interface ClassifyResponse extends Nullable<FaceResult> {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-const NO_FACE: Nullable<FaceResult> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, emotion: null, confidence: null, uncertain: null, scores: null };
+const NO_FACE: Nullable<FaceResult> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, quality: null, emotion: null, confidence: null, uncertain: null, scores: null };
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
@@ -88,8 +88,15 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     decodeMs += performance.now() - t2;
   } else {
     const wanted: Box[] = given ? given.map((b) => boxWithin(b, image)) : [{ x: 0, y: 0, w: image.width, h: image.height }];
-    regions = wanted.map((region) => ({ box: region, crop: region, detection_score: null, landmarks: null, pose: null }));
     inputs = wanted.map((region) => cropInput(image, region));
+    regions = wanted.map((region, i) => ({
+      box: region,
+      crop: region,
+      detection_score: null,
+      landmarks: null,
+      pose: null,
+      quality: faceQuality(inputs[i], Math.min(region.w, region.h)),
+    }));
     decodeMs = performance.now() - t0;
     await loadEngine();
   }
@@ -114,6 +121,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     detection_score: top.detection_score,
     landmarks: top.landmarks,
     pose: top.pose,
+    quality: top.quality,
     faces,
     message: faces.length ? null : NO_FACE_MESSAGE,
     source,

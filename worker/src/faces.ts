@@ -9,11 +9,13 @@ import {
   DEFAULT_ALIGN_FRAMING,
   DEFAULT_DETECTION_OPTIONS,
   DETECTOR_SIZE,
+  faceQuality,
   findFaces,
   namedLandmarks,
   rollDegrees,
   TILE_ABOVE_SIDE,
   type Face,
+  type FaceQuality,
   type Landmarks,
 } from '@emotion/core/faces';
 import { getEngine } from './engine.ts';
@@ -29,6 +31,8 @@ export interface Region {
   landmarks: Landmarks | null;
   /** Head roll in degrees from the eyes; null when not detected. */
   pose: { roll: number } | null;
+  /** Size, sharpness, brightness and contrast of the classifier's 48x48 input, with flags (core/src/faces/quality.ts). */
+  quality: FaceQuality;
 }
 
 /** Which faces detection keeps (request parameters). */
@@ -49,9 +53,16 @@ export async function detectFaces(source: ImageSource, detectionImage: ScaledIma
 
 /** A detected face's region and its model input: the aligned crop, decoded at the scale its size needs. */
 export function faceRegion(source: ImageSource, face: Face, detectionImage: ScaledImage): { region: Region; input: Float32Array } {
-  const { input, crop } = alignedInput(source, face.keypoints, detectionImage);
+  const { input, crop, side } = alignedInput(source, face.keypoints, detectionImage);
   return {
-    region: { box: face.box, crop, detection_score: face.score, landmarks: namedLandmarks(face.keypoints), pose: { roll: rollDegrees(face.keypoints) } },
+    region: {
+      box: face.box,
+      crop,
+      detection_score: face.score,
+      landmarks: namedLandmarks(face.keypoints),
+      pose: { roll: rollDegrees(face.keypoints) },
+      quality: faceQuality(input, side),
+    },
     input,
   };
 }
