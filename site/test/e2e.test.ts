@@ -194,7 +194,14 @@ describe('site in Chromium against the worker', { skip }, () => {
       const faces = [
         { box: { x: 60, y: 40, w: 90, h: 90 }, detection_score: 0.98, emotion: 'happy', confidence: 0.64, scores: scores('happy') },
         { box: { x: 300, y: 60, w: 70, h: 70 }, detection_score: 0.91, emotion: 'surprise', confidence: 0.64, scores: scores('surprise') },
-        { box: { x: 420, y: 120, w: 50, h: 50 }, detection_score: 0.8, emotion: 'sad', confidence: 0.64, scores: scores('sad') },
+        {
+          box: { x: 420, y: 120, w: 50, h: 50 },
+          detection_score: 0.8,
+          emotion: 'sad',
+          confidence: 0.64,
+          scores: scores('sad'),
+          quality: { size: 40, sharpness: 30, brightness: 120, contrast: 40, too_small: true, blurry: true, dark: false, overexposed: false },
+        },
       ];
       let realStatus = 0;
       await page.route('**/classify', async (route) => {
@@ -209,9 +216,12 @@ describe('site in Chromium against the worker', { skip }, () => {
       assert.equal(await page.locator('svg.overlay .face-box').count(), 3);
       assert.match(await page.locator('#face-count').innerText(), /^3 faces found/);
       assert.equal(await page.locator('#top-emotion').innerText(), 'Happy');
+      assert.ok(await page.locator('#quality-warning').isHidden(), 'no quality warning on an unflagged face');
       await page.locator('#face-buttons button').nth(2).press('Enter');
       assert.equal(await page.locator('#top-emotion').innerText(), 'Sad');
-      assert.equal(await page.locator('#result-label').textContent(), 'Face 3: top emotion');
+      assert.match(await page.locator('#quality-warning').innerText(), /^Face small \/ blurry/);
+      assert.match(await page.locator('#face-buttons button').nth(2).innerText(), /small \/ blurry$/);
+      assert.equal(await page.locator('#result-label').textContent(), 'Face 3: apparent expression');
       await page.locator('svg.overlay .face-box[data-face="1"] rect').first().click({ force: true });
       assert.equal(await page.locator('#top-emotion').innerText(), 'Surprise');
       assert.equal(await page.locator('#face-buttons button').nth(1).getAttribute('aria-pressed'), 'true');
