@@ -120,6 +120,14 @@ function tightCropGrid(cols: number, rows: number): Bytes {
 const inside = (p: { x: number; y: number }, b: Box) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h;
 const scoreDiff = (a: Record<string, number>, b: number[]) => Math.max(...CLASSES.map((c, i) => Math.abs(a[c] - b[i])));
 
+/** The Worker's quality is core's on onnxruntime-node's side: the same flags, the numbers to their rounding (the crops agree to float error). */
+function assertQuality(actual: FaceQuality, expected: FaceQuality, what: string): void {
+  for (const k of ['too_small', 'blurry', 'dark', 'overexposed'] as const) assert.equal(actual[k], expected[k], `${what}: quality.${k}`);
+  for (const k of ['size', 'sharpness', 'brightness', 'contrast'] as const) {
+    assert.ok(Math.abs(actual[k] - expected[k]) <= 0.1 + 1e-4 * expected[k], `${what}: quality.${k} ${actual[k]} vs ${expected[k]}`);
+  }
+}
+
 /** The Worker's faces are the reference's, in order, and each crop frames its face. Answers the largest score difference. */
 function assertSameFaces(name: string, body: any, expected: Expected[]): number {
   assert.equal(body.source, 'detection', name);
@@ -147,7 +155,7 @@ function assertSameFaces(name: string, body: any, expected: Expected[]): number 
     });
     assert.ok(Math.abs(f.pose.roll - rollDegrees(e.face.keypoints)) < 0.2, `${name} face ${i}: roll ${f.pose.roll}`);
     assert.equal(f.uncertain, f.confidence < UNCERTAIN_BELOW, `${name} face ${i}: uncertain`);
-    assert.deepEqual(f.quality, e.quality, `${name} face ${i}: quality`);
+    assertQuality(f.quality, e.quality, `${name} face ${i}`);
   });
   const areas = body.faces.map((f: any) => f.box.w * f.box.h);
   assert.deepEqual(areas, [...areas].sort((a, b) => b - a), `${name}: largest first`);
@@ -219,7 +227,8 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
       const body = await ok(res);
       assert.equal(body.source, 'whole_image');
       assert.equal(body.faces.length, 1);
-      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, landmarks: null, pose: null, emotion: body.emotion, confidence: body.confidence, uncertain: body.uncertain, scores: body.scores });
+      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, landmarks: null, pose: null, quality: body.quality, emotion: body.emotion, confidence: body.confidence, uncertain: body.uncertain, scores: body.scores });
+      assertQuality(body.quality, faceQuality(cropInput(openUpload(bytes), whole), Math.min(whole.w, whole.h)), 'whole image');
       assert.deepEqual(body.box, whole);
       assert.ok(scoreDiff(body.scores, expected) < SCORE_TOLERANCE);
       assert.equal(body.timings.detect, undefined, 'no detection ran');
