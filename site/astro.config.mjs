@@ -1,6 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
+import { API_PATHS } from '@emotion/core/api/routes';
 
 // The training pages read the committed run from the repo's model/ folder at build time.
 // MODEL_DIR points elsewhere (the tests' fixtures, for instance).
@@ -21,7 +22,7 @@ export default defineConfig({
     // `npm run dev`: the API calls go to the worker (`npm start`, or API_PROXY).
     server: {
       proxy: Object.fromEntries(
-        ['/classify', '/model', '/healthz', '/openapi.json'].map((p) => [p, process.env.API_PROXY ?? 'http://127.0.0.1:8787']),
+        API_PATHS.map((p) => [p, process.env.API_PROXY ?? 'http://127.0.0.1:8787']),
       ),
     },
   },

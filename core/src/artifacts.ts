@@ -110,6 +110,8 @@ export interface ModelCard {
   /** The float32 model and its smaller variants, each evaluated like the float32 one. */
   variants: ModelVariant[];
   reference: { val_accuracy: number; source: string };
+  /** Per-class offsets added to the final layer's bias at export (training's --logit-bias), and how to export it again. */
+  logit_bias?: { added: Record<string, number>; why: string; reproduce: string };
   /** Every run this model continues (training's --init), oldest first; absent for a single run. */
   lineage?: LineageStep[];
 }

@@ -103,6 +103,10 @@ function hasChunk(bytes: Uint8Array, want: string): boolean {
   return false;
 }
 
+/** The inflate upng-js is given (boundedInflate; a test may replace it to check that its faults surface). */
+export const pngInflateHook = { inflate: boundedInflate };
+const inflatePng = (data: Uint8Array, expected: number) => pngInflateHook.inflate(data, expected);
+
 /** zlib inflate that stops with an error as soon as the output would pass `expected` bytes. */
 export function boundedInflate(data: Uint8Array, expected: number): Uint8Array {
   const inflator = new pako.Inflate({ chunkSize: 64 * 1024 });
@@ -135,9 +139,19 @@ export function decodePngRgba(bytes: Uint8Array, maxMemoryMB: number): { width: 
   }
   const expected = pngInflatedSize(header);
   const original = UPNG.decode._inflate;
-  UPNG.decode._inflate = (data: Uint8Array) => boundedInflate(data, expected);
+  // A fault of our own inflate hook (anything but an ImageError) is kept apart from upng-js's, so
+  // that it surfaces as our bug (a 500) instead of being blamed on the upload.
+  let ownFault: { error: unknown } | null = null;
+  UPNG.decode._inflate = (data: Uint8Array) => {
+    try {
+      return inflatePng(data, expected);
+    } catch (error) {
+      if (!(error instanceof ImageError)) ownFault = { error };
+      throw error;
+    }
+  };
   // upng-js throws on malformed data it does not expect: third-party decoding errors are the
-  // upload's fault (a 400), ours (ImageError) pass through.
+  // upload's fault (a 400); ours pass through (ImageError a 4xx, anything else a 500).
   let png: ReturnType<typeof UPNG.decode>;
   let data: Uint8Array;
   try {
@@ -146,6 +160,7 @@ export function decodePngRgba(bytes: Uint8Array, maxMemoryMB: number): { width: 
     data = new Uint8Array(UPNG.toRGBA8(png)[0]);
   } catch (err) {
     if (err instanceof ImageError) throw err;
+    if (ownFault) throw (ownFault as { error: unknown }).error;
     throw corrupt('upng-js could not decode it');
   } finally {
     UPNG.decode._inflate = original;

@@ -8,6 +8,7 @@ import { ascii } from './bytes.ts';
 import { countJpegScans, jpegStoresRgb, readJpegOrientation } from './jpeg/headers.ts';
 import { JpegDecoder } from './jpeg/decoder.ts';
 import { decodePngRgba } from './png.ts';
+import { LIMITS } from './api/limits.ts';
 
 export { countJpegScans, jpegStoresRgb, readJpegOrientation };
 
@@ -45,7 +46,8 @@ export interface DecodeLimits {
   maxJpegScans?: number;
 }
 
-export const DEFAULT_MAX_JPEG_SCANS = 100;
+/** The API's limit (./api/limits.ts), so that every decoder refuses what the worker refuses. */
+export const DEFAULT_MAX_JPEG_SCANS: number = LIMITS.maxJpegScans;
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 4096 * 4096, maxMemoryMB: 512, maxJpegScans: DEFAULT_MAX_JPEG_SCANS };
 

@@ -5,7 +5,7 @@
  * unsupported kinds named; damaged data a 4xx, never an exception of another kind.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import jpeg from 'jpeg-js';
@@ -18,19 +18,12 @@ import { openImage, storedBox, type SourceLimits } from '../src/image-source.ts'
 import { orient, rgbaToGray, type GrayImage } from '../src/preprocess.ts';
 import { Rng } from '../src/rng.ts';
 import { cjpeg, hasCjpeg, patternRgb, readFixture } from './jpeg-fixtures.ts';
+import { SHARED, sharedPhotosSkip } from './shared-data.ts';
 
-const SHARED = process.env.EMOTION_SHARED ?? join(import.meta.dirname, '../../../shared');
 const LIMITS: SourceLimits = { maxPixelsStreamed: 2 ** 26, maxPixelsHeld: 2 ** 25, maxSide: 8192, maxDecodeBytes: 2 ** 30, maxJpegScans: 100 };
 
 const noCjpeg = hasCjpeg() ? false : 'cjpeg not installed (apt-get install libjpeg-turbo-progs)';
 if (noCjpeg && process.env.CI === 'true') throw new Error(`CI=true but ${noCjpeg}`);
-
-function sharedSkip(): false | string {
-  if (existsSync(join(SHARED, 'photos', 'SOURCE.md'))) return false;
-  const msg = `test photos not found at ${SHARED} (check out ../shared)`;
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${msg}`);
-  return msg;
-}
 
 function jpegJsGray(bytes: Uint8Array): GrayImage {
   const raw = jpeg.decode(bytes, {
@@ -132,7 +125,7 @@ test('every layout cjpeg writes decodes as jpeg-js does, and each scale is the a
   for (const [name, flags] of LAYOUTS) t.diagnostic(checkAgainstJpegJs(name, cjpeg(rgb, 203, 141, flags)));
 });
 
-test('the photos in ../shared decode as jpeg-js does, at every scale', { skip: sharedSkip() }, (t) => {
+test('the photos in ../shared decode as jpeg-js does, at every scale', { skip: sharedPhotosSkip() }, (t) => {
   const files = ['photos', 'photos-dev'].flatMap((d) =>
     readdirSync(join(SHARED, d))
       .filter((f) => /\.jpe?g$/i.test(f))

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
+import { CLASSES, INPUT_SIZE, NORMALIZATION, type Emotion } from '@emotion/core/classes';
 import { MODEL_FILES, type ModelVariant } from '@emotion/core/artifacts';
 import { FILES, loadWeights, readMetrics, type Metrics } from './checkpoint.ts';
 import { evaluateModel, type Evaluation } from './evaluate.ts';
@@ -27,12 +27,32 @@ import { hardwareOf, lineageOf, renderModelCard, type ModelCard } from './model-
 
 export { MODEL_FILES };
 
+/** The state-dict name of the last linear layer's bias (the logits' offsets). */
+const FINAL_BIAS = 'classifier.4.bias';
+
 export interface ExportOptions {
   out: string;
   evaluate: boolean;
   /** Validation data for the evaluation (default: the run's own). */
   data?: string;
   evalLimit?: number;
+  /**
+   * Added to the final layer's bias per class (a prior correction of the decision, chosen on the
+   * validation set; recorded in the model card so that exporting again reproduces the model).
+   */
+  logitBias?: Partial<Record<Emotion, number>>;
+}
+
+/** `disgust=0.3,fear=-0.1` -> { disgust: 0.3, fear: -0.1 } */
+export function parseLogitBias(spec: string): Partial<Record<Emotion, number>> {
+  const out: Partial<Record<Emotion, number>> = {};
+  for (const part of spec.split(',').map((t) => t.trim()).filter(Boolean)) {
+    const [name, value] = part.split('=');
+    const n = Number(value);
+    if (!(CLASSES as readonly string[]).includes(name) || !Number.isFinite(n)) throw new Error(`--logit-bias: "${part}" is not <class>=<number> with a class of ${CLASSES.join(', ')}`);
+    out[name as Emotion] = n;
+  }
+  return out;
 }
 
 export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ card: ModelCard; evaluation: Evaluation | null }> {
@@ -50,6 +70,9 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   mkdirSync(opts.out, { recursive: true });
 
   const sd = toTorchStateDict(weights, Number(metadata.num_batches_tracked ?? 0));
+  const logitBias = Object.fromEntries(Object.entries(opts.logitBias ?? {}).filter(([, b]) => b !== 0)) as Partial<Record<Emotion, number>>;
+  const finalBias = sd[FINAL_BIAS].data as Float32Array;
+  for (const [c, b] of Object.entries(logitBias)) finalBias[CLASSES.indexOf(c as Emotion)] += b!;
   const common = {
     name: 'ScratchCNN',
     version,
@@ -62,6 +85,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     ...common,
     preprocessing: 'decode (EXIF orientation, alpha over white) -> BT.601 luma -> crop face -> area-average resize to 48x48 -> (p/255 - 0.5)/0.5; NCHW [N,1,48,48]',
     best_epoch: String(bestEpoch),
+    ...(Object.keys(logitBias).length ? { logit_bias: JSON.stringify(logitBias) } : {}),
     metrics: JSON.stringify({ best: metrics.best, epoch: best ?? null }),
   };
   const onnxPath = join(opts.out, MODEL_FILES.onnx);
@@ -133,6 +157,9 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       tta_accuracy: evaluation?.tta?.accuracy ?? null,
       per_class: evaluation?.per_class ?? null,
     },
+    ...(Object.keys(logitBias).length
+      ? { logit_bias: { added: logitBias, why: 'added to the final layer bias at export: a prior correction for the rarest class, chosen on PublicTest with flip TTA (npm run measure:logit-bias -w training)', reproduce: `npm run export -w training -- ${runDir.split('/').slice(-2).join('/')} --logit-bias ${Object.entries(logitBias).map(([c, b]) => `${c}=${b}`).join(',')}` } }
+      : {}),
     variants,
     reference: { val_accuracy: 0.6538, source: 'the seed model (../shared/MODEL.md), best of 100 epochs' },
     ...(lineage ? { lineage } : {}),
@@ -149,10 +176,15 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
  * readable parent is returned as it is.
  */
 export function withAncestors(runDir: string, m: Metrics): Metrics {
-  const parent = (m.run.init_from as { parent?: { folder?: string } } | null | undefined)?.parent?.folder;
+  const from = m.run.init_from as { weights_epoch?: number | null; parent?: { folder?: string } } | null | undefined;
+  const parent = from?.parent?.folder;
   const parentDir = parent ? resolve(dirname(dirname(runDir)), parent) : '';
   if (!parentDir || !existsSync(join(parentDir, FILES.metrics))) return m;
-  const before = withAncestors(parentDir, readMetrics(parentDir));
+  const ancestors = withAncestors(parentDir, readMetrics(parentDir));
+  // Only the parent's epochs up to the one whose weights this run started from (its best, say).
+  const parentOffset = Number(ancestors.run.lineage_offset ?? 0);
+  const handedOn = from?.weights_epoch;
+  const before = handedOn == null ? ancestors : { ...ancestors, epochs: ancestors.epochs.filter((e) => e.epoch <= parentOffset + handedOn) };
   const offset = before.epochs.length;
   return {
     run: { ...m.run, lineage_offset: offset },
@@ -175,15 +207,16 @@ async function main(argv: string[]) {
       out: { type: 'string', default: MODEL_DIR },
       'no-eval': { type: 'boolean', default: false },
       data: { type: 'string' },
+      'logit-bias': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
   });
   if (v.help || positionals.length !== 1) {
-    process.stdout.write('Usage: npm run export -w training -- <run-folder> [--out <folder> (default: model/ in the repo)] [--data <validation data>] [--no-eval]\n');
+    process.stdout.write('Usage: npm run export -w training -- <run-folder> [--out <folder> (default: model/ in the repo)] [--data <validation data>] [--no-eval] [--logit-bias <class>=<x>,...]\n');
     process.exit(v.help ? 0 : 1);
   }
   const out = resolve(v.out!);
-  const { card, evaluation } = await exportRun(resolve(positionals[0]), { out, evaluate: !v['no-eval'], data: v.data });
+  const { card, evaluation } = await exportRun(resolve(positionals[0]), { out, evaluate: !v['no-eval'], data: v.data, logitBias: parseLogitBias(v['logit-bias']!) });
   console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${out}`);
   for (const m of card.variants) {
     const acc = m.accuracy == null ? '' : `: validation accuracy ${m.accuracy} (flip TTA ${m.tta_accuracy}), macro-F1 ${m.macro_f1}`;

@@ -147,7 +147,7 @@ used for training or selection.
 
 ${Object.entries(t.recipe).map(([k, val]) => `- ${k.replace(/_/g, ' ')}: ${val}`).join('\n')}
 - epochs: ${t.epochs_planned} planned, best epoch ${t.best_epoch}
-
+${c.logit_bias ? `- logit bias: ${Object.entries(c.logit_bias.added).map(([k, b]) => `${k} +${b}`).join(', ')} ${c.logit_bias.why}; exported with \`${c.logit_bias.reproduce}\`\n` : ''}
 ${renderLineage(c.lineage ?? lineageOf(m))}
 ## Training run
 

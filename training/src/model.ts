@@ -118,9 +118,9 @@ function head(p: TensorMap, x: tf.Tensor4D, dropoutSeed: number | null): tf.Tens
 
 /**
  * Training-mode forward pass: BatchNorm on batch statistics (pushed to `stats` for the running
- * averages), dropout on. `x` is [N, 48, 48, 1] normalized.
+ * averages), dropout on (off with a null seed: the PyTorch reference test). `x` is [N, 48, 48, 1] normalized.
  */
-export function forwardTrain(p: TensorMap, x: tf.Tensor4D, dropoutSeed: number, stats: BatchStats[]): tf.Tensor2D {
+export function forwardTrain(p: TensorMap, x: tf.Tensor4D, dropoutSeed: number | null, stats: BatchStats[]): tf.Tensor2D {
   let h = x;
   for (const b of CONV_BLOCKS) {
     // The conv bias is left out: batch statistics cancel it, so its gradient is exactly zero in

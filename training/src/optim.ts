@@ -25,18 +25,18 @@ export function initAdam(w: Weights): AdamState {
   return { step: 0, m, v };
 }
 
-/** One AdamW update of the trainable weights, in place. */
+/** One AdamW update, in place, of the weights the state holds moments for (initAdam: the trainable ones). */
 export function adamwStep(w: Weights, grads: Weights, state: AdamState, cfg: AdamWConfig): void {
   state.step++;
   const bc1 = 1 - cfg.beta1 ** state.step;
   const bc2 = 1 - cfg.beta2 ** state.step;
   const stepSize = cfg.lr / bc1;
   const decay = 1 - cfg.lr * cfg.weightDecay;
-  for (const s of TRAINABLE) {
-    const p = w[s.name];
-    const g = grads[s.name];
-    const m = state.m[s.name];
-    const v = state.v[s.name];
+  for (const name of Object.keys(state.m)) {
+    const p = w[name];
+    const g = grads[name];
+    const m = state.m[name];
+    const v = state.v[name];
     for (let i = 0; i < p.length; i++) {
       const gi = g[i];
       m[i] = cfg.beta1 * m[i] + (1 - cfg.beta1) * gi;
@@ -48,7 +48,9 @@ export function adamwStep(w: Weights, grads: Weights, state: AdamState, cfg: Ada
 
 /**
  * One-cycle schedule (torch's OneCycleLR, cosine): from maxLr/25 up to maxLr over the first
- * `warmup` fraction of steps, then down to maxLr/25/1e4.
+ * `warmup` fraction of steps, then down to maxLr/25/1e4. The peak is at step round(warmup * total),
+ * one step after torch's for pct_start = warmup (pct_start * total - 1): torch with
+ * pct_start = (peak + 1) / total and cycle_momentum off gives these values (test/update.test.ts).
  */
 export function oneCycleLr(step: number, totalSteps: number, maxLr: number, warmup: number): number {
   const initial = maxLr / 25;

@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ADJECTIVE_TO_CLASS, CLASSES, INPUT_SIZE, type Emotion } from '@emotion/core/classes';
-import { cropResize, decodeGray, normalizePixels, type Box, type GrayImage } from '@emotion/core/preprocess';
+import { cropResize, decodeGray, DEFAULT_MAX_JPEG_SCANS, normalizePixels, type Box, type GrayImage } from '@emotion/core/preprocess';
 import { openImage, type SourceLimits } from '@emotion/core/image-source';
 import {
   alignedCrop,
@@ -249,7 +249,7 @@ export interface DetectedPhoto {
 }
 
 /** What a photo may be here: the worker's sizes, with memory to spare (this runs in Node). */
-const PHOTO_LIMITS: SourceLimits = { maxPixelsStreamed: 8192 * 8192, maxPixelsHeld: 8192 * 8192, maxSide: 8192, maxDecodeBytes: 2 ** 31, maxJpegScans: 100 };
+const PHOTO_LIMITS: SourceLimits = { maxPixelsStreamed: 8192 * 8192, maxPixelsHeld: 8192 * 8192, maxSide: 8192, maxDecodeBytes: 2 ** 31, maxJpegScans: DEFAULT_MAX_JPEG_SCANS };
 
 export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
   const files = readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();

@@ -49,7 +49,7 @@ export function trainStep(
   x: Float32Array,
   labels: Uint8Array,
   n: number,
-  dropoutSeed: number,
+  dropoutSeed: number | null,
   labelSmoothing: number,
   classWeights: readonly number[] | null = null,
 ): StepResult {

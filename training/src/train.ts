@@ -29,12 +29,12 @@ import {
 } from './checkpoint.ts';
 import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
 import { inProcessEngine, workerEngine, type Engine } from './engine.ts';
-import { BN_MOMENTUM, CONV_BLOCKS, countParams, initWeights, TRAINABLE, type Weights } from './model.ts';
+import { averageGrads, updateRunningStats } from './combine.ts';
+import { countParams, initWeights, type Weights } from './model.ts';
 import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
 import { EpochProgress } from './progress.ts';
 import { deriveSeed, Rng } from '@emotion/core/rng';
 import { sharedWeights, type StepRequest } from './shard.ts';
-import type { StepResult } from './step.ts';
 import { crossEntropy } from './metrics.ts';
 import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights, type ClassWeighting } from './recipe.ts';
 
@@ -160,43 +160,6 @@ function gitCommit(): string | null {
   } catch {
     return null;
   }
-}
-
-/** Running BatchNorm statistics from the whole batch's moments (PyTorch: momentum 0.1, unbiased variance). */
-function updateRunningStats(w: Weights, results: StepResult[]): void {
-  CONV_BLOCKS.forEach((b, layer) => {
-    const rm = w[`features.${b.bn}.running_mean`];
-    const rv = w[`features.${b.bn}.running_var`];
-    const bias = w[`features.${b.conv}.bias`];
-    const total = results.reduce((n, r) => n + r.stats[layer].count, 0);
-    for (let c = 0; c < b.cout; c++) {
-      let mean = 0;
-      for (const r of results) mean += (r.stats[layer].mean[c] * r.stats[layer].count) / total;
-      let variance = 0;
-      for (const r of results) {
-        const s = r.stats[layer];
-        variance += ((s.variance[c] + (s.mean[c] - mean) ** 2) * s.count) / total;
-      }
-      rm[c] = (1 - BN_MOMENTUM) * rm[c] + BN_MOMENTUM * (mean + bias[c]);
-      rv[c] = (1 - BN_MOMENTUM) * rv[c] + BN_MOMENTUM * ((variance * total) / (total - 1));
-    }
-  });
-}
-
-/** Batch-size-weighted mean of the shards' gradients. */
-function averageGrads(results: StepResult[]): Weights {
-  const total = results.reduce((n, r) => n + r.count, 0);
-  const out: Weights = {};
-  for (const s of TRAINABLE) {
-    const g = new Float32Array(results[0].grads[s.name].length);
-    for (const r of results) {
-      const k = r.count / total;
-      const src = r.grads[s.name];
-      for (let i = 0; i < g.length; i++) g[i] += src[i] * k;
-    }
-    out[s.name] = g;
-  }
-  return out;
 }
 
 function describeInit(path: string): { weights: Weights; from: InitFrom } {

@@ -7,20 +7,23 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { decodeGray, toModelInput } from '@emotion/core/preprocess';
 import { selectBackend } from '../src/backend.ts';
 import { FILES, saveWeights, writeMetrics } from '../src/checkpoint.ts';
-import { exportRun, MODEL_FILES } from '../src/export.ts';
+import { exportRun, MODEL_FILES, parseLogitBias } from '../src/export.ts';
+import { loadLabelledInputs } from '../src/labelled-images.ts';
 import { CONV_BLOCKS, forwardEval, initWeights, PARAM_SPECS, type Weights } from '../src/model.ts';
 import { Rng } from '@emotion/core/rng';
+import { MODEL_DIR, onnxLogits, openModel } from '../src/onnx-runner.ts';
 import { decodeSafetensors } from '../src/safetensors.ts';
 import { FER, needsShared, SHARED } from './helpers.ts';
 
 const SHARED_PHOTOS = join(SHARED, 'photos');
-const MODEL_ONNX = new URL('../../model/scratchcnn.onnx', import.meta.url).pathname;
+const MODEL_ONNX = join(MODEL_DIR, MODEL_FILES.onnx);
 
 /** Random weights with non-trivial BatchNorm statistics, so folding is really exercised. */
 function trainedLikeWeights(): Weights {
@@ -47,6 +50,7 @@ function realInputs(n: number): Float32Array | null {
 describe('export', () => {
   const weights = trainedLikeWeights();
   const out = mkdtempSync(join(tmpdir(), 'export-'));
+  const biasedOut = mkdtempSync(join(tmpdir(), 'export-biased-'));
 
   before(async () => {
     const run = mkdtempSync(join(tmpdir(), 'run-'));
@@ -65,7 +69,29 @@ describe('export', () => {
       best: { epoch: 3, val_acc: 0.5, val_loss: 1 },
     });
     await exportRun(run, { out, evaluate: false });
+    await exportRun(run, { out: biasedOut, evaluate: false, logitBias: { disgust: 0.3, fear: -0.25 } });
     await selectBackend('wasm');
+  });
+
+  it('--logit-bias adds to the chosen logits only, and the card says how to export it again', async () => {
+    const x = Float32Array.from({ length: 3 * 48 * 48 }, (_, i) => Math.sin(i));
+    const logits = async (dir: string) => {
+      const session = await ort.InferenceSession.create(join(dir, MODEL_FILES.onnx));
+      const r = (await session.run({ input: new ort.Tensor('float32', x, [3, 1, 48, 48]) })).logits.data as Float32Array;
+      await session.release();
+      return r;
+    };
+    const plain = await logits(out);
+    const biased = await logits(biasedOut);
+    const offset = [0, 0.3, -0.25, 0, 0, 0, 0];
+    for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(biased[i] - plain[i] - offset[i % 7]) < 1e-5, `logit ${i}`);
+    const card = JSON.parse(readFileSync(join(biasedOut, MODEL_FILES.card), 'utf8'));
+    assert.deepEqual(card.logit_bias.added, { disgust: 0.3, fear: -0.25 });
+    assert.match(card.logit_bias.reproduce, /--logit-bias disgust=0.3,fear=-0.25$/);
+    assert.equal(JSON.parse(readFileSync(join(out, MODEL_FILES.card), 'utf8')).logit_bias, undefined);
+    assert.deepEqual(parseLogitBias('disgust=0.3, fear=-0.25'), { disgust: 0.3, fear: -0.25 });
+    assert.throws(() => parseLogitBias('joy=1'), /--logit-bias/);
+    assert.throws(() => parseLogitBias('disgust=x'), /--logit-bias/);
   });
 
   it('ONNX logits match the TensorFlow.js model on random and real inputs (max abs diff <= 1e-4)', async () => {
@@ -190,15 +216,47 @@ describe('evaluate, photo mode', { skip: needsShared(SHARED_PHOTOS) }, () => {
   });
 });
 
-describe('evaluate, validation set', { skip: needsShared() }, () => {
-  it('reports the committed model plainly and with flip TTA on the same images', async () => {
+describe('the committed model reproduces its card', { skip: needsShared() }, () => {
+  // Read, not hard-coded: a re-export rewrites the card, the evaluation and these figures together.
+  const committed = (file: string) => JSON.parse(readFileSync(join(MODEL_DIR, file), 'utf8'));
+  const card = committed(MODEL_FILES.card);
+  const evaluation = committed(MODEL_FILES.evaluation);
+  const metrics = committed(MODEL_FILES.metrics);
+
+  it("on the full PublicTest: the card's accuracy and TTA accuracy, the evaluation's confusion matrices", async () => {
     const { evaluateModel } = await import('../src/evaluate.ts');
-    const e = await evaluateModel(MODEL_ONNX, FER, { tta: true, limit: 350 });
-    for (const r of [e, e.tta!]) {
-      assert.equal(r.n, 350);
-      assert.equal(r.confusion.flat().reduce((a, b) => a + b, 0), 350);
-      assert.ok(r.accuracy > 0.5, `a trained model: accuracy ${r.accuracy}`);
-    }
+    const e = await evaluateModel(MODEL_ONNX, FER, { tta: true });
+    assert.equal(e.n, card.validation.n);
+    assert.equal(e.accuracy, card.validation.accuracy);
+    assert.equal(e.tta!.accuracy, card.validation.tta_accuracy);
+    const variant = card.variants.find((v: { file: string }) => v.file === MODEL_FILES.onnx);
+    assert.deepEqual([e.accuracy, e.tta!.accuracy, e.macro_f1, e.log_loss], [variant.accuracy, variant.tta_accuracy, variant.macro_f1, variant.log_loss]);
+    // Exact counts, not 4-digit rounding: every prediction is as it was when the card was written.
+    assert.deepEqual(e.confusion, evaluation.confusion);
+    assert.deepEqual(e.tta!.confusion, evaluation.tta.confusion);
     assert.notDeepEqual(e.tta!.confusion, e.confusion, 'TTA changes some predictions');
+  });
+
+  it("exporting the run's best weights again gives the committed ONNX's logits (max abs diff <= 1e-5)", async () => {
+    // The run folder the card was exported from (metrics.json's flags; the card's lineage ends with it).
+    const runDir = fileURLToPath(new URL(`../${metrics.run.flags.out}/`, import.meta.url));
+    if (card.lineage) assert.equal(card.lineage.at(-1).run, metrics.run.flags.out);
+    assert.equal(card.training.best_epoch, metrics.best.epoch);
+    const again = mkdtempSync(join(tmpdir(), 'reexport-'));
+    // With the card's logit offsets, as its `logit_bias.reproduce` says the model was exported.
+    await exportRun(runDir, { out: again, evaluate: false, logitBias: card.logit_bias?.added });
+    const { inputs, n } = loadLabelledInputs(FER, 'val', 300);
+    const logitsOf = async (file: string) => {
+      const session = await openModel(file);
+      const out = await onnxLogits(session, inputs);
+      await session.release();
+      return out;
+    };
+    const want = await logitsOf(MODEL_ONNX);
+    const got = await logitsOf(join(again, MODEL_FILES.onnx));
+    assert.equal(want.length, n * 7);
+    let maxDiff = 0;
+    for (let i = 0; i < want.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+    assert.ok(maxDiff <= 1e-5, `max abs diff ${maxDiff} over ${n} images`);
   });
 });

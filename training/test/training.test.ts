@@ -41,6 +41,8 @@ describe('training', { skip }, () => {
       [1, 2],
       'metrics.json records each invocation',
     );
+    // --backend is pinned on every invocation: both runs really computed on the same backend.
+    assert.deepEqual([straight.run.backend, ...resumed.run.segments!.map((s) => s.backend)], ['wasm', 'wasm', 'wasm']);
     assert.deepEqual(readFileSync(join(dir, 'split', 'checkpoint.safetensors')), readFileSync(join(dir, 'straight', 'checkpoint.safetensors')));
   });
 });

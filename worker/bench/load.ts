@@ -13,7 +13,7 @@ import pako from 'pako';
 import { startWorker } from '../test/harness.ts';
 import { concat, ferCrops, ihdr, photo, PNG_SIGNATURE, pngChunk, withJpegSize } from '../test/images.ts';
 import { jpegScanBomb } from '../test/fuzz/mutate.ts';
-import { LIMITS } from '../src/limits.ts';
+import { LIMITS } from '@emotion/core/api';
 import { photosSkip } from '../test/shared-data.ts';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, levels: { type: 'string', default: '1,4,16,64' } } });

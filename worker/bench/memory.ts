@@ -1,5 +1,5 @@
 /**
- * `npm run bench:memory -w worker`: the isolate memory budget behind src/limits.ts, measured in Node
+ * `npm run bench:memory -w worker`: the isolate memory budget behind core/src/api/limits.ts, measured in Node
  * (the same V8 and the same ORT WebAssembly as workerd; local workerd enforces no memory limit and
  * reports none). Prints ORT's WebAssembly memory after creating both sessions (emotion model and
  * face detector) and running them, and, for the largest uploads the limits accept, the decoder's
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import pako from 'pako';
 import { pngDecodeBytes } from '@emotion/core/png';
 import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
-import { LIMITS } from '../src/limits.ts';
+import { LIMITS } from '@emotion/core/api';
 import { MODEL_PATH } from '../test/harness.ts';
 import { loadOrtWeb, ORT_SESSION_OPTIONS } from '../test/ort-web-node.ts';
 import { concat, ihdr, PNG_SIGNATURE, pngChunk } from '../test/images.ts';
@@ -158,7 +158,7 @@ for (const u of uploads) {
 }
 
 const f = (x: number) => x.toFixed(1);
-console.log(`\nLimits (src/limits.ts): body ${LIMITS.maxBodyBytes / MB} MiB, ${LIMITS.maxSide} px a side, ${LIMITS.maxPixelsHeld / 1e6} MP held, decode ${LIMITS.maxDecodeMemoryMB} MB\n`);
+console.log(`\nLimits (core/src/api/limits.ts): body ${LIMITS.maxBodyBytes / MB} MiB, ${LIMITS.maxSide} px a side, ${LIMITS.maxPixelsHeld / 1e6} MP held, decode ${LIMITS.maxDecodeMemoryMB} MB\n`);
 console.log(
   `onnxruntime-web: WebAssembly memory ${f(wasmEmotionMB)} MiB after the emotion session and a batch-8 run; ${f(wasmMB)} MiB after adding the detector session, ` +
     `a detector run and a batch-${LIMITS.maxBatch} run (JS heap +${f(ortHeapMB)} MiB); model bytes ${f(modelsMB)} MiB\n`,

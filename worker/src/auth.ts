@@ -14,8 +14,8 @@
  * Nothing of a key or its digest is logged or answered.
  */
 import type { MiddlewareHandler } from 'hono';
-import { ApiError, errorResponse } from './errors.ts';
-import { RATE_LIMITS } from './limits.ts';
+import { ApiError, RATE_LIMITS } from '@emotion/core/api';
+import { errorResponse } from './errors.ts';
 
 /** The Rate Limiting binding (workers-types' RateLimit), as much of it as is used. */
 export interface Limiter {

@@ -1,7 +1,6 @@
 /** `box=x,y,w,h` (pixels of the EXIF-oriented image), from the query string or a form field. */
-import { checkBox, type Box } from '@emotion/core';
-import { ApiError } from './errors.ts';
-import { LIMITS } from './limits.ts';
+import { checkBox } from '@emotion/core';
+import { ApiError, BOX_PARAMS, type Box } from '@emotion/core/api';
 
 const NUM = String.raw`\s*(\d+(?:\.\d+)?)\s*`;
 const BOX_RE = new RegExp(`^${NUM},${NUM},${NUM},${NUM}$`);
@@ -26,7 +25,7 @@ export function requestedBox(query: string | undefined, form: string | undefined
 }
 
 /**
- * The requested boxes, `boxes=x,y,w,h;x,y,w,h` (at most LIMITS.maxFaces): bring your own detector.
+ * The requested boxes, `boxes=x,y,w,h;x,y,w,h` (at most BOX_PARAMS.boxes.maxEntries): bring your own detector.
  * Given both in the query and in the form, they must agree.
  */
 export function requestedBoxes(query: string | undefined, form: string | undefined): Box[] | undefined {
@@ -36,7 +35,8 @@ export function requestedBoxes(query: string | undefined, form: string | undefin
   const text = query ?? form;
   if (text === undefined) return undefined;
   const entries = text.split(';');
-  if (entries.length > LIMITS.maxFaces) throw new ApiError('bad_box', `boxes holds ${entries.length} boxes; at most ${LIMITS.maxFaces} are classified in one request.`);
+  const max = BOX_PARAMS.boxes.maxEntries;
+  if (entries.length > max) throw new ApiError('bad_box', `boxes holds ${entries.length} boxes; at most ${max} are classified in one request.`);
   return entries.map((entry, i) => {
     try {
       return parseBox(entry);

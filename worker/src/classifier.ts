@@ -7,7 +7,7 @@
  */
 import { CLASSES, INPUT_SIZE, mirrorInputs, UNCERTAIN_BELOW, type Emotion } from '@emotion/core';
 import { runModel } from './engine.ts';
-import { LIMITS } from './limits.ts';
+import { LIMITS } from '@emotion/core/api';
 
 export type Scores = Record<Emotion, number>;
 

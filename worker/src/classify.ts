@@ -2,11 +2,11 @@
  * POST /classify as one function of the request: read the upload, decode, pick the regions (the
  * faces found, the caller's box, or the whole image), classify them in one batch.
  */
-import type { Box, ScaledImage } from '@emotion/core';
+import type { ScaledImage } from '@emotion/core';
+import { ApiError, type Box, type ClassifyResponse, type Face, type Nullable, type RegionSource } from '@emotion/core/api';
 import { cropInput, faceQuality, readDetectionImage } from '@emotion/core/faces';
 import { boxWithin, requestedBox, requestedBoxes } from './box.ts';
-import { ApiError } from './errors.ts';
-import { classifyInputs, type Classification } from './classifier.ts';
+import { classifyInputs } from './classifier.ts';
 import { openUpload } from './decode.ts';
 import { getEngine, isEngineReady } from './engine.ts';
 import { detectFaces, faceRegion, NO_FACE_MESSAGE, type Region } from './faces.ts';
@@ -14,38 +14,9 @@ import { MODEL_ID } from './model-info.ts';
 import { classifyParams } from './params.ts';
 import { readUpload } from './upload.ts';
 
-/** Where the regions came from: the face detector, the caller's `box`, or the whole image (`detect=false`). */
-export type RegionSource = 'detection' | 'box' | 'whole_image';
-
-export type FaceResult = Region & Classification;
-
-type Nullable<T> = { [K in keyof T]: T[K] | null };
-
-export interface ClassifyResponse extends Nullable<FaceResult> {
-  /** Every region classified, largest face first; [] when detection found no face. */
-  faces: FaceResult[];
-  /** Why `faces` is empty; null otherwise. */
-  message: string | null;
-  source: RegionSource;
-  /** Whether each face's scores average the crop and its mirror image (flip test-time augmentation). */
-  tta: boolean;
-  image: { width: number; height: number };
-  model: typeof MODEL_ID;
-  timings: {
-    decode: number;
-    /** Only when the detector ran. */
-    detect?: number;
-    preprocess: number;
-    inference: number;
-    /** Only on the request that waited for this isolate's sessions to be created (cold start). */
-    model_load?: number;
-    total: number;
-  };
-}
-
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-const NO_FACE: Nullable<FaceResult> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, quality: null, emotion: null, confidence: null, uncertain: null, scores: null };
+const NO_FACE: Nullable<Face> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, quality: null, emotion: null, confidence: null, uncertain: null, scores: null };
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
@@ -101,7 +72,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     await loadEngine();
   }
   const { results, timings } = await classifyInputs(inputs, { tta: params.tta });
-  const faces: FaceResult[] = regions.map((r, i) => ({ ...r, ...results[i] }));
+  const faces: Face[] = regions.map((r, i) => ({ ...r, ...results[i] }));
   const timingsOut: ClassifyResponse['timings'] = {
     decode: round(decodeMs),
     ...(detectMs !== undefined ? { detect: round(detectMs) } : {}),

@@ -1,6 +1,6 @@
-/** Opening an upload for shrink-on-load decoding, with the limits of ./limits.ts. */
+/** Opening an upload for shrink-on-load decoding, with the API's limits (@emotion/core/api). */
 import { openImage, type DecodeLimits, type ImageSource, type SourceLimits } from '@emotion/core';
-import { LIMITS } from './limits.ts';
+import { LIMITS } from '@emotion/core/api';
 
 export const SOURCE_LIMITS: SourceLimits = {
   maxPixelsStreamed: LIMITS.maxPixels,

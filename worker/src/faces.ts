@@ -3,7 +3,7 @@
  * letterbox, ONNX, anchors, NMS) on this isolate's onnxruntime-web session, and the classifier's
  * aligned crop of each face. The defaults are core's measured ones (tools/blazeface/README.md).
  */
-import type { Box, ImageSource, ScaledImage } from '@emotion/core';
+import type { ImageSource, ScaledImage } from '@emotion/core';
 import {
   alignedInput,
   DEFAULT_ALIGN_FRAMING,
@@ -15,25 +15,12 @@ import {
   rollDegrees,
   TILE_ABOVE_SIDE,
   type Face,
-  type FaceQuality,
-  type Landmarks,
 } from '@emotion/core/faces';
 import { getEngine } from './engine.ts';
-import { LIMITS } from './limits.ts';
+import { LIMITS, type FaceRegion } from '@emotion/core/api';
 
-/** A region to classify: the face's box, the box of source pixels the classifier's crop reads, and the detector's score. */
-export interface Region {
-  box: Box;
-  crop: Box;
-  /** null when the region was not found by the detector (a given box, or the whole image). */
-  detection_score: number | null;
-  /** BlazeFace's six keypoints by name, in pixels of the upright image; null when not detected. */
-  landmarks: Landmarks | null;
-  /** Head roll in degrees from the eyes; null when not detected. */
-  pose: { roll: number } | null;
-  /** Size, sharpness, brightness and contrast of the classifier's 48x48 input, with flags (core/src/faces/quality.ts). */
-  quality: FaceQuality;
-}
+/** A region to classify: the face's box, the box of source pixels the classifier's crop reads, and what the detector found. */
+export type Region = FaceRegion;
 
 /** Which faces detection keeps (request parameters). */
 export interface FaceFilter {

@@ -1,10 +1,11 @@
 /** The Worker: the API (Hono) in front of the static site (Workers static assets). */
+import { ALLOWED_METHODS, API_PATHS, ApiError, isApiPath, ROUTES, toApiError, type Health } from '@emotion/core/api';
 import { Hono } from 'hono';
 import { apiAccess, type AuthEnv } from './auth.ts';
 import { handleClassify } from './classify.ts';
 import { cors, type CorsEnv } from './cors.ts';
 import { isEngineReady } from './engine.ts';
-import { ApiError, errorResponse, toApiError } from './errors.ts';
+import { errorResponse } from './errors.ts';
 import { modelInfo } from './model-info.ts';
 import { openapi } from './openapi.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -13,34 +14,31 @@ export interface Env extends CorsEnv, AuthEnv {
   ASSETS?: Fetcher;
 }
 
-const API_PATHS = ['/classify', '/model', '/healthz', '/openapi.json'];
-
 const app = new Hono<{ Bindings: Env }>();
 
 // CSP, nosniff, frame and referrer policies on everything, site and API (src/security-headers.ts).
-app.use('*', securityHeaders((path) => API_PATHS.includes(path)));
+app.use('*', securityHeaders(isApiPath));
 
 for (const path of API_PATHS) {
   app.use(path, cors());
   // Classifications are never cached.
   app.use(path, async (c, next) => {
     await next();
-    if (path === '/classify') c.res.headers.set('cache-control', 'no-store');
+    if (path === ROUTES.classify) c.res.headers.set('cache-control', 'no-store');
   });
 }
 
 // Only /classify costs CPU: it alone takes API keys and is rate-limited (src/auth.ts). Preflights
 // are answered by cors() above and never reach it.
-app.post('/classify', apiAccess(), async (c) => c.json(await handleClassify(c.req.raw)));
-app.get('/model', (c) => c.json(modelInfo()));
+app.post(ROUTES.classify, apiAccess(), async (c) => c.json(await handleClassify(c.req.raw)));
+app.get(ROUTES.model, (c) => c.json(modelInfo()));
 const runtime = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown';
-app.get('/healthz', (c) => c.json({ status: 'ok', runtime, model_loaded: isEngineReady() }));
-app.get('/openapi.json', (c) => c.json(openapi));
+app.get(ROUTES.healthz, (c) => c.json({ status: 'ok', runtime, model_loaded: isEngineReady() } satisfies Health));
+app.get(ROUTES.openapi, (c) => c.json(openapi));
 
-const ALLOWED: Record<string, string> = { '/classify': 'POST, OPTIONS', '/model': 'GET, HEAD, OPTIONS', '/healthz': 'GET, HEAD, OPTIONS', '/openapi.json': 'GET, HEAD, OPTIONS' };
 for (const path of API_PATHS) {
   app.all(path, (c) => {
-    const allow = ALLOWED[path];
+    const allow = ALLOWED_METHODS[path];
     if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } });
     return errorResponse(new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${path}; use ${allow.split(', ')[0]}.`), { allow });
   });

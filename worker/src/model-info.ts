@@ -3,7 +3,7 @@ import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
 import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
 import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
-import { ACCEPTED_FORMATS, LIMITS } from './limits.ts';
+import { ACCEPTED_FORMATS, LIMITS } from '@emotion/core/api';
 import type { ModelCard } from '@emotion/core/artifacts';
 
 /** The committed card may be older or partial: every field is optional here. */

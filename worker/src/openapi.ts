@@ -1,9 +1,8 @@
 /** The OpenAPI 3.1 document of the API; a test checks real responses against its schemas. */
 import { CLASSES, INPUT_SIZE, UNCERTAIN_BELOW } from '@emotion/core';
 import { LANDMARK_NAMES, QUALITY_THRESHOLDS as QT } from '@emotion/core/faces';
-import { ERROR_STATUS } from './errors.ts';
+import { BOX_PATTERN, BOX_PARAMS, CLASSIFY_PARAMS, ERROR_STATUS, FLAG_VALUES, LIMITS, mib, RATE_LIMITS, ROUTES, type Face } from '@emotion/core/api';
 import { DETECTOR_INFO } from './faces.ts';
-import { LIMITS, mib, RATE_LIMITS } from './limits.ts';
 
 const ms = { type: 'number', minimum: 0, description: 'milliseconds' } as const;
 const prob = { type: 'number', minimum: 0, maximum: 1 } as const;
@@ -37,14 +36,15 @@ const rates =
 
 const boxParam =
   'Optional region "x,y,w,h" (non-negative numbers, pixels of the EXIF-oriented image) to classify as given: no face detection runs, and `faces` holds that one region.';
-const boxesParam = `Optional regions "x,y,w,h;x,y,w,h;..." (at most ${LIMITS.maxFaces}) to classify as given, in order: bring your own face detector. Each as for \`box\`; an invalid entry is a 400 naming it. Not together with \`box\`.`;
+const { maxFaces, minDetectionScore, minFaceSize } = CLASSIFY_PARAMS;
+const boxesParam = `Optional regions "x,y,w,h;x,y,w,h;..." (at most ${BOX_PARAMS.boxes.maxEntries}) to classify as given, in order: bring your own face detector. Each as for \`box\`; an invalid entry is a 400 naming it. Not together with \`box\`.`;
 const detectParam = 'Find the faces and classify each (true, the default), or classify the whole image (false). Accepts true/false/1/0. Ignored when `box` is given.';
 const ttaParam =
   'Flip test-time augmentation (true, the default): each crop and its mirror image are classified and their scores averaged, a little more accurate on the validation set (the model card gives the figure) for a second model row. false: the crop alone. Accepts true/false/1/0.';
-const maxFacesParam = `Classify at most this many faces, the largest (1 to ${LIMITS.maxFaces}, default ${LIMITS.defaultMaxFaces}).`;
-const minScoreParam = `Drop detected faces whose detector score is below this (0 to 1, default ${DETECTOR_INFO.score_threshold}, the detector's own threshold).`;
-const minSizeParam = `Drop detected faces smaller than this many pixels on the longer side of their box (0 to ${LIMITS.maxSide}, default 0: none).`;
-const BOX_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(,\\s*\\d+(\\.\\d+)?\\s*){3}$';
+const maxFacesParam = `Classify at most this many faces, the largest (${maxFaces.min} to ${maxFaces.max}, default ${maxFaces.default}).`;
+const minScoreParam = `Drop detected faces whose detector score is below this (${minDetectionScore.min} to ${minDetectionScore.max}, default ${minDetectionScore.default}, the detector's own threshold).`;
+const minSizeParam = `Drop detected faces smaller than this many pixels on the longer side of their box (${minFaceSize.min} to ${minFaceSize.max}, default ${minFaceSize.default}: none).`;
+const flag = (fallback: boolean) => ({ type: 'string', enum: [...FLAG_VALUES], default: String(fallback) });
 
 const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
 
@@ -92,7 +92,8 @@ const faceProperties = {
     description: `true when the top score is under ${UNCERTAIN_BELOW}: the lowest threshold at which the answers kept are at least 80% right on FER2013 PublicTest (there 61% of images are answered, 82.8% right). Show "not sure" instead of the label; the scores are still given.`,
   },
   scores: { $ref: '#/components/schemas/Scores' },
-} as const;
+  // Exactly the fields of the contract's Face type (@emotion/core/api response.ts).
+} as const satisfies Record<keyof Face, object>;
 
 export const openapi = {
   openapi: '3.1.0',
@@ -105,7 +106,7 @@ export const openapi = {
       `Limits: body ${mib(LIMITS.maxBodyBytes)}, ${LIMITS.maxSide} pixels on the longest side, ${LIMITS.maxPixelsHeld} pixels for a progressive JPEG or a PNG, ${LIMITS.maxDecodeMemoryMB} MB of decoder memory.`,
   },
   paths: {
-    '/classify': {
+    [ROUTES.classify]: {
       post: {
         operationId: 'classify',
         summary: 'Find the faces in a JPEG or PNG image and classify the facial expression of each.',
@@ -121,13 +122,13 @@ export const openapi = {
           rates,
         security: [{}, { bearerAuth: [] }],
         parameters: [
-          { name: 'box', in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] } },
-          { name: 'boxes', in: 'query', required: false, description: boxesParam, schema: { type: 'string', examples: ['10,10,100,100;200,40,90,90'] } },
-          { name: 'detect', in: 'query', required: false, description: detectParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
-          { name: 'max_faces', in: 'query', required: false, description: maxFacesParam, schema: { type: 'integer', minimum: 1, maximum: LIMITS.maxFaces, default: LIMITS.defaultMaxFaces } },
-          { name: 'min_detection_score', in: 'query', required: false, description: minScoreParam, schema: { type: 'number', minimum: 0, maximum: 1, default: DETECTOR_INFO.score_threshold } },
-          { name: 'min_face_size', in: 'query', required: false, description: minSizeParam, schema: { type: 'number', minimum: 0, maximum: LIMITS.maxSide, default: 0 } },
-          { name: 'tta', in: 'query', required: false, description: ttaParam, schema: { type: 'string', enum: ['true', 'false', '1', '0'], default: 'true' } },
+          { name: BOX_PARAMS.box.name, in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] } },
+          { name: BOX_PARAMS.boxes.name, in: 'query', required: false, description: boxesParam, schema: { type: 'string', examples: ['10,10,100,100;200,40,90,90'] } },
+          { name: CLASSIFY_PARAMS.detect.name, in: 'query', required: false, description: detectParam, schema: flag(CLASSIFY_PARAMS.detect.default) },
+          { name: maxFaces.name, in: 'query', required: false, description: maxFacesParam, schema: { type: 'integer', minimum: maxFaces.min, maximum: maxFaces.max, default: maxFaces.default } },
+          { name: minDetectionScore.name, in: 'query', required: false, description: minScoreParam, schema: { type: 'number', minimum: minDetectionScore.min, maximum: minDetectionScore.max, default: minDetectionScore.default } },
+          { name: minFaceSize.name, in: 'query', required: false, description: minSizeParam, schema: { type: 'number', minimum: minFaceSize.min, maximum: minFaceSize.max, default: minFaceSize.default } },
+          { name: CLASSIFY_PARAMS.tta.name, in: 'query', required: false, description: ttaParam, schema: flag(CLASSIFY_PARAMS.tta.default) },
         ],
         requestBody: {
           required: true,
@@ -139,11 +140,11 @@ export const openapi = {
                   image: { type: 'string', format: 'binary', description: 'JPEG or PNG file' },
                   box: { type: 'string', description: boxParam },
                   boxes: { type: 'string', description: boxesParam },
-                  detect: { type: 'string', enum: ['true', 'false', '1', '0'], description: detectParam },
+                  detect: { type: 'string', enum: [...FLAG_VALUES], description: detectParam },
                   max_faces: { type: 'string', pattern: '^\\d+$', description: maxFacesParam },
                   min_detection_score: { type: 'string', description: minScoreParam },
                   min_face_size: { type: 'string', description: minSizeParam },
-                  tta: { type: 'string', enum: ['true', 'false', '1', '0'], description: ttaParam },
+                  tta: { type: 'string', enum: [...FLAG_VALUES], description: ttaParam },
                 },
                 required: ['image'],
               },
@@ -179,21 +180,21 @@ export const openapi = {
       },
       options: { operationId: 'classifyPreflight', summary: 'CORS preflight.', responses: { '204': { description: 'Preflight answer.' } } },
     },
-    '/model': {
+    [ROUTES.model]: {
       get: {
         operationId: 'model',
         summary: 'The model: classes, input, normalization, version, limits and validation results.',
         responses: { '200': { description: 'Model information.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Model' } } } } },
       },
     },
-    '/healthz': {
+    [ROUTES.healthz]: {
       get: {
         operationId: 'healthz',
         summary: 'Liveness: answers without loading the model.',
         responses: { '200': { description: 'Alive.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } } },
       },
     },
-    '/openapi.json': {
+    [ROUTES.openapi]: {
       get: { operationId: 'openapi', summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } } },
     },
   },

@@ -1,24 +1,8 @@
 /**
- * The parameters of POST /classify, from the query string or a form field: `detect` (true/false),
- * `max_faces` (1 to LIMITS.maxFaces), `tta` (true/false), `min_detection_score` (0-1) and
- * `min_face_size` (pixels). Bad values are a 400, never ignored.
+ * Parsing the parameters of POST /classify, from the query string or a form field, by the
+ * contract's names, defaults and ranges (@emotion/core/api params.ts). Bad values are a 400, never ignored.
  */
-import { ApiError } from './errors.ts';
-import { DEFAULT_DETECTION_OPTIONS } from '@emotion/core/faces';
-import { LIMITS } from './limits.ts';
-
-export interface ClassifyParams {
-  /** Find faces (the default); false classifies the whole image. A `box` overrides both. */
-  detect: boolean;
-  /** At most this many faces, the largest, are classified. */
-  maxFaces: number;
-  /** Average each crop's scores with its mirror image's (the default): better accuracy for a second, batched model row. */
-  tta: boolean;
-  /** Detected faces scoring below this are dropped (default: the detector's threshold). */
-  minDetectionScore: number;
-  /** Detected faces smaller than this on the box's longer side, in pixels, are dropped (default 0: none). */
-  minFaceSize: number;
-}
+import { ApiError, CLASSIFY_PARAMS, type ClassifyParams, type FlagParam, type NumberParam } from '@emotion/core/api';
 
 /** The one value of a parameter; given in the query and in the form, they must agree. */
 function oneValue(name: string, query: URLSearchParams, form: Map<string, string>): string | undefined {
@@ -32,9 +16,9 @@ function oneValue(name: string, query: URLSearchParams, form: Map<string, string
 
 const show = (v: string) => JSON.stringify(v.slice(0, 40));
 
-/** A true/false parameter (true, false, 1 or 0); absent means true. */
-export function parseFlag(name: string, text: string | undefined): boolean {
-  if (text === undefined) return true;
+/** A true/false parameter (true, false, 1 or 0); absent means its default. */
+export function parseFlag(name: string, text: string | undefined, fallback = true): boolean {
+  if (text === undefined) return fallback;
   const v = text.toLowerCase();
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
@@ -42,10 +26,11 @@ export function parseFlag(name: string, text: string | undefined): boolean {
 }
 
 export function parseMaxFaces(text: string | undefined): number {
-  if (text === undefined) return LIMITS.defaultMaxFaces;
+  const { name, min, max } = CLASSIFY_PARAMS.maxFaces;
+  if (text === undefined) return CLASSIFY_PARAMS.maxFaces.default;
   const n = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= LIMITS.maxFaces)) {
-    throw new ApiError('bad_parameter', `max_faces must be a whole number from 1 to ${LIMITS.maxFaces} (got ${show(text)}).`);
+  if (!(n >= min && n <= max)) {
+    throw new ApiError('bad_parameter', `${name} must be a whole number from ${min} to ${max} (got ${show(text)}).`);
   }
   return n;
 }
@@ -59,11 +44,14 @@ export function parseNumber(name: string, text: string | undefined, min: number,
 }
 
 export function classifyParams(query: URLSearchParams, form: Map<string, string>): ClassifyParams {
+  const flag = ({ name, default: fallback }: FlagParam) => parseFlag(name, oneValue(name, query, form), fallback);
+  const number = ({ name, min, max, default: fallback }: NumberParam) => parseNumber(name, oneValue(name, query, form), min, max, fallback);
+  const p = CLASSIFY_PARAMS;
   return {
-    detect: parseFlag('detect', oneValue('detect', query, form)),
-    maxFaces: parseMaxFaces(oneValue('max_faces', query, form)),
-    tta: parseFlag('tta', oneValue('tta', query, form)),
-    minDetectionScore: parseNumber('min_detection_score', oneValue('min_detection_score', query, form), 0, 1, DEFAULT_DETECTION_OPTIONS.scoreThreshold),
-    minFaceSize: parseNumber('min_face_size', oneValue('min_face_size', query, form), 0, LIMITS.maxSide, 0),
+    detect: flag(p.detect),
+    maxFaces: parseMaxFaces(oneValue(p.maxFaces.name, query, form)),
+    tta: flag(p.tta),
+    minDetectionScore: number(p.minDetectionScore),
+    minFaceSize: number(p.minFaceSize),
   };
 }

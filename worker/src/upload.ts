@@ -3,8 +3,7 @@
  * JPEG/PNG body. The body size is checked from Content-Length before reading, and again while
  * reading (a chunked body has no length), so no oversized body is ever buffered.
  */
-import { ApiError } from './errors.ts';
-import { LIMITS, mib } from './limits.ts';
+import { ApiError, LIMITS, mib } from '@emotion/core/api';
 
 export interface Upload {
   bytes: Uint8Array;

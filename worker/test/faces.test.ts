@@ -20,6 +20,8 @@ import { encodeJpeg, encodePng, ihdr, photo, PNG_SIGNATURE, pngChunk, concat, wi
 import { referenceScores } from './reference-scores.ts';
 import { photosSkip } from './shared-data.ts';
 
+const skipPhotos = photosSkip();
+
 /** Faces counted by eye (../shared/photos/SOURCE.md). */
 const GROUP: Record<string, number> = { bbt1: 4, bbt2: 3, bbt3: 5, bbt4: 6, bbt5: 5 };
 /** One face each. */
@@ -168,7 +170,7 @@ function assertSameFaces(name: string, body: any, expected: Expected[]): number 
 }
 
 describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
-  test('group photos: the faces counted by eye, each equal to onnxruntime-node, largest first', async (t) => {
+  test('group photos: the faces counted by eye, each equal to onnxruntime-node, largest first', { skip: skipPhotos }, async (t) => {
     let worst = 0;
     for (const [name, count] of Object.entries(GROUP)) {
       const bytes = photo(`${name}.jpg`);
@@ -179,7 +181,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     t.diagnostic(`largest emotion score difference ${worst.toExponential(2)}`);
   });
 
-  test('the 7 labelled photos: exactly one face each, equal to onnxruntime-node', async (t) => {
+  test('the 7 labelled photos: exactly one face each, equal to onnxruntime-node', { skip: skipPhotos }, async (t) => {
     const emotions: string[] = [];
     for (const name of LABELLED) {
       const bytes = photo(`${name}.jpg`);
@@ -191,7 +193,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     t.diagnostic(emotions.join(', '));
   });
 
-  test('tight 150x150 PNG crops (one per person): one face each', async () => {
+  test('tight 150x150 PNG crops (one per person): one face each', { skip: skipPhotos }, async () => {
     const people = readdirSync(PHOTOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
     assert.equal(people.length, 8);
     for (const person of people) {
@@ -203,7 +205,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     }
   });
 
-  test('16 faces (a 4x4 grid of tight crops): all by default; max_faces=10 keeps the 10 largest; classified in batches, as onnxruntime-node', async () => {
+  test('16 faces (a 4x4 grid of tight crops): all by default; max_faces=10 keeps the 10 largest; classified in batches, as onnxruntime-node', { skip: skipPhotos }, async () => {
     const grid = tightCropGrid(4, 4);
     const all = await ok(await post(grid, '?max_faces=16', 'image/png'));
     assertSameFaces('grid, max_faces=16', all, await reference(grid, 16));
@@ -218,7 +220,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     assertSameFaces('grid, max_faces=10', ten, await reference(grid, 10));
   });
 
-  test('detect=false classifies the whole image, in the query or the form', async () => {
+  test('detect=false classifies the whole image, in the query or the form', { skip: skipPhotos }, async () => {
     const bytes = photo('happy.jpg');
     const gray = decodeGray(bytes);
     const whole = { x: 0, y: 0, w: gray.width, h: gray.height };
@@ -235,7 +237,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     }
   });
 
-  test('tta=false (query or form): the same faces, each scored on its crop alone', async () => {
+  test('tta=false (query or form): the same faces, each scored on its crop alone', { skip: skipPhotos }, async () => {
     const bytes = photo('bbt2.jpg');
     const plain = await reference(bytes, model.detector.max_faces.default, false);
     const withTta = await ok(await post(bytes));
@@ -252,7 +254,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     }
   });
 
-  test('max_faces keeps the largest faces (query or form); the same faces as without it', async () => {
+  test('max_faces keeps the largest faces (query or form); the same faces as without it', { skip: skipPhotos }, async () => {
     const bytes = photo('bbt4.jpg');
     const all = await ok(await post(bytes));
     assert.equal(all.faces.length, 6);
@@ -273,7 +275,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     }
   });
 
-  test('a box takes precedence over detection: that region, as given', async () => {
+  test('a box takes precedence over detection: that region, as given', { skip: skipPhotos }, async () => {
     const box = { x: 500, y: 100, w: 200, h: 200 };
     for (const res of [await post(photo('bbt1.jpg'), '?box=500,100,200,200&detect=true'), await postForm(photo('bbt1.jpg'), { box: '500,100,200,200' })]) {
       const body = await ok(res);
@@ -320,7 +322,7 @@ describe('landmarks, pose and the detection filters', { skip: photosSkip() }, ()
     return encodePng(out, W, H);
   }
 
-  test('landmarks lie in the face box, the eyes above the mouth; roll is near 0 upright and follows a turned copy', async (t) => {
+  test('landmarks lie in the face box, the eyes above the mouth; roll is near 0 upright and follows a turned copy', { skip: skipPhotos }, async (t) => {
     for (const name of ['happy.jpg', 'neutral.jpg', 'surprised.jpg']) {
       const body = await ok(await post(photo(name)));
       const f = body.faces[0];
@@ -340,7 +342,7 @@ describe('landmarks, pose and the detection filters', { skip: photosSkip() }, ()
     }
   });
 
-  test('min_detection_score and min_face_size filter the faces; a given box or the whole image has no landmarks', async () => {
+  test('min_detection_score and min_face_size filter the faces; a given box or the whole image has no landmarks', { skip: skipPhotos }, async () => {
     const bytes = photo('bbt4.jpg');
     const all = await ok(await post(bytes));
     const strict = await ok(await post(bytes, '?min_detection_score=0.999'));
@@ -435,7 +437,7 @@ describe('quality flags', { skip: photosSkip() }, () => {
 });
 
 describe('boxes: several caller-given regions', { skip: photosSkip() }, () => {
-  test('boxes with 1 and 3 entries: one result per box, in order, each as its own box; an invalid entry or box with boxes: 400', async () => {
+  test('boxes with 1 and 3 entries: one result per box, in order, each as its own box; an invalid entry or box with boxes: 400', { skip: skipPhotos }, async () => {
     const bytes = photo('bbt1.jpg');
     const list = [
       { x: 500, y: 100, w: 200, h: 200 },

@@ -12,7 +12,7 @@ import { CLASSES } from '@emotion/core';
 import { alignedInput, findFaces, type FaceDetector } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { openUpload } from '../src/decode.ts';
-import { LIMITS } from '../src/limits.ts';
+import { LIMITS } from '@emotion/core/api';
 import { contract, type Contract } from './contract.ts';
 import { MODEL_PATH, startWorker, type RunningWorker } from './harness.ts';
 import { cjpegSkip, GROUP_PHOTO_FACES, groupPhotoJpeg, upscaledPhotoJpeg } from './large-images.ts';

@@ -6,7 +6,7 @@
  *   Worker's detection path, and ORT's WebAssembly memory + the models + the body + the decode fit
  *   in 128 MB;
  * - a request over any limit gets its 413 before any large allocation (counted: ./fuzz/alloc.ts).
- * `npm run bench:memory -w worker` prints the fuller measurement behind src/limits.ts.
+ * `npm run bench:memory -w worker` prints the fuller measurement behind core/src/api/limits.ts.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,8 +19,8 @@ import { denominatorFor, toScaled } from '@emotion/core';
 import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
 import { cropInput, DETECTION_MIN_SIDE, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
 import { openUpload } from '../src/decode.ts';
-import { ApiError } from '../src/errors.ts';
-import { LIMITS } from '../src/limits.ts';
+import { ApiError } from '@emotion/core/api';
+import { LIMITS } from '@emotion/core/api';
 import { readUpload } from '../src/upload.ts';
 import { MODEL_PATH } from './harness.ts';
 import { loadOrtWeb, ORT_SESSION_OPTIONS } from './ort-web-node.ts';
@@ -140,6 +140,20 @@ test('the largest uploads the limits accept stay within 128 MB, by the decoder\'
     assert.ok(live <= a * 1.1 + 4 * MiB, `${u.name}: live peak ${f(live)} near or under its accounting ${f(a)}`);
     assert.ok(total <= ISOLATE_BYTES, `${u.name}: ${f(total)} fits the isolate`);
   }
+});
+
+test('the allocation counter sees copies (slice, map, filter), not views', async () => {
+  const { bytes } = await countAllocations(async () => {
+    const a = new Uint8Array(1000); // 1000
+    a.slice(100); // 900
+    a.subarray(10); // a view: 0
+    new Float32Array(a.buffer, 0, 10); // a view: 0
+    a.map((v) => v); // 1000
+    a.filter((_, i) => i < 10); // 10
+    a.buffer.slice(0, 500); // 500
+    new Uint8Array(a); // a copy: 1000
+  });
+  assert.equal(bytes, 1000 + 900 + 1000 + 10 + 500 + 1000);
 });
 
 test('a request over any limit gets its 413 before any large allocation', async (t) => {

@@ -14,6 +14,10 @@ import { openUpload } from '../src/decode.ts';
 import { MODEL_PATH, PHOTOS, startWorker, type RunningWorker } from './harness.ts';
 import { referenceScores } from './reference-scores.ts';
 import { ferCrops, photo, type Bytes } from './images.ts';
+import { ferSkip, photosSkip } from './shared-data.ts';
+
+const skipPhotos = photosSkip();
+const skipFer = ferSkip();
 
 let w: RunningWorker;
 let session: ort.InferenceSession;
@@ -60,7 +64,7 @@ async function compare(cases: { name: string; bytes: Bytes; type: string; box?: 
   return worst;
 }
 
-test('real photos (single-face, group, and tight crops): WASM in workerd = onnxruntime-node', async (t) => {
+test('real photos (single-face, group, and tight crops): WASM in workerd = onnxruntime-node', { skip: skipPhotos }, async (t) => {
   const files = readdirSync(PHOTOS).filter((f) => /\.jpg$/.test(f)).sort();
   const crops = readdirSync(PHOTOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${d.name}/${readdirSync(join(PHOTOS, d.name)).sort()[0]}`);
   const cases = [
@@ -72,7 +76,7 @@ test('real photos (single-face, group, and tight crops): WASM in workerd = onnxr
   t.diagnostic(`${cases.length} photos, largest score difference ${worst.toExponential(2)}`);
 });
 
-test('photos with a box: the same region is classified on both sides', async (t) => {
+test('photos with a box: the same region is classified on both sides', { skip: skipPhotos }, async (t) => {
   const worst = await compare([
     { name: 'bbt1 box', bytes: photo('bbt1.jpg'), type: 'image/jpeg', box: { x: 500, y: 100, w: 200, h: 200 } },
     { name: 'happy box', bytes: photo('happy.jpg'), type: 'image/jpeg', box: { x: 150, y: 20, w: 180, h: 200 } },
@@ -82,7 +86,7 @@ test('photos with a box: the same region is classified on both sides', async (t)
   t.diagnostic(`largest score difference ${worst.toExponential(2)}`);
 });
 
-test('FER2013 PublicTest crops, 5 per class: WASM in workerd = onnxruntime-node', async (t) => {
+test('FER2013 PublicTest crops, 5 per class: WASM in workerd = onnxruntime-node', { skip: skipFer }, async (t) => {
   const cases = ferCrops(5).map((c) => ({ name: c.file, bytes: c.bytes, type: 'image/jpeg' }));
   assert.equal(cases.length, 35);
   const worst = await compare(cases);

@@ -1,14 +1,18 @@
 /**
  * Tests that need ../shared (photos, FER2013 crops): they fail when CI=true and the data is missing,
- * and are skipped with a message otherwise.
+ * and are skipped with a message otherwise (the one rule: core/test/shared-data.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PHOTOS } from './harness.ts';
+import { requireOrSkip } from '../../core/test/shared-data.ts';
+import { FER_TEST, PHOTOS } from './harness.ts';
+
+export { requireOrSkip };
 
 export function photosSkip(): false | string {
-  if (existsSync(join(PHOTOS, 'SOURCE.md'))) return false;
-  const msg = `test photos not found at ${PHOTOS} (check out ../shared)`;
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${msg}`);
-  return msg;
+  return requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the test photos at ${PHOTOS} (check out ../shared)`);
+}
+
+export function ferSkip(): false | string {
+  return requireOrSkip(existsSync(FER_TEST), `the FER2013 test crops at ${FER_TEST} (check out ../shared)`);
 }

@@ -1,26 +1,20 @@
 /** Non-maximum suppression for detections that may overlap. */
+import type { Box } from '../preprocess.ts';
 
-export interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-function intersection(a: Rect, b: Rect): number {
+function intersection(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
   return ix * iy;
 }
 
-export function iou(a: Rect, b: Rect): number {
+export function iou(a: Box, b: Box): number {
   const inter = intersection(a, b);
   const union = a.w * a.h + b.w * b.h - inter;
   return union > 0 ? inter / union : 0;
 }
 
 /** The fraction of a's area that lies inside b. */
-export function containedIn(a: Rect, b: Rect): number {
+export function containedIn(a: Box, b: Box): number {
   const area = a.w * a.h;
   return area > 0 ? intersection(a, b) / area : 0;
 }
@@ -37,7 +31,7 @@ export function dropContained(byScore: Candidate[], maxContained: number): Candi
 }
 
 export interface Candidate {
-  box: Rect;
+  box: Box;
   score: number;
   /** Extra coordinates (keypoints) averaged together with the box. */
   points: number[];

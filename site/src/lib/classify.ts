@@ -3,16 +3,8 @@
  * face) and what an error says to a person. Pure functions, shared by the page script and the
  * unit tests.
  */
+import type { Box, Scores } from '@emotion/core/api';
 import { CLASSES, type Emotion } from '@emotion/core/classes';
-
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-export type Scores = Record<Emotion, number>;
 
 export interface FaceResult {
   /** In pixels of the image that was uploaded; null when the whole image was classified. */

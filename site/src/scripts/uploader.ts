@@ -20,6 +20,8 @@ import {
   type ErrorView,
   type FaceResult,
 } from '../lib/classify';
+// Only the routes: the rest of the contract is not needed in the browser.
+import { ROUTES } from '@emotion/core/api/routes';
 
 /** Where the API lives: the same origin unless PUBLIC_API_BASE was set at build time. */
 const API_BASE = (import.meta.env.PUBLIC_API_BASE ?? '').replace(/\/+$/, '');
@@ -308,7 +310,7 @@ export function mountUploader(doc: Document): void {
       form.append('image', prepared.body, prepared.filename);
       let response: Response;
       try {
-        response = await fetch(`${API_BASE}/classify`, { method: 'POST', body: form, signal: controller.signal, credentials: 'omit' });
+        response = await fetch(`${API_BASE}${ROUTES.classify}`, { method: 'POST', body: form, signal: controller.signal, credentials: 'omit' });
       } catch (e) {
         if (!controller.signal.aborted) showError(NETWORK_ERROR);
         return;

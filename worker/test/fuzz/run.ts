@@ -17,8 +17,8 @@ import { CLASSES, INPUT_SIZE, toScaled, type Box, type ScaledImage } from '@emot
 import { cropInput, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
 import { boxWithin, requestedBox } from '../../src/box.ts';
 import { openUpload } from '../../src/decode.ts';
-import { toApiError } from '../../src/errors.ts';
-import { LIMITS } from '../../src/limits.ts';
+import { toApiError } from '@emotion/core/api';
+import { LIMITS } from '@emotion/core/api';
 import { classifyParams } from '../../src/params.ts';
 import { readUpload } from '../../src/upload.ts';
 import { countAllocations } from './alloc.ts';

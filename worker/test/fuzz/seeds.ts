@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import pako from 'pako';
 import { FER_TEST, PHOTOS } from '../harness.ts';
+import { requireOrSkip } from '../shared-data.ts';
 import { concat, ihdr, PNG_SIGNATURE, pngChunk, type Bytes } from '../images.ts';
 
 export type Format = 'jpeg' | 'png';
@@ -145,7 +146,7 @@ function fixtures(): Seed[] {
 
 /** FER2013 crops (one per class) and two small real photos, when ../shared is present. */
 function shared(): Seed[] {
-  if (!existsSync(FER_TEST) || !existsSync(PHOTOS)) return [];
+  if (requireOrSkip(existsSync(FER_TEST) && existsSync(PHOTOS), `../shared (${FER_TEST}, ${PHOTOS}): the fuzz corpus has no real photos`)) return [];
   const seeds: Seed[] = readdirSync(FER_TEST)
     .sort()
     .map((label) => {

@@ -1,6 +1,6 @@
 /**
- * Every upload limit, in one place. /model and /openapi.json publish these values, and the
- * request path checks them before any large allocation.
+ * Every upload limit, in one place. /model and /openapi.json publish these values, the API page
+ * documents them, core's decoders default to them, and the worker checks them before any large allocation.
  *
  * Why these numbers: a Worker isolate has 128 MB for everything (JS heap, WebAssembly memory, the
  * request body), and local workerd enforces none of it, so the budget is measured in Node (same
@@ -32,6 +32,7 @@ export const LIMITS = {
   /**
    * Scans in a progressive JPEG: each one walks the blocks it codes, so thousands of tiny
    * scans cost seconds of CPU (a fuzz finding). libjpeg writes 10 for colour, 18 for CMYK.
+   * Also the default of core's decoders (preprocess.ts DEFAULT_MAX_JPEG_SCANS).
    */
   maxJpegScans: 100,
   /** Longest side in pixels, read from the header with the pixel count. */
