@@ -10,6 +10,9 @@ export const CSV_LABEL_TO_CLASS: readonly number[] = CSV_LABEL_NAMES.map((n) => 
 /** Model input: one grayscale 48x48 image. */
 export const INPUT_SIZE = 48;
 
+/** Values in one model input (INPUT_SIZE squared). */
+export const INPUT_PIXELS = INPUT_SIZE * INPUT_SIZE;
+
 /** Pixel normalization: (p / 255 - mean) / std, giving [-1, 1]. */
 export const NORMALIZATION = { mean: 0.5, std: 0.5 } as const;
 

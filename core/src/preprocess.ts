@@ -307,8 +307,7 @@ export function toModelInput(img: GrayImage, box?: Box): Float32Array {
  */
 export function mirrorInputs(inputs: Float32Array): Float32Array {
   const out = new Float32Array(inputs.length);
-  const s = INPUT_SIZE;
-  for (let row = 0; row < inputs.length; row += s)
-    for (let x = 0; x < s; x++) out[row + x] = inputs[row + s - 1 - x];
+  for (let row = 0; row < inputs.length; row += INPUT_SIZE)
+    for (let x = 0; x < INPUT_SIZE; x++) out[row + x] = inputs[row + INPUT_SIZE - 1 - x];
   return out;
 }

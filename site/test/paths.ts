@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 /** The repo's site/ folder and the read-only shared data beside the repo. */
 export const SITE_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED_DIR = process.env.SHARED_DIR ?? fileURLToPath(new URL('../../../shared', import.meta.url));
+/** $SHARED_DIR or ../shared beside the repo (core's one resolver). */
+export { SHARED_DIR } from '@emotion/core/shared-data';
+import { SHARED_DIR } from '@emotion/core/shared-data';
 export const PHOTOS = `${SHARED_DIR}/photos`;
 export const FIXTURE_MODEL_DIR = fileURLToPath(new URL('./fixtures/model', import.meta.url));

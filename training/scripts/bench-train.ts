@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendChoice } from '../src/backend.ts';
-import { PIXELS, type Dataset } from '../src/data.ts';
+import { INPUT_PIXELS } from '@emotion/core/classes';
+import type { Dataset } from '../src/data.ts';
 import { inProcessEngine, workerEngine } from '../src/engine.ts';
 import { initWeights, TRAINABLE, type Weights } from '../src/model.ts';
 import { adamwStep, initAdam } from '../src/optim.ts';
@@ -33,7 +34,7 @@ const steps = Number(v.steps);
 
 function syntheticSet(n: number, seed: number): Dataset {
   const r = new Rng(seed);
-  const images = new Uint8Array(new SharedArrayBuffer(n * PIXELS));
+  const images = new Uint8Array(new SharedArrayBuffer(n * INPUT_PIXELS));
   const labels = new Uint8Array(new SharedArrayBuffer(n));
   for (let i = 0; i < images.length; i++) images[i] = r.int(256);
   for (let i = 0; i < n; i++) labels[i] = r.int(7);

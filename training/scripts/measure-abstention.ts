@@ -8,21 +8,21 @@ import { join } from 'node:path';
 import { CLASSES } from '@emotion/core/classes';
 import { DEFAULT_DATA } from '../src/data.ts';
 import { loadLabelledInputs } from '../src/labelled-images.ts';
-import { MODEL_DIR, onnxProbabilities, openModel } from '../src/onnx-runner.ts';
+import { argmax } from '@emotion/core/maths';
+import { MODEL_DIR, openModel } from '../src/onnx-runner.ts';
 
 const data = process.argv[2] ?? DEFAULT_DATA;
 
 const val = loadLabelledInputs(data, 'val');
-const session = await openModel(join(MODEL_DIR, 'scratchcnn.onnx'));
-const probs = await onnxProbabilities(session, val.inputs, true);
+const classifier = await openModel(join(MODEL_DIR, 'scratchcnn.onnx'));
+const probs = await classifier.probabilities(val.inputs, val.n, { tta: true });
 const rows: { t: number; coverage: number; precision: number }[] = [];
 for (let t = 0.3; t <= 0.901; t += 0.05) {
   let kept = 0;
   let right = 0;
   for (let i = 0; i < val.n; i++) {
     const p = probs.subarray(i * CLASSES.length, (i + 1) * CLASSES.length);
-    let best = 0;
-    for (let k = 1; k < CLASSES.length; k++) if (p[k] > p[best]) best = k;
+    const best = argmax(p);
     if (p[best] >= t) {
       kept++;
       if (best === val.labels[i]) right++;

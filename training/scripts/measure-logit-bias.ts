@@ -13,7 +13,7 @@ import { mirrorInputs } from '@emotion/core/preprocess';
 import { DEFAULT_DATA } from '../src/data.ts';
 import { exportRun, MODEL_FILES } from '../src/export.ts';
 import { loadLabelledInputs } from '../src/labelled-images.ts';
-import { onnxLogits, openModel } from '../src/onnx-runner.ts';
+import { openModel } from '../src/onnx-runner.ts';
 
 const run = resolve(process.argv[2] ?? 'runs/fer2013-ft2');
 const data = process.argv[3] ?? DEFAULT_DATA;
@@ -24,8 +24,8 @@ const dir = mkdtempSync(join(tmpdir(), 'logit-bias-'));
 await exportRun(run, { out: dir, evaluate: false });
 const session = await openModel(join(dir, MODEL_FILES.onnx));
 const val = loadLabelledInputs(data, 'val');
-const plain = await onnxLogits(session, val.inputs);
-const mirrored = await onnxLogits(session, mirrorInputs(val.inputs));
+const plain = await session.logits(val.inputs, val.n);
+const mirrored = await session.logits(mirrorInputs(val.inputs), val.n);
 await session.release();
 rmSync(dir, { recursive: true });
 

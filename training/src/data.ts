@@ -4,14 +4,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CLASSES, CSV_LABEL_TO_CLASS, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+import { CLASSES, CSV_LABEL_TO_CLASS, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
 import { cropResize, decodeGray, ImageError } from '@emotion/core/preprocess';
+import { sharedPath } from '@emotion/core/shared-data';
 
-export const PIXELS = INPUT_SIZE * INPUT_SIZE;
-
-/** FER2013 where this project's machines keep it: ../shared beside the repository. */
-export const DEFAULT_DATA = fileURLToPath(new URL('../../../shared/fer2013', import.meta.url));
+/** FER2013 where this project's machines keep it: ../shared beside the repository ($SHARED_DIR overrides it). */
+export const DEFAULT_DATA = sharedPath('fer2013');
 
 export interface Dataset {
   /** n * 48 * 48 luma bytes. */
@@ -26,7 +24,7 @@ export type Split = 'train' | 'val';
 export class DataError extends Error {}
 
 function makeDataset(n: number, source: string, shared: boolean): Dataset {
-  const buf = shared ? new SharedArrayBuffer(n * PIXELS) : new ArrayBuffer(n * PIXELS);
+  const buf = shared ? new SharedArrayBuffer(n * INPUT_PIXELS) : new ArrayBuffer(n * INPUT_PIXELS);
   const labels = shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n);
   return { images: new Uint8Array(buf), labels: new Uint8Array(labels), n, source };
 }
@@ -62,7 +60,7 @@ function loadFolder(dir: string, limit: number, shared: boolean): Dataset {
   const picked = limit > 0 && limit < files.length ? strided(files, limit) : files;
   const ds = makeDataset(picked.length, dir, shared);
   picked.forEach(([file, label], i) => {
-    ds.images.set(imageTo48(readFileSync(file), file), i * PIXELS);
+    ds.images.set(imageTo48(readFileSync(file), file), i * INPUT_PIXELS);
     ds.labels[i] = label;
   });
   return ds;
@@ -96,7 +94,7 @@ export function loadCsv(file: string, split: Split, limit: number, shared: boole
     const emotion = Number(cells[col('emotion')]);
     if (!Number.isInteger(emotion) || emotion < 0 || emotion > 6) throw new DataError(`${where}: emotion must be 0-6, got "${cells[col('emotion')]}"`);
     const px = cells[col('pixels')].trim().split(/\s+/).map(Number);
-    if (px.length !== PIXELS) throw new DataError(`${where}: expected ${PIXELS} pixels, got ${px.length}`);
+    if (px.length !== INPUT_PIXELS) throw new DataError(`${where}: expected ${INPUT_PIXELS} pixels, got ${px.length}`);
     if (px.some((v) => !Number.isInteger(v) || v < 0 || v > 255)) throw new DataError(`${where}: pixels must be integers 0-255`);
     rows.push([CSV_LABEL_TO_CLASS[emotion], Uint8Array.from(px)]);
   }
@@ -104,7 +102,7 @@ export function loadCsv(file: string, split: Split, limit: number, shared: boole
   const picked = limit > 0 && limit < rows.length ? strided(rows, limit) : rows;
   const ds = makeDataset(picked.length, `${file} (${CSV_USAGE[split]})`, shared);
   picked.forEach(([label, px], i) => {
-    ds.images.set(px, i * PIXELS);
+    ds.images.set(px, i * INPUT_PIXELS);
     ds.labels[i] = label;
   });
   return ds;

@@ -11,7 +11,7 @@ import { CLASSES } from '@emotion/core/classes';
 import { ALIGN_ZOOM, FER2013_FRAMING, type AlignScaleCue } from '@emotion/core/faces';
 import { DEFAULT_DATA } from './data.ts';
 import { loadLabelledInputs } from './labelled-images.ts';
-import { averageWithMirror, MODEL_DIR, onnxProbabilities, openModel } from './onnx-runner.ts';
+import { MODEL_DIR, openModel } from './onnx-runner.ts';
 import {
   describeSetting,
   detectPhotos,
@@ -30,11 +30,12 @@ export type { Evaluation };
 export async function evaluateModel(model: string, data: string, opts: { tta: boolean; limit?: number }): Promise<Evaluation> {
   const t0 = Date.now();
   const set = loadLabelledInputs(data, 'val', opts.limit ?? 0);
-  const session = await openModel(model);
-  const probs = await onnxProbabilities(session, set.inputs, false);
-  // The plain probabilities are reused for TTA rather than computed again.
-  const tta = opts.tta ? classificationReport(await averageWithMirror(session, set.inputs, probs), set.labels) : null;
-  await session.release();
+  const classifier = await openModel(model);
+  // With TTA both reports come from the TTA runs, the plain probabilities not computed again.
+  const both = opts.tta ? await classifier.probabilitiesBoth(set.inputs, set.n) : null;
+  const probs = both ? both.plain : await classifier.probabilities(set.inputs, set.n, { tta: false });
+  const tta = both ? classificationReport(both.tta, set.labels) : null;
+  await classifier.release();
   return {
     model,
     data: set.source,

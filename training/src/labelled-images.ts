@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASSES, INPUT_SIZE } from '@emotion/core/classes';
+import { CLASSES, INPUT_PIXELS, INPUT_SIZE } from '@emotion/core/classes';
 import { decodeGray, toModelInput, type GrayImage } from '@emotion/core/preprocess';
 import { DataError, loadCsv, strided } from './data.ts';
 
@@ -16,15 +16,13 @@ export interface LabelledInputs {
   source: string;
 }
 
-const PIX = INPUT_SIZE * INPUT_SIZE;
-
 export function loadLabelledInputs(path: string, split: 'val' | 'train' = 'val', limit = 0): LabelledInputs {
   if (/\.csv$/i.test(path)) {
     const ds = loadCsv(path, split, limit, false);
-    const inputs = new Float32Array(ds.n * PIX);
+    const inputs = new Float32Array(ds.n * INPUT_PIXELS);
     for (let i = 0; i < ds.n; i++) {
-      const img: GrayImage = { width: INPUT_SIZE, height: INPUT_SIZE, data: ds.images.subarray(i * PIX, (i + 1) * PIX) };
-      inputs.set(toModelInput(img), i * PIX);
+      const img: GrayImage = { width: INPUT_SIZE, height: INPUT_SIZE, data: ds.images.subarray(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS) };
+      inputs.set(toModelInput(img), i * INPUT_PIXELS);
     }
     return { inputs, labels: ds.labels, n: ds.n, source: ds.source };
   }
@@ -39,11 +37,11 @@ export function loadLabelledInputs(path: string, split: 'val' | 'train' = 'val',
   });
   if (!files.length) throw new DataError(`${dir}: no class folders with images (${CLASSES.join(', ')})`);
   const picked = limit > 0 && limit < files.length ? strided(files, limit) : files;
-  const inputs = new Float32Array(picked.length * PIX);
+  const inputs = new Float32Array(picked.length * INPUT_PIXELS);
   const labels = new Uint8Array(picked.length);
   picked.forEach(([file, label], i) => {
     try {
-      inputs.set(toModelInput(decodeGray(readFileSync(file))), i * PIX);
+      inputs.set(toModelInput(decodeGray(readFileSync(file))), i * INPUT_PIXELS);
     } catch (err) {
       throw new DataError(`Cannot read image ${file}: ${(err as Error).message}`);
     }

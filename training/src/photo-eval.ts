@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { ADJECTIVE_TO_CLASS, CLASSES, INPUT_SIZE, type Emotion } from '@emotion/core/classes';
+import { ADJECTIVE_TO_CLASS, CLASSES, INPUT_PIXELS, INPUT_SIZE, type Emotion } from '@emotion/core/classes';
 import { cropResize, decodeGray, DEFAULT_MAX_JPEG_SCANS, normalizePixels, type Box, type GrayImage } from '@emotion/core/preprocess';
 import { openImage, type SourceLimits } from '@emotion/core/image-source';
 import {
@@ -30,9 +30,9 @@ import {
   type Face,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { onnxProbabilities, openModel } from './onnx-runner.ts';
-
-const PIX = INPUT_SIZE * INPUT_SIZE;
+import type { EmotionClassifier } from '@emotion/core/emotion';
+import { argmax } from '@emotion/core/maths';
+import { openModel } from './onnx-runner.ts';
 
 export type CropMode = 'square' | 'aligned';
 
@@ -174,7 +174,7 @@ export function readLabels(dir: string): PhotoLabel[] | null {
 /** The model inputs (normalized, [views, 48, 48]) of one face. */
 export function faceInputs(gray: GrayImage, face: Face, opts: PhotoEvalOptions): Float32Array {
   const views = opts.views?.length ? opts.views : [IDENTITY_VIEW];
-  const out = new Float32Array(views.length * PIX);
+  const out = new Float32Array(views.length * INPUT_PIXELS);
   views.forEach((view, i) => {
     let luma: Float32Array;
     if (opts.crop === 'aligned') {
@@ -185,7 +185,7 @@ export function faceInputs(gray: GrayImage, face: Face, opts: PhotoEvalOptions):
       const sq = faceCrop(face.box, gray, opts.cropFactor ?? DEFAULT_CROP_FACTOR);
       luma = cropResize(gray, viewBox(sq, view));
     }
-    out.set(normalizePixels(luma), i * PIX);
+    out.set(normalizePixels(luma), i * INPUT_PIXELS);
   });
   return out;
 }
@@ -276,7 +276,7 @@ export async function evaluatePhotos(
   dir: string,
   opts: PhotoEvalOptions = { tta: true, crop: 'aligned' },
   detected?: DetectedPhoto[],
-  session?: ort.InferenceSession,
+  session?: EmotionClassifier,
 ): Promise<PhotoEvaluation> {
   const labels = readLabels(dir);
   const byFile = new Map((labels ?? []).map((l) => [l.file, l]));
@@ -292,13 +292,14 @@ export async function evaluatePhotos(
     let confidence: number | null = null;
     let pTrue: number | null = label ? 0 : null;
     if (s.gray && s.faces.length) {
-      const rows = await onnxProbabilities(sess, faceInputs(s.gray, s.faces[0], opts), opts.tta);
+      const inputs = faceInputs(s.gray, s.faces[0], opts);
+      const rows = await sess.probabilities(inputs, inputs.length / INPUT_PIXELS, { tta: opts.tta });
       const probs = CLASSES.map((_, c) => {
         let acc = 0;
         for (let v = 0; v < views.length; v++) acc += rows[v * CLASSES.length + c];
         return acc / views.length;
       });
-      const best = probs.indexOf(Math.max(...probs));
+      const best = argmax(probs);
       predicted = CLASSES[best];
       confidence = round4(probs[best]);
       if (label) pTrue = round4(probs[CLASSES.indexOf(label)]);

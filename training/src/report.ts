@@ -1,6 +1,7 @@
 /** Classification report from predicted probabilities: accuracy, per-class P/R/F1, macro-F1, confusion, log loss. */
 import { CLASSES, NUM_CLASSES } from '@emotion/core/classes';
 import type { Report } from '@emotion/core/artifacts';
+import { argmax } from '@emotion/core/maths';
 
 export type { ClassReport, Report } from '@emotion/core/artifacts';
 
@@ -13,8 +14,7 @@ export function classificationReport(probs: Float32Array | Float64Array, labels:
   let logLoss = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < NUM_CLASSES; k++) if (probs[i * NUM_CLASSES + k] > probs[i * NUM_CLASSES + best]) best = k;
+    const best = argmax(probs, i * NUM_CLASSES, NUM_CLASSES);
     confusion[labels[i]][best]++;
     if (best === labels[i]) correct++;
     logLoss -= Math.log(Math.max(1e-12, probs[i * NUM_CLASSES + labels[i]]));
@@ -36,18 +36,6 @@ export function classificationReport(probs: Float32Array | Float64Array, labels:
     per_class,
     confusion,
   };
-}
-
-export function softmaxRows(logits: Float32Array): Float64Array {
-  const out = new Float64Array(logits.length);
-  for (let i = 0; i < logits.length; i += NUM_CLASSES) {
-    let max = -Infinity;
-    for (let k = 0; k < NUM_CLASSES; k++) max = Math.max(max, logits[i + k]);
-    let sum = 0;
-    for (let k = 0; k < NUM_CLASSES; k++) sum += out[i + k] = Math.exp(logits[i + k] - max);
-    for (let k = 0; k < NUM_CLASSES; k++) out[i + k] /= sum;
-  }
-  return out;
 }
 
 export function formatReport(title: string, r: Report): string {

@@ -1,6 +1,7 @@
 /** The work one gradient worker does on its share of a batch, used in-process and in worker threads. */
 import { augmentInto, normalizeInto } from './augment.ts';
-import { PIXELS, type Dataset } from './data.ts';
+import { INPUT_PIXELS } from '@emotion/core/classes';
+import type { Dataset } from './data.ts';
 import { PARAM_SPECS, sizeOf, type Weights } from './model.ts';
 import { Rng } from '@emotion/core/rng';
 import { evalLogits, trainStep, type StepResult } from './step.ts';
@@ -17,13 +18,13 @@ export interface StepRequest {
 
 export function runStep(data: Dataset, w: Weights, req: StepRequest): StepResult {
   const n = req.indices.length;
-  const x = new Float32Array(n * PIXELS);
+  const x = new Float32Array(n * INPUT_PIXELS);
   const y = new Uint8Array(n);
   const rng = new Rng(req.augSeed);
   req.indices.forEach((idx, i) => {
-    const img = data.images.subarray(idx * PIXELS, (idx + 1) * PIXELS);
-    if (req.augment) augmentInto(img, x, i * PIXELS, rng);
-    else normalizeInto(img, x, i * PIXELS);
+    const img = data.images.subarray(idx * INPUT_PIXELS, (idx + 1) * INPUT_PIXELS);
+    if (req.augment) augmentInto(img, x, i * INPUT_PIXELS, rng);
+    else normalizeInto(img, x, i * INPUT_PIXELS);
     y[i] = data.labels[idx];
   });
   return trainStep(w, x, y, n, req.dropoutSeed, req.labelSmoothing, req.classWeights ?? null);
@@ -38,8 +39,8 @@ export function runEval(data: Dataset, w: Weights, start: number, end: number): 
   const out = new Float32Array((end - start) * 7);
   for (let s = start; s < end; s += EVAL_CHUNK) {
     const e = Math.min(end, s + EVAL_CHUNK);
-    const x = new Float32Array((e - s) * PIXELS);
-    for (let i = s; i < e; i++) normalizeInto(data.images.subarray(i * PIXELS, (i + 1) * PIXELS), x, (i - s) * PIXELS);
+    const x = new Float32Array((e - s) * INPUT_PIXELS);
+    for (let i = s; i < e; i++) normalizeInto(data.images.subarray(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS), x, (i - s) * INPUT_PIXELS);
     out.set(evalLogits(w, x, e - s), (s - start) * 7);
   }
   return out;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import UPNG from 'upng-js';
-import { CLASSES } from '@emotion/core/classes';
-import { loadSplit, DataError, PIXELS } from '../src/data.ts';
+import { CLASSES, INPUT_PIXELS } from '@emotion/core/classes';
+import { loadSplit, DataError } from '../src/data.ts';
 import { FER, needsShared } from './helpers.ts';
 
 function grayRgba(w: number, h: number, v: number): Uint8Array {
@@ -29,7 +29,7 @@ function makeFolderDataset(): string {
 }
 
 function csvRow(label: number, value: number, usage: string): string {
-  return `${label},${new Array(PIXELS).fill(value).join(' ')},${usage}`;
+  return `${label},${new Array(INPUT_PIXELS).fill(value).join(' ')},${usage}`;
 }
 
 describe('FER2013 loaders', () => {
@@ -39,9 +39,9 @@ describe('FER2013 loaders', () => {
     assert.equal(train.n, 14);
     assert.deepEqual([...train.labels], [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]);
     // A 96x96 PNG is area-resized to 48x48; a flat image stays flat.
-    const png = train.images.subarray(1 * PIXELS, 2 * PIXELS);
+    const png = train.images.subarray(1 * INPUT_PIXELS, 2 * INPUT_PIXELS);
     assert.ok(png.every((v) => v === 20), 'flat 96x96 PNG resizes to the same flat value');
-    assert.ok(Math.abs(train.images[3 * PIXELS] - 50) <= 2, 'JPEG decoded near its value');
+    assert.ok(Math.abs(train.images[3 * INPUT_PIXELS] - 50) <= 2, 'JPEG decoded near its value');
     assert.equal(loadSplit(root, 'val').n, 14);
   });
 

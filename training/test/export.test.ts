@@ -18,7 +18,7 @@ import { exportRun, MODEL_FILES, parseLogitBias } from '../src/export.ts';
 import { loadLabelledInputs } from '../src/labelled-images.ts';
 import { CONV_BLOCKS, forwardEval, initWeights, PARAM_SPECS, type Weights } from '../src/model.ts';
 import { Rng } from '@emotion/core/rng';
-import { MODEL_DIR, onnxLogits, openModel } from '../src/onnx-runner.ts';
+import { MODEL_DIR, openModel } from '../src/onnx-runner.ts';
 import { decodeSafetensors } from '../src/safetensors.ts';
 import { FER, needsShared, SHARED } from './helpers.ts';
 
@@ -248,7 +248,7 @@ describe('the committed model reproduces its card', { skip: needsShared() }, () 
     const { inputs, n } = loadLabelledInputs(FER, 'val', 300);
     const logitsOf = async (file: string) => {
       const session = await openModel(file);
-      const out = await onnxLogits(session, inputs);
+      const out = await session.logits(inputs, n);
       await session.release();
       return out;
     };

@@ -1,9 +1,11 @@
 /** Test helpers: the shared data folder, and a rule for tests that need it. */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { SHARED_DIR } from '@emotion/core/shared-data';
 
-export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
-export const FER = `${SHARED}fer2013`;
+/** $SHARED_DIR or ../shared beside the repo (core's one resolver). */
+export const SHARED = SHARED_DIR;
+export const FER = join(SHARED, 'fer2013');
 
 /**
  * For node:test's `skip` option: in CI (CI=true) a missing ../shared must fail the test, so this

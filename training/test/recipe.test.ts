@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { NUM_CLASSES } from '@emotion/core/classes';
+import { INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
 import { Rng } from '@emotion/core/rng';
 import { selectBackend } from '../src/backend.ts';
 import { FILES, loadCheckpoint, loadWeights, readMetrics, saveCheckpoint, writeMetrics } from '../src/checkpoint.ts';
-import { PIXELS, type Dataset } from '../src/data.ts';
+import type { Dataset } from '../src/data.ts';
 import { workerEngine } from '../src/engine.ts';
 import { exportRun, MODEL_FILES } from '../src/export.ts';
 import { initWeights, PARAM_SPECS, TRAINABLE, type Weights } from '../src/model.ts';
@@ -85,7 +85,7 @@ describe('class-weighted cross-entropy', () => {
 
   function tinyBatch(n: number) {
     const r = new Rng(3);
-    const x = Float32Array.from({ length: n * PIXELS }, () => r.uniform(-1, 1));
+    const x = Float32Array.from({ length: n * INPUT_PIXELS }, () => r.uniform(-1, 1));
     const y = Uint8Array.from({ length: n }, (_, i) => i % NUM_CLASSES);
     return { x, y };
   }
@@ -111,7 +111,7 @@ describe('class-weighted cross-entropy', () => {
   it('reaches the gradient worker threads through the step request', async () => {
     const n = 8;
     const r = new Rng(8);
-    const images = new Uint8Array(new SharedArrayBuffer(n * PIXELS)).map(() => Math.floor(r.next() * 256));
+    const images = new Uint8Array(new SharedArrayBuffer(n * INPUT_PIXELS)).map(() => Math.floor(r.next() * 256));
     const labels = new Uint8Array(new SharedArrayBuffer(n)).map((_, i) => i % NUM_CLASSES);
     const data: Dataset = { images, labels, n, source: 'test' };
     const { buffer, weights } = sharedWeights(initWeights(5));

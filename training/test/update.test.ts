@@ -12,7 +12,8 @@ import { Rng } from '@emotion/core/rng';
 import { selectBackend } from '../src/backend.ts';
 import { batchNormRelu } from '../src/batchnorm.ts';
 import { averageGrads, updateRunningLayer } from '../src/combine.ts';
-import { PIXELS, type Dataset } from '../src/data.ts';
+import { INPUT_PIXELS } from '@emotion/core/classes';
+import { type Dataset } from '../src/data.ts';
 import { workerEngine } from '../src/engine.ts';
 import { loadWeights } from '../src/checkpoint.ts';
 import { initWeights, isConvBias, TRAINABLE, type Weights } from '../src/model.ts';
@@ -134,7 +135,7 @@ describe('data-parallel gradient', () => {
     await selectBackend('wasm');
     const r = new Rng(3);
     const n = 12;
-    const train: Dataset = { images: Uint8Array.from({ length: n * PIXELS }, () => Math.floor(r.next() * 256)), labels: Uint8Array.from({ length: n }, (_, i) => i % 7), n, source: 'random' };
+    const train: Dataset = { images: Uint8Array.from({ length: n * INPUT_PIXELS }, () => Math.floor(r.next() * 256)), labels: Uint8Array.from({ length: n }, (_, i) => i % 7), n, source: 'random' };
     const { buffer, weights } = sharedWeights(initWeights(7));
     // Unequal shards (7 + 5): an unweighted mean of the two would be wrong.
     const reqs: StepRequest[] = [[0, 7], [7, 12]].map(([s, e], k) => ({ indices: Uint32Array.from({ length: e - s }, (_, i) => s + i), augSeed: 10 + k, dropoutSeed: 20 + k, labelSmoothing: 0.1, augment: true }));

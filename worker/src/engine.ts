@@ -12,9 +12,11 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+import { emotionClassifier, type EmotionClassifier } from '@emotion/core/emotion';
 import { faceDetector, type FaceDetector } from '@emotion/core/faces';
 import modelBytes from '../../model/scratchcnn.onnx';
 import detectorBytes from '../../model/blazeface.onnx';
+import { LIMITS } from '@emotion/core/api';
 
 /** Not valid WebAssembly on purpose: if the substitution ever failed, instantiation fails loudly. */
 const MARKER = new TextEncoder().encode('emotion-edge:precompiled-ort-wasm');
@@ -46,8 +48,11 @@ async function withPrecompiledWasm<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export interface Engine {
-  /** ScratchCNN: [n, 1, 48, 48] -> logits [n, 7]. */
-  session: ort.InferenceSession;
+  /**
+   * ScratchCNN (model/scratchcnn.onnx) behind core's runtime-neutral classifier, at most
+   * LIMITS.maxBatch model rows per run (a bigger batch would grow ORT's memory for good).
+   */
+  classifier: EmotionClassifier;
   /** BlazeFace (model/blazeface.onnx) behind core's runtime-neutral detector. */
   detector: FaceDetector;
   /** Milliseconds spent creating both sessions (the cold-start cost of this isolate). */
@@ -94,17 +99,9 @@ async function createEngine(): Promise<Engine> {
     session: await ort.InferenceSession.create(new Uint8Array(modelBytes), options),
     detectorSession: await ort.InferenceSession.create(new Uint8Array(detectorBytes), options),
   }));
-  return { session, detector: faceDetector(detectorSession, ort.Tensor), initMs: performance.now() - t0 };
-}
-
-/** Runs the model on n stacked 1x48x48 inputs and returns n*7 logits. */
-export async function runModel(input: Float32Array, n: number, size: number): Promise<Float32Array> {
-  const { session } = await getEngine();
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, [n, 1, size, size]) };
-  const out = await session.run(feeds);
-  const logits = out[session.outputNames[0]];
-  const data = logits.data as Float32Array;
-  const copy = new Float32Array(data);
-  for (const t of Object.values(out)) t.dispose();
-  return copy;
+  return {
+    classifier: emotionClassifier(session, ort.Tensor, { maxBatch: LIMITS.maxBatch }),
+    detector: faceDetector(detectorSession, ort.Tensor),
+    initMs: performance.now() - t0,
+  };
 }

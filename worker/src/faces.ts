@@ -1,58 +1,10 @@
 /**
- * Face detection for POST /classify: core's runtime-neutral BlazeFace pipeline (@emotion/core/faces:
- * letterbox, ONNX, anchors, NMS) on this isolate's onnxruntime-web session, and the classifier's
- * aligned crop of each face. The defaults are core's measured ones (tools/blazeface/README.md).
+ * What the worker says of face detection: the message when none is found, and GET /model's account
+ * of the detector. Detection itself is core's (analyzeImage in @emotion/core, on this isolate's
+ * onnxruntime-web session); the defaults are core's measured ones (tools/blazeface/README.md).
  */
-import type { ImageSource, ScaledImage } from '@emotion/core';
-import {
-  alignedInput,
-  DEFAULT_ALIGN_FRAMING,
-  DEFAULT_DETECTION_OPTIONS,
-  DETECTOR_SIZE,
-  faceQuality,
-  findFaces,
-  namedLandmarks,
-  rollDegrees,
-  TILE_ABOVE_SIDE,
-  type Face,
-} from '@emotion/core/faces';
-import { getEngine } from './engine.ts';
-import { LIMITS, type FaceRegion } from '@emotion/core/api';
-
-/** A region to classify: the face's box, the box of source pixels the classifier's crop reads, and what the detector found. */
-export type Region = FaceRegion;
-
-/** Which faces detection keeps (request parameters). */
-export interface FaceFilter {
-  maxFaces: number;
-  /** Faces scoring below this are dropped (the detector's threshold by default). */
-  minDetectionScore: number;
-  /** Faces whose box is smaller than this many pixels on its longer side are dropped (0: none). */
-  minFaceSize: number;
-}
-
-/** Every face in the image, largest first, at most maxFaces (found in the detection image and its tiles). */
-export async function detectFaces(source: ImageSource, detectionImage: ScaledImage, filter: FaceFilter): Promise<Face[]> {
-  const { detector } = await getEngine();
-  const { faces } = await findFaces(source, detector, { maxFaces: LIMITS.maxFaces, scoreThreshold: filter.minDetectionScore }, detectionImage);
-  return faces.filter((f) => Math.max(f.box.w, f.box.h) >= filter.minFaceSize).slice(0, filter.maxFaces);
-}
-
-/** A detected face's region and its model input: the aligned crop, decoded at the scale its size needs. */
-export function faceRegion(source: ImageSource, face: Face, detectionImage: ScaledImage): { region: Region; input: Float32Array } {
-  const { input, crop, side } = alignedInput(source, face.keypoints, detectionImage);
-  return {
-    region: {
-      box: face.box,
-      crop,
-      detection_score: face.score,
-      landmarks: namedLandmarks(face.keypoints),
-      pose: { roll: rollDegrees(face.keypoints) },
-      quality: faceQuality(input, side),
-    },
-    input,
-  };
-}
+import { DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, TILE_ABOVE_SIDE } from '@emotion/core/faces';
+import { LIMITS } from '@emotion/core/api';
 
 export const NO_FACE_MESSAGE =
   'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';

@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unstable_startWorker } from 'wrangler';
+import { SHARED_DIR } from '@emotion/core/shared-data';
 import { goOffline } from '../scripts/offline-env.mjs';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SHARED = join(REPO, '..', 'shared');
+/** $SHARED_DIR or ../shared beside the repo (core's one resolver). */
+export const SHARED = SHARED_DIR;
 export const PHOTOS = join(SHARED, 'photos');
 export const FER_TEST = join(SHARED, 'fer2013', 'test');
 export const MODEL_PATH = join(REPO, 'model', 'scratchcnn.onnx');

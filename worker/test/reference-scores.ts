@@ -1,22 +1,12 @@
 /**
- * What the Worker's scores should be, from onnxruntime-node on the same model input: the softmax of
- * the crop's logits, or with flip TTA (the Worker's default) the mean of the crop's and its mirror's.
+ * What the Worker's scores should be, from onnxruntime-node on the same model input through core's
+ * classifier: the softmax of the crop's logits, or with flip TTA (the Worker's default) the mean of
+ * the crop's and its mirror's. What this checks is the runtime: onnxruntime-web in workerd against
+ * onnxruntime-node.
  */
 import * as ort from 'onnxruntime-node';
-import { mirrorInputs } from '@emotion/core';
-
-function softmax(logits: ArrayLike<number>): number[] {
-  const l = Array.from(logits);
-  const max = Math.max(...l);
-  const e = l.map((v) => Math.exp(v - max));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
+import { emotionClassifier } from '@emotion/core/emotion';
 
 export async function referenceScores(session: ort.InferenceSession, input: Float32Array, tta = true): Promise<number[]> {
-  const run = async (x: Float32Array) => softmax((await session.run({ input: new ort.Tensor('float32', x, [1, 1, 48, 48]) })).logits.data as Float32Array);
-  const plain = await run(input);
-  if (!tta) return plain;
-  const mirrored = await run(mirrorInputs(input));
-  return plain.map((p, i) => (p + mirrored[i]) / 2);
+  return Array.from(await emotionClassifier(session, ort.Tensor).probabilities(input, 1, { tta }));
 }

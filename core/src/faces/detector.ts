@@ -9,15 +9,10 @@ import { decodeRgba, grayOf } from './image.ts';
 import type { RgbaImage } from './image.ts';
 import { prepareDetectorInput } from './input.ts';
 import type { DetectorInput } from './input.ts';
+import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
 import { DETECTOR_BOXES, DETECTOR_INPUT, DETECTOR_SCORES, DETECTOR_SIZE } from './model.ts';
 
-/** What the detector needs of an onnxruntime InferenceSession. */
-export interface OrtSessionLike {
-  run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown }>>;
-}
-
-/** What the detector needs of onnxruntime's Tensor class. */
-export type OrtTensorClass = new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
+export type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
 
 export interface FaceDetector {
   /** Runs the model on a prepared input. */

@@ -8,17 +8,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { CLASSES, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+import { CLASSES, INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
 import { toModelInput, type Box, type GrayImage } from '@emotion/core/preprocess';
 import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import type { EmotionClassifier } from '@emotion/core/emotion';
+import { openEmotionClassifier } from '@emotion/core/emotion/node';
+import { argmax } from '@emotion/core/maths';
 import { EMOTION_MODEL_PATH } from './paths.ts';
 import { labelledPhotos, tightCrops } from './photos.ts';
 
 /** 0.9 (a crop inside the box) shows whether the trend goes on below 1. */
 export const FACTORS = [0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8];
-
-const PIX = INPUT_SIZE * INPUT_SIZE;
 
 interface Sample {
   name: string;
@@ -28,28 +29,25 @@ interface Sample {
   label?: number;
 }
 
-async function classify(session: ort.InferenceSession, inputs: Float32Array[]): Promise<Float32Array[]> {
-  const batch = new Float32Array(inputs.length * PIX);
-  inputs.forEach((x, i) => batch.set(x, i * PIX));
-  const out = await session.run({ input: new ort.Tensor('float32', batch, [inputs.length, 1, INPUT_SIZE, INPUT_SIZE]) });
-  const logits = out.logits.data as Float32Array;
-  return inputs.map((_, i) => {
-    const l = logits.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES);
-    const m = Math.max(...l);
-    const e = l.map((v) => Math.exp(v - m));
-    const s = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / s);
-  });
+/** Each input's class probabilities (no TTA: the crop factor alone is measured). */
+async function classify(classifier: EmotionClassifier, inputs: Float32Array[]): Promise<Float64Array[]> {
+  const probs = await classifier.probabilities(stackInputs(inputs), inputs.length, { tta: false });
+  return inputs.map((_, i) => probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES));
 }
 
-const argmax = (p: Float32Array) => p.indexOf(Math.max(...p));
+const stackInputs = (inputs: Float32Array[]) => {
+  const out = new Float32Array(inputs.length * INPUT_PIXELS);
+  inputs.forEach((x, i) => out.set(x, i * x.length));
+  return out;
+};
+
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(0)}%`;
 
 async function main() {
   if (!existsSync(EMOTION_MODEL_PATH)) throw new Error(`${EMOTION_MODEL_PATH} not found: export the emotion model first`);
   const card = join(dirname(EMOTION_MODEL_PATH), 'model-card.json');
   const about = existsSync(card) ? JSON.parse(readFileSync(card, 'utf8')) : null;
-  const emotion = await ort.InferenceSession.create(EMOTION_MODEL_PATH);
+  const emotion = await openEmotionClassifier(ort, EMOTION_MODEL_PATH, { maxBatch: 1024 });
   const detector = await openFaceDetector(ort);
 
   const load = async (p: { name: string; bytes: Uint8Array }, label?: number): Promise<Sample> => {
@@ -73,7 +71,7 @@ async function main() {
   const wholeLabelled = await classify(emotion, labelled.map((s) => toModelInput(s.gray)));
 
   const rows: string[][] = [];
-  const row = (name: string, lp: Float32Array[], cp: Float32Array[]) => {
+  const row = (name: string, lp: Float64Array[], cp: Float64Array[]) => {
     const top1 = labelled.filter((s, i) => argmax(lp[i]) === s.label).length;
     const pTrue = labelled.reduce((a, s, i) => a + lp[i][s.label!], 0) / labelled.length;
     const conf = cp.reduce((a, p) => a + Math.max(...p), 0) / cp.length;

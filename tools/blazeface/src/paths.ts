@@ -6,7 +6,9 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const DETECTOR_MODEL_PATH = join(REPO_ROOT, 'model', 'blazeface.onnx');
 /** EMOTION_MODEL overrides it, e.g. with a newer export of a running training in a temporary folder. */
 export const EMOTION_MODEL_PATH = process.env.EMOTION_MODEL ?? join(REPO_ROOT, 'model', 'scratchcnn.onnx');
-export const SHARED_DIR = process.env.SHARED_DIR ?? resolve(REPO_ROOT, '..', 'shared');
+/** $SHARED_DIR or ../shared beside the repo (core's one resolver). */
+export { SHARED_DIR } from '@emotion/core/shared-data';
+import { SHARED_DIR } from '@emotion/core/shared-data';
 export const PHOTOS_DIR = join(SHARED_DIR, 'photos');
 
 export const hasPhotos = () => existsSync(join(PHOTOS_DIR, 'SOURCE.md'));

@@ -1,0 +1,123 @@
+/**
+ * The whole analysis of one image, runtime-neutral: the worker's POST /classify runs it on
+ * onnxruntime-web in workerd, the site's on-device mode in the browser, Node code on
+ * onnxruntime-node. From the image (bytes or an opened ImageSource) to each face's box, crop,
+ * landmarks, pose, quality, detection score and classification, with stage timings. HTTP (parsing the
+ * request, statuses, the JSON shape) stays with the caller.
+ *
+ * Decoding reads the header, then only what detection and each crop need (./faces/find.ts): the
+ * detection image at the scale detection needs, each face's aligned crop at the scale its size needs.
+ */
+import type { EmotionClassifier } from './emotion/classifier.ts';
+import type { FaceDetector } from './faces/detector.ts';
+import { alignedInput, cropInput, findFaces, readDetectionImage } from './faces/find.ts';
+import { namedLandmarks, rollDegrees } from './faces/landmarks.ts';
+import { faceQuality } from './faces/quality.ts';
+import { openImage, type ImageSource, type SourceLimits } from './image-source.ts';
+import { checkBox, type Box } from './preprocess.ts';
+import type { Face, FaceRegion, RegionSource } from './api/response.ts';
+
+// The regions' and faces' types are the API contract's (./api/response.ts): the answer is this analysis.
+export type { Face, FaceRegion, RegionSource };
+
+export interface AnalyzeModels {
+  detector: FaceDetector;
+  classifier: EmotionClassifier;
+}
+
+export interface AnalyzeOptions {
+  /** Regions to classify (pixels of the upright image, each checked against it: ImageError bad_box); detection does not run. */
+  boxes?: readonly Box[];
+  /** Without boxes: find faces (true) or classify the whole image (false). */
+  detect: boolean;
+  /** At most this many faces, the largest, are classified. */
+  maxFaces: number;
+  /** Detected faces scoring below this are dropped. */
+  minDetectionScore: number;
+  /** Detected faces smaller than this on the box's longer side, in pixels, are dropped (0: none). */
+  minFaceSize: number;
+  /** Average each crop's probabilities with its mirror image's (flip test-time augmentation). */
+  tta: boolean;
+}
+
+/** The decoding limits, and how many faces detection keeps before the size filter and maxFaces. */
+export type AnalyzeLimits = SourceLimits & { maxFaces: number };
+
+/** Milliseconds per stage; `detect` only when the detector ran. Loading the models is not counted. */
+export interface AnalyzeTimings {
+  decode: number;
+  detect?: number;
+  preprocess: number;
+  inference: number;
+}
+
+export interface Analysis {
+  source: RegionSource;
+  /** The upright image's size. */
+  image: { width: number; height: number };
+  /** Every region classified, largest face first; [] when detection found no face. */
+  faces: Face[];
+  timings: AnalyzeTimings;
+}
+
+/**
+ * Analyses one image. `models` may be a function: it is called once the image has opened and its
+ * regions are read, so a bad upload fails before any model loads and loading is timed apart.
+ * Throws ImageError (a 4xx for an API) for an image it cannot read or a box outside it.
+ */
+export async function analyzeImage(
+  input: Uint8Array | ImageSource,
+  models: AnalyzeModels | (() => Promise<AnalyzeModels>),
+  options: AnalyzeOptions,
+  limits: AnalyzeLimits,
+): Promise<Analysis> {
+  const load = () => (typeof models === 'function' ? models() : Promise.resolve(models));
+  const source: RegionSource = options.boxes ? 'box' : options.detect ? 'detection' : 'whole_image';
+  const t0 = performance.now();
+  const image = input instanceof Uint8Array ? openImage(input, limits) : input;
+  let regions: FaceRegion[];
+  let inputs: Float32Array[];
+  let detect: number | undefined;
+  let decode: number;
+  let classifier: EmotionClassifier;
+  if (source === 'detection') {
+    const detectionImage = readDetectionImage(image);
+    decode = performance.now() - t0;
+    const loaded = await load();
+    classifier = loaded.classifier;
+    const t1 = performance.now();
+    const { faces: found } = await findFaces(image, loaded.detector, { maxFaces: limits.maxFaces, scoreThreshold: options.minDetectionScore }, detectionImage);
+    const faces = found.filter((f) => Math.max(f.box.w, f.box.h) >= options.minFaceSize).slice(0, options.maxFaces);
+    const t2 = performance.now();
+    detect = t2 - t1;
+    const crops = faces.map((face) => {
+      const { input, crop, side } = alignedInput(image, face.keypoints, detectionImage);
+      const region: FaceRegion = {
+        box: face.box,
+        crop,
+        detection_score: face.score,
+        landmarks: namedLandmarks(face.keypoints),
+        pose: { roll: rollDegrees(face.keypoints) },
+        quality: faceQuality(input, side),
+      };
+      return { region, input };
+    });
+    regions = crops.map((c) => c.region);
+    inputs = crops.map((c) => c.input);
+    decode += performance.now() - t2;
+  } else {
+    const wanted: Box[] = options.boxes ? options.boxes.map((b) => checkBox(b, image)) : [{ x: 0, y: 0, w: image.width, h: image.height }];
+    inputs = wanted.map((region) => cropInput(image, region));
+    // The shorter side of a given box (or of the whole image) is what the 48x48 input is resized from.
+    regions = wanted.map((region, i) => ({ box: region, crop: region, detection_score: null, landmarks: null, pose: null, quality: faceQuality(inputs[i], Math.min(region.w, region.h)) }));
+    decode = performance.now() - t0;
+    classifier = (await load()).classifier;
+  }
+  const { results, timings } = await classifier.classify(inputs, { tta: options.tta });
+  return {
+    source,
+    image: { width: image.width, height: image.height },
+    faces: regions.map((r, i) => ({ ...r, ...results[i] })),
+    timings: { decode, ...(detect !== undefined ? { detect } : {}), preprocess: timings.preprocess, inference: timings.inference },
+  };
+}
