@@ -2,7 +2,7 @@
  * The whole analysis of one image, runtime-neutral: the worker's POST /classify runs it on
  * onnxruntime-web in workerd, the site's on-device mode in the browser, Node code on
  * onnxruntime-node. From the image (bytes or an opened ImageSource) to each face's box, crop,
- * landmarks, pose, detection score and classification, with stage timings. HTTP (parsing the
+ * landmarks, pose, quality, detection score and classification, with stage timings. HTTP (parsing the
  * request, statuses, the JSON shape) stays with the caller.
  *
  * Decoding reads the header, then only what detection and each crop need (./faces/find.ts): the
@@ -12,6 +12,7 @@ import type { EmotionClassifier } from './emotion/classifier.ts';
 import type { FaceDetector } from './faces/detector.ts';
 import { alignedInput, cropInput, findFaces, readDetectionImage } from './faces/find.ts';
 import { namedLandmarks, rollDegrees } from './faces/landmarks.ts';
+import { faceQuality } from './faces/quality.ts';
 import { openImage, type ImageSource, type SourceLimits } from './image-source.ts';
 import { checkBox, type Box } from './preprocess.ts';
 import type { Face, FaceRegion, RegionSource } from './api/response.ts';
@@ -90,8 +91,15 @@ export async function analyzeImage(
     const t2 = performance.now();
     detect = t2 - t1;
     const crops = faces.map((face) => {
-      const { input, crop } = alignedInput(image, face.keypoints, detectionImage);
-      const region: FaceRegion = { box: face.box, crop, detection_score: face.score, landmarks: namedLandmarks(face.keypoints), pose: { roll: rollDegrees(face.keypoints) } };
+      const { input, crop, side } = alignedInput(image, face.keypoints, detectionImage);
+      const region: FaceRegion = {
+        box: face.box,
+        crop,
+        detection_score: face.score,
+        landmarks: namedLandmarks(face.keypoints),
+        pose: { roll: rollDegrees(face.keypoints) },
+        quality: faceQuality(input, side),
+      };
       return { region, input };
     });
     regions = crops.map((c) => c.region);
@@ -99,8 +107,9 @@ export async function analyzeImage(
     decode += performance.now() - t2;
   } else {
     const wanted: Box[] = options.boxes ? options.boxes.map((b) => checkBox(b, image)) : [{ x: 0, y: 0, w: image.width, h: image.height }];
-    regions = wanted.map((region) => ({ box: region, crop: region, detection_score: null, landmarks: null, pose: null }));
     inputs = wanted.map((region) => cropInput(image, region));
+    // The shorter side of a given box (or of the whole image) is what the 48x48 input is resized from.
+    regions = wanted.map((region, i) => ({ box: region, crop: region, detection_score: null, landmarks: null, pose: null, quality: faceQuality(inputs[i], Math.min(region.w, region.h)) }));
     decode = performance.now() - t0;
     classifier = (await load()).classifier;
   }

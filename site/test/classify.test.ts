@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
-import { NETWORK_ERROR, coversImage, describeError, fitWithin, formatPercent, readOutcome, scaleBox } from '../src/lib/classify.ts';
+import { NETWORK_ERROR, coversImage, describeError, fitWithin, formatPercent, qualityWarning, readOutcome, scaleBox } from '../src/lib/classify.ts';
 
 const scores = (top: string) => Object.fromEntries(CLASSES.map((c) => [c, c === top ? 0.7 : 0.05]));
 
@@ -29,6 +29,15 @@ test('a multi-face answer lists every face in order', () => {
   const o = readOutcome({ ...faces[0], faces });
   assert.deepEqual(o.faces.map((f) => f.emotion), ['happy', 'sad', 'fear']);
   assert.equal(o.faces[2].detectionScore, 0.7);
+});
+
+test('quality flags become a short warning; none, or no quality field, is no warning', () => {
+  const q = { size: 30, sharpness: 20, brightness: 40, contrast: 10, too_small: true, blurry: true, dark: true, overexposed: false };
+  const o = readOutcome({ faces: [{ emotion: 'sad', confidence: 0.7, scores: scores('sad'), quality: q }, { emotion: 'happy', confidence: 0.7, scores: scores('happy') }] });
+  assert.deepEqual(o.faces[0].qualityIssues, ['small', 'blurry', 'dark']);
+  assert.equal(qualityWarning(o.faces[0].qualityIssues), 'Face small / blurry / dark: the result is less reliable.');
+  assert.deepEqual(o.faces[1].qualityIssues, []);
+  assert.equal(qualityWarning([]), null);
 });
 
 test('no face: the API’s message, and no bars to show', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CLASSES } from '@emotion/core/classes';
-import { encodeJpeg, resampleJpeg } from '@emotion/core/testing/images';
+import { encodeJpeg, encodePng, resampleJpeg } from '@emotion/core/testing/images';
 import { CHROMIUM, launchChromium, type LaunchedBrowser } from './browser.ts';
 import { buildSite, MODEL_DIR } from './build.ts';
 import { PHOTOS, SITE_DIR } from './paths.ts';
@@ -107,6 +107,8 @@ describe('site in Chromium against the worker', { skip }, () => {
         assert.equal(parseFloat(width), Number((face.scores[c] * 100).toFixed(1)), `bar length for ${c}: ${width}`);
       }
       assert.equal(await page.locator('.bar.top').getAttribute('data-class'), face.emotion);
+      assert.equal(face.quality.dark || face.quality.blurry, false, JSON.stringify(face.quality));
+      assert.ok(await page.locator('#quality-warning').isHidden(), 'no quality warning for a clear photo');
       assert.ok(await page.locator('#stage canvas').isVisible(), 'the preview is shown');
       assert.ok(await page.locator('#error').isHidden());
       assert.deepEqual(errors, []);
@@ -128,6 +130,20 @@ describe('site in Chromium against the worker', { skip }, () => {
       const bytes = (await (await sent).sizes()).requestBodySize;
       assert.ok(bytes < readFileSync(file).length / 3, `sent ${bytes} bytes for a ${readFileSync(file).length}-byte photo`);
       assert.match(await page.locator('#preview-caption').innerText(), /shrunk from 3000×1692/);
+    }));
+
+  test('a darkened photo: the API flags the face dark and the page says so', () =>
+    withPage('upload-dark', async (page) => {
+      const [w, h] = [500, 282];
+      const rgba = resampleJpeg(readFileSync(join(PHOTOS, 'happy.jpg')), w, h).map((v, i) => (i % 4 === 3 ? v : Math.round(v * 0.3)));
+      mkdirSync(RESULTS, { recursive: true });
+      const file = join(RESULTS, 'dark-photo.png');
+      writeFileSync(file, encodePng(rgba, w, h));
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      const { status, json } = await upload(page, file);
+      assert.equal(status, 200, JSON.stringify(json));
+      assert.equal(json.faces[0]?.quality.dark, true, JSON.stringify(json.faces[0]?.quality));
+      assert.match(await page.locator('#quality-warning').innerText(), /^Face (.* \/ )?dark/);
     }));
 
   test('a file that is not an image shows the API’s error, not a stale result', () =>
@@ -173,7 +189,7 @@ describe('site in Chromium against the worker', { skip }, () => {
       assert.equal(await page.locator('#top-emotion').innerText(), capitalize(json.faces[0].emotion));
       await buttons.nth(2).press('Enter');
       assert.equal(await page.locator('#top-emotion').innerText(), capitalize(json.faces[2].emotion));
-      assert.equal(await page.locator('#result-label').textContent(), 'Face 3: top emotion');
+      assert.equal(await page.locator('#result-label').textContent(), 'Face 3: apparent expression');
       await page.locator('svg.overlay .face-box[data-face="1"] rect').first().click({ force: true });
       assert.equal(await page.locator('#top-emotion').innerText(), capitalize(json.faces[1].emotion));
       assert.equal(await buttons.nth(1).getAttribute('aria-pressed'), 'true');

@@ -159,6 +159,24 @@ ${renderLineage(c.lineage ?? lineageOf(m))}
 |---|---|---|---|---|
 ${curve.join('\n')}
 
+## Use and limits
+
+The model reports a face's **apparent expression**: which of these 7 FER2013 labels the pixels of
+the face resemble. An expression is not a person's inner state (a posed smile is not happiness),
+and the scores are not a measure of one. (The API's field is still named \`emotion\`: that name is
+its contract.)
+
+- Suited to: UX research with the participants' consent, accessibility aids, games, organising
+  one's own photos.
+- Not suited to, and not to be used for: decisions about people (hiring, education, policing,
+  credit, insurance). The EU AI Act prohibits emotion inference in workplaces and schools since
+  February 2025.
+- FER2013's biases: web images, mostly young adults, posed and unposed expressions mixed, 48x48
+  grayscale, 1.5% disgust. Accuracy differs by class (the table above gives each class's recall)
+  and is lower on faces unlike those. The API says when not to trust an answer: \`uncertain\` (a low
+  top score) and \`quality\` (a face too small, blurry, dark or overexposed).
+- No identity, age or gender output, ever; the API stores and logs nothing of an image.
+
 ## Known limits
 
 - \`disgust\` is rare in FER2013 (436 of 28,709 training images) and is the weakest class.
@@ -166,6 +184,6 @@ ${curve.join('\n')}
   FER2013's (the API finds and crops faces before classifying).
 - FER2013 labels are noisy (human agreement is about 65%) and its faces are mostly frontal, adult and from web
   image search; expect lower accuracy on profile views, children, occlusions and under-represented groups.
-- It reads expressions, not felt emotions: do not use it for decisions about people.
+- It reads apparent expressions, not felt emotions: do not use it for decisions about people.
 `;
 }

@@ -15,7 +15,7 @@ import { readUpload } from './upload.ts';
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-const NO_FACE: Nullable<Face> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, emotion: null, confidence: null, uncertain: null, scores: null };
+const NO_FACE: Nullable<Face> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, quality: null, emotion: null, confidence: null, uncertain: null, scores: null };
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
@@ -55,6 +55,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     detection_score: top.detection_score,
     landmarks: top.landmarks,
     pose: top.pose,
+    quality: top.quality,
     faces,
     message: faces.length ? null : NO_FACE_MESSAGE,
     source: analysis.source,

@@ -1,5 +1,6 @@
 /** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
+import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
 import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
 import { ACCEPTED_FORMATS, LIMITS } from '@emotion/core/api';
@@ -45,6 +46,15 @@ export function modelInfo() {
     validation: c.validation ?? null,
     reference: c.reference ?? null,
     detector: DETECTOR_INFO,
+    quality: {
+      measured_on: `each face's ${INPUT_SIZE}x${INPUT_SIZE} gray input before normalization (luma 0..255): size = source px its side spans, sharpness = variance of the 4-neighbour Laplacian, brightness = mean, contrast = standard deviation`,
+      thresholds: {
+        min_size_px: QUALITY_THRESHOLDS.minSizePx,
+        min_sharpness: QUALITY_THRESHOLDS.minSharpness,
+        min_brightness: QUALITY_THRESHOLDS.minBrightness,
+        max_brightness: QUALITY_THRESHOLDS.maxBrightness,
+      },
+    },
     limits: {
       max_body_bytes: LIMITS.maxBodyBytes,
       max_pixels: LIMITS.maxPixels,

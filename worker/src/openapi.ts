@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document of the API; a test checks real responses against its schemas. */
 import { CLASSES, INPUT_SIZE, UNCERTAIN_BELOW } from '@emotion/core';
-import { LANDMARK_NAMES } from '@emotion/core/faces';
+import { LANDMARK_NAMES, QUALITY_THRESHOLDS as QT } from '@emotion/core/faces';
 import { BOX_PATTERN, BOX_PARAMS, CLASSIFY_PARAMS, ERROR_STATUS, FLAG_VALUES, LIMITS, mib, RATE_LIMITS, ROUTES, type Face } from '@emotion/core/api';
 import { DETECTOR_INFO } from './faces.ts';
 
@@ -67,7 +67,25 @@ const faceProperties = {
     required: ['roll'],
     additionalProperties: false,
   }),
-  emotion: { type: 'string', enum: [...CLASSES] },
+  quality: {
+    type: 'object',
+    description:
+      `What the classifier saw: measured on its ${INPUT_SIZE}x${INPUT_SIZE} gray input (the aligned crop, the resized box or whole image) before normalization, luma 0..255. ` +
+      'Thresholds (GET /model quality.thresholds) were chosen so that clear local photos are not flagged and blurred, darkened or brightened copies are.',
+    properties: {
+      size: { type: 'number', minimum: 0, description: `Side in source pixels of the square the ${INPUT_SIZE}x${INPUT_SIZE} input is resized from (a box's shorter side).` },
+      sharpness: { type: 'number', minimum: 0, description: 'Variance of the 4-neighbour Laplacian of the input.' },
+      brightness: { type: 'number', minimum: 0, maximum: 255, description: 'Mean luma of the input.' },
+      contrast: { type: 'number', minimum: 0, description: 'Standard deviation of the luma of the input.' },
+      too_small: { type: 'boolean', description: `size under ${QT.minSizePx} px: the face was upscaled to the size the model was trained for.` },
+      blurry: { type: 'boolean', description: `sharpness under ${QT.minSharpness} (a dark or washed-out face has fewer edges and may be flagged too).` },
+      dark: { type: 'boolean', description: `brightness under ${QT.minBrightness}.` },
+      overexposed: { type: 'boolean', description: `brightness over ${QT.maxBrightness}.` },
+    },
+    required: ['size', 'sharpness', 'brightness', 'contrast', 'too_small', 'blurry', 'dark', 'overexposed'],
+    additionalProperties: false,
+  },
+  emotion: { type: 'string', enum: [...CLASSES], description: 'The apparent facial expression (the top class): what the face shows, not what the person feels.' },
   confidence: { ...prob, description: 'The top class\'s score.' },
   uncertain: {
     type: 'boolean',
@@ -215,7 +233,8 @@ export const openapi = {
           detection_score: faceProperties.detection_score,
           landmarks: faceProperties.landmarks,
           pose: faceProperties.pose,
-          emotion: { type: ['string', 'null'], enum: [...CLASSES, null] },
+          quality: nullable(faceProperties.quality),
+          emotion: { type: ['string', 'null'], enum: [...CLASSES, null], description: faceProperties.emotion.description },
           confidence: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'The top class\'s score.' },
           uncertain: { type: ['boolean', 'null'], description: faceProperties.uncertain.description },
           scores: nullable({ $ref: '#/components/schemas/Scores' }),
@@ -256,17 +275,17 @@ export const openapi = {
             additionalProperties: false,
           },
         },
-        required: ['emotion', 'confidence', 'uncertain', 'scores', 'box', 'crop', 'detection_score', 'landmarks', 'pose', 'faces', 'message', 'source', 'tta', 'image', 'model', 'timings'],
+        required: ['emotion', 'confidence', 'uncertain', 'scores', 'box', 'crop', 'detection_score', 'landmarks', 'pose', 'quality', 'faces', 'message', 'source', 'tta', 'image', 'model', 'timings'],
         additionalProperties: false,
         // A face answers the face fields and no message; no face answers nulls and a message.
         if: { type: 'object', properties: { faces: { type: 'array', maxItems: 0 } } },
         then: {
           type: 'object',
-          properties: { emotion: { type: 'null' }, confidence: { type: 'null' }, uncertain: { type: 'null' }, scores: { type: 'null' }, box: { type: 'null' }, crop: { type: 'null' }, detection_score: { type: 'null' }, landmarks: { type: 'null' }, pose: { type: 'null' }, message: { type: 'string', minLength: 1 }, source: { const: 'detection' } },
+          properties: { emotion: { type: 'null' }, confidence: { type: 'null' }, uncertain: { type: 'null' }, scores: { type: 'null' }, box: { type: 'null' }, crop: { type: 'null' }, detection_score: { type: 'null' }, landmarks: { type: 'null' }, pose: { type: 'null' }, quality: { type: 'null' }, message: { type: 'string', minLength: 1 }, source: { const: 'detection' } },
         },
         else: {
           type: 'object',
-          properties: { emotion: { type: 'string' }, confidence: { type: 'number' }, scores: { type: 'object' }, box: { type: 'object' }, crop: { type: 'object' }, message: { type: 'null' } },
+          properties: { emotion: { type: 'string' }, confidence: { type: 'number' }, scores: { type: 'object' }, box: { type: 'object' }, crop: { type: 'object' }, quality: { type: 'object' }, message: { type: 'null' } },
         },
       },
       Model: {
@@ -312,6 +331,25 @@ export const openapi = {
             },
             required: ['name', 'input_size', 'score_threshold', 'alignment', 'max_faces'],
           },
+          quality: {
+            type: 'object',
+            description: 'How each face\'s `quality` flags are decided (core/src/faces/quality.ts).',
+            properties: {
+              measured_on: { type: 'string' },
+              thresholds: {
+                type: 'object',
+                properties: {
+                  min_size_px: { type: 'number', const: QT.minSizePx },
+                  min_sharpness: { type: 'number', const: QT.minSharpness },
+                  min_brightness: { type: 'number', const: QT.minBrightness },
+                  max_brightness: { type: 'number', const: QT.maxBrightness },
+                },
+                required: ['min_size_px', 'min_sharpness', 'min_brightness', 'max_brightness'],
+                additionalProperties: false,
+              },
+            },
+            required: ['measured_on', 'thresholds'],
+          },
           limits: {
             type: 'object',
             properties: {
@@ -327,7 +365,7 @@ export const openapi = {
             required: ['max_body_bytes', 'max_pixels', 'max_pixels_held', 'max_side', 'max_decode_memory_mb', 'max_jpeg_scans', 'max_faces', 'accepted_formats'],
           },
         },
-        required: ['name', 'version', 'input_size', 'classes', 'input', 'normalization', 'validation', 'detector', 'limits'],
+        required: ['name', 'version', 'input_size', 'classes', 'input', 'normalization', 'validation', 'detector', 'quality', 'limits'],
       },
       Health: {
         type: 'object',

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { CLASSES, decodeGray, UNCERTAIN_BELOW, type Box, type ScaledImage } from '@emotion/core';
-import { alignedInput, cropInput, decodeRgba, findFaces, LANDMARK_NAMES, rollDegrees, type Face, type FaceDetector } from '@emotion/core/faces';
+import { alignedInput, cropInput, decodeRgba, faceQuality, findFaces, LANDMARK_NAMES, QUALITY_THRESHOLDS, rollDegrees, type Face, type FaceDetector, type FaceQuality } from '@emotion/core/faces';
 import { openUpload } from '../src/decode.ts';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { contract, type Contract } from './contract.ts';
@@ -77,6 +77,7 @@ interface Expected {
   face: Face;
   crop: Box;
   scores: number[];
+  quality: FaceQuality;
 }
 
 /** What onnxruntime-node answers with the same core functions and defaults. */
@@ -85,8 +86,8 @@ async function reference(bytes: Uint8Array, maxFaces: number = model.detector.ma
   const { faces, detectionImage } = await findFaces(image, detector, { maxFaces });
   const out: Expected[] = [];
   for (const face of faces) {
-    const { input, crop } = alignedInput(image, face.keypoints, detectionImage);
-    out.push({ face, crop, scores: await referenceScores(emotion, input, tta) });
+    const { input, crop, side } = alignedInput(image, face.keypoints, detectionImage);
+    out.push({ face, crop, scores: await referenceScores(emotion, input, tta), quality: faceQuality(input, side) });
   }
   return out;
 }
@@ -121,6 +122,14 @@ function tightCropGrid(cols: number, rows: number): Bytes {
 const inside = (p: { x: number; y: number }, b: Box) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h;
 const scoreDiff = (a: Record<string, number>, b: number[]) => Math.max(...CLASSES.map((c, i) => Math.abs(a[c] - b[i])));
 
+/** The Worker's quality is core's on onnxruntime-node's side: the same flags, the numbers to their rounding (the crops agree to float error). */
+function assertQuality(actual: FaceQuality, expected: FaceQuality, what: string): void {
+  for (const k of ['too_small', 'blurry', 'dark', 'overexposed'] as const) assert.equal(actual[k], expected[k], `${what}: quality.${k}`);
+  for (const k of ['size', 'sharpness', 'brightness', 'contrast'] as const) {
+    assert.ok(Math.abs(actual[k] - expected[k]) <= 0.1 + 1e-4 * expected[k], `${what}: quality.${k} ${actual[k]} vs ${expected[k]}`);
+  }
+}
+
 /** The Worker's faces are the reference's, in order, and each crop frames its face. Answers the largest score difference. */
 function assertSameFaces(name: string, body: any, expected: Expected[]): number {
   assert.equal(body.source, 'detection', name);
@@ -148,11 +157,12 @@ function assertSameFaces(name: string, body: any, expected: Expected[]): number 
     });
     assert.ok(Math.abs(f.pose.roll - rollDegrees(e.face.keypoints)) < 0.2, `${name} face ${i}: roll ${f.pose.roll}`);
     assert.equal(f.uncertain, f.confidence < UNCERTAIN_BELOW, `${name} face ${i}: uncertain`);
+    assertQuality(f.quality, e.quality, `${name} face ${i}`);
   });
   const areas = body.faces.map((f: any) => f.box.w * f.box.h);
   assert.deepEqual(areas, [...areas].sort((a, b) => b - a), `${name}: largest first`);
   if (body.faces.length) {
-    for (const k of ['box', 'crop', 'detection_score', 'landmarks', 'pose', 'emotion', 'confidence', 'uncertain', 'scores']) assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
+    for (const k of ['box', 'crop', 'detection_score', 'landmarks', 'pose', 'quality', 'emotion', 'confidence', 'uncertain', 'scores']) assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
     assert.equal(body.message, null);
   }
   assert.equal(typeof body.timings.detect, 'number');
@@ -219,7 +229,8 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
       const body = await ok(res);
       assert.equal(body.source, 'whole_image');
       assert.equal(body.faces.length, 1);
-      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, landmarks: null, pose: null, emotion: body.emotion, confidence: body.confidence, uncertain: body.uncertain, scores: body.scores });
+      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, landmarks: null, pose: null, quality: body.quality, emotion: body.emotion, confidence: body.confidence, uncertain: body.uncertain, scores: body.scores });
+      assertQuality(body.quality, faceQuality(cropInput(openUpload(bytes), whole), Math.min(whole.w, whole.h)), 'whole image');
       assert.deepEqual(body.box, whole);
       assert.ok(scoreDiff(body.scores, expected) < SCORE_TOLERANCE);
       assert.equal(body.timings.detect, undefined, 'no detection ran');
@@ -350,6 +361,78 @@ describe('landmarks, pose and the detection filters', { skip: photosSkip() }, ()
     }
     const whole = await ok(await post(bytes, '?detect=false'));
     assert.deepEqual([whole.faces[0].landmarks, whole.faces[0].pose], [null, null]);
+  });
+});
+
+describe('quality flags', { skip: photosSkip() }, () => {
+  /** The photo's pixels changed by `f` (RGB, then rounded and clamped), as a lossless PNG. */
+  function edited(name: string, f: (rgba: Uint8Array, width: number, height: number) => Float32Array): Bytes {
+    const src = decodeRgba(photo(name));
+    const out = Uint8Array.from(f(src.data, src.width, src.height), (v) => Math.round(Math.min(255, Math.max(0, v))));
+    for (let i = 3; i < out.length; i += 4) out[i] = 255;
+    return encodePng(out, src.width, src.height);
+  }
+  /** Three passes of a box blur of radius r along x then y (close to a Gaussian of sigma ~r). */
+  const blurred = (r: number) => (rgba: Uint8Array, W: number, H: number) => {
+    let a = Float32Array.from(rgba);
+    const pass = (src: Float32Array, n: number, len: number, at: (i: number, k: number) => number) => {
+      const dst = new Float32Array(src.length);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < 3; c++) {
+          let sum = 0;
+          const px = (k: number) => src[at(i, Math.min(len - 1, Math.max(0, k))) + c];
+          for (let k = -r; k <= r; k++) sum += px(k);
+          for (let k = 0; k < len; k++) {
+            dst[at(i, k) + c] = sum / (2 * r + 1);
+            sum += px(k + r + 1) - px(k - r);
+          }
+        }
+      }
+      return dst;
+    };
+    for (let p = 0; p < 3; p++) {
+      a = pass(a, H, W, (y, x) => (y * W + x) * 4);
+      a = pass(a, W, H, (x, y) => (y * W + x) * 4);
+    }
+    return a;
+  };
+  const scaled = (f: (v: number) => number) => (rgba: Uint8Array) => Float32Array.from(rgba, f);
+  const flags = (q: FaceQuality) => ({ too_small: q.too_small, blurry: q.blurry, dark: q.dark, overexposed: q.overexposed });
+  const NONE = { too_small: false, blurry: false, dark: false, overexposed: false };
+
+  test('a photo is unflagged; its blurred, darkened and brightened copies are flagged, detected or as a given box', async (t) => {
+    const name = 'neutral.jpg';
+    const normal = (await ok(await post(photo(name)))).faces[0];
+    t.diagnostic(`${name}: ${JSON.stringify(normal.quality)}`);
+    assert.deepEqual(flags(normal.quality), NONE);
+    assert.ok(normal.quality.size >= QUALITY_THRESHOLDS.minSizePx && normal.quality.contrast > 0);
+    const box = `${normal.box.x},${normal.box.y},${normal.box.w},${normal.box.h}`;
+    assert.deepEqual(flags((await ok(await post(photo(name), `?box=${box}`))).faces[0].quality), NONE, 'the given box');
+    // Blur of sigma ~2 px of the 48x48 input, in source pixels.
+    const r = Math.max(1, Math.round((2 * normal.quality.size) / 48));
+    const copies: [string, Bytes, Partial<typeof NONE>][] = [
+      [`blurred (r=${r})`, edited(name, blurred(r)), { blurry: true, dark: false, overexposed: false }],
+      ['darkened (x0.3)', edited(name, scaled((v) => v * 0.3)), { dark: true, overexposed: false }],
+      ['brightened', edited(name, scaled((v) => 255 - 0.3 * (255 - v))), { dark: false, overexposed: true }],
+    ];
+    for (const [what, bytes, want] of copies) {
+      for (const query of ['', `?box=${box}`]) {
+        const body = await ok(await post(bytes, query, 'image/png'));
+        assert.ok(body.faces.length >= 1, `${what}${query}: no face`);
+        const q = body.faces[0].quality;
+        t.diagnostic(`${what}${query}: ${JSON.stringify(q)}`);
+        for (const [k, v] of Object.entries(want)) assert.equal(q[k], v, `${what}${query}: ${k}`);
+      }
+    }
+  });
+
+  test('a face under 48 px is too_small; the whole image (detect=false) has its quality too', async () => {
+    const small = await ok(await post(photo('neutral.jpg'), '?box=0,0,40,30'));
+    assert.equal(small.faces[0].quality.too_small, true);
+    assert.equal(small.faces[0].quality.size, 30);
+    const whole = await ok(await post(photo('neutral.jpg'), '?detect=false'));
+    assert.equal(whole.quality.too_small, false);
+    assert.deepEqual(whole.quality, whole.faces[0].quality);
   });
 });
 

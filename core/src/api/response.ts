@@ -4,11 +4,12 @@
  */
 import type { Emotion } from '../classes.ts';
 import type { Landmarks } from '../faces/landmarks.ts';
+import type { FaceQuality } from '../faces/quality.ts';
 import type { Box } from '../preprocess.ts';
 
 export type { Box };
 export type { Point } from '../faces/decode.ts';
-export type { Landmarks };
+export type { FaceQuality, Landmarks };
 
 /** Softmax probability of every class; they sum to 1. */
 export type Scores = Record<Emotion, number>;
@@ -30,6 +31,8 @@ export interface FaceRegion {
   landmarks: Landmarks | null;
   /** Head pose; null when not detected. */
   pose: Pose | null;
+  /** Size, sharpness, brightness and contrast of the classifier's 48x48 input, with flags (faces/quality.ts); for every region. */
+  quality: FaceQuality;
 }
 
 /** The classification of one region. */

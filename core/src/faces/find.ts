@@ -147,13 +147,13 @@ export function cropInput(source: ImageSource, crop: Box, detectionImage?: Scale
 /**
  * A detected face's model input, aligned as FER2013's faces are (./align.ts: eyes level, framed by
  * eyes and mouth), from its source pixels at the scale its size needs; and the box of source
- * pixels it reads (the answer's `crop`).
+ * pixels it reads (the answer's `crop`); `side`: the source pixels the 48 px input's side spans.
  */
-export function alignedInput(source: ImageSource, keypoints: readonly Point[], detectionImage?: ScaledImage): { input: Float32Array; crop: Box } {
+export function alignedInput(source: ImageSource, keypoints: readonly Point[], detectionImage?: ScaledImage): { input: Float32Array; crop: Box; side: number } {
   const t = alignmentTransform(keypoints);
   const crop = alignedSourceBox(t, source) ?? { x: 0, y: 0, w: source.width, h: source.height };
   const img = cropSource(source, crop, detectionImage, t.scale * INPUT_SIZE);
-  return { input: normalizePixels(alignedCrop(img, t, { x: img.x0, y: img.y0, scale: img.step })), crop };
+  return { input: normalizePixels(alignedCrop(img, t, { x: img.x0, y: img.y0, scale: img.step })), crop, side: t.scale * INPUT_SIZE };
 }
 
 /** The gray pixels of an RGBA ScaledImage within a box (upright full-size pixels), BT.601 over white as everywhere. */

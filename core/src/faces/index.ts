@@ -19,3 +19,4 @@ export * from './align.ts';
 export * from './detector.ts';
 export * from './find.ts';
 export * from './landmarks.ts';
+export * from './quality.ts';

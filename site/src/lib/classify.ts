@@ -15,6 +15,8 @@ export interface FaceResult {
   uncertain: boolean;
   scores: Scores;
   detectionScore: number | null;
+  /** What the API's `quality` flags say is wrong with the face, e.g. ['small', 'blurry']; [] when none or absent. */
+  qualityIssues: string[];
 }
 
 export interface ClassifyOutcome {
@@ -62,6 +64,19 @@ function readScores(v: unknown): Scores | null {
   return scores;
 }
 
+/** The API's quality flags, in the words the page shows ("face small / blurry / dark"). */
+const QUALITY_WORDS = { too_small: 'small', blurry: 'blurry', dark: 'dark', overexposed: 'overexposed' } as const;
+
+export function readQualityIssues(v: unknown): string[] {
+  if (!isObject(v)) return [];
+  return Object.entries(QUALITY_WORDS).flatMap(([flag, word]) => (v[flag] === true ? [word] : []));
+}
+
+/** A short warning for a face whose quality was flagged, or null. */
+export function qualityWarning(issues: readonly string[]): string | null {
+  return issues.length ? `Face ${issues.join(' / ')}: the result is less reliable.` : null;
+}
+
 function readFace(v: unknown): FaceResult | null {
   if (!isObject(v)) return null;
   const scores = readScores(v.scores);
@@ -76,6 +91,7 @@ function readFace(v: unknown): FaceResult | null {
     uncertain: v.uncertain === true,
     scores,
     detectionScore: isNum(v.detection_score) ? v.detection_score : null,
+    qualityIssues: readQualityIssues(v.quality),
   };
 }
 
@@ -107,7 +123,7 @@ export function readOutcome(json: unknown): ClassifyOutcome {
     return { ...base, faces: whole ? [whole] : [], message };
   }
   const face = readFace(json);
-  if (!face) throw new Error('The server’s answer had no scores for the 7 emotions.');
+  if (!face) throw new Error('The server’s answer had no scores for the 7 expressions.');
   return { ...base, faces: [face], message: null };
 }
 

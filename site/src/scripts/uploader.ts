@@ -14,6 +14,7 @@ import {
   describeError,
   fitWithin,
   formatPercent,
+  qualityWarning,
   readOutcome,
   scaleBox,
   type ClassifyOutcome,
@@ -117,6 +118,7 @@ export function mountUploader(doc: Document): void {
     result: el(doc, 'result'),
     resultLabel: el(doc, 'result-label'),
     topEmotion: el(doc, 'top-emotion'),
+    qualityWarning: el(doc, 'quality-warning'),
     topConfidence: el(doc, 'top-confidence'),
     facePicker: el(doc, 'face-picker'),
     faceCount: el(doc, 'face-count'),
@@ -243,6 +245,9 @@ export function mountUploader(doc: Document): void {
     // Under the API's threshold the label is not stated as a finding: "not sure", the best guess after it.
     ui.topEmotion.textContent = face.uncertain ? `Not sure (${face.emotion}?)` : capitalize(face.emotion);
     ui.topConfidence.textContent = formatPercent(face.confidence);
+    const warning = qualityWarning(face.qualityIssues);
+    ui.qualityWarning.textContent = warning ?? '';
+    ui.qualityWarning.hidden = !warning;
     for (const item of Array.from(ui.bars.querySelectorAll<HTMLElement>('.bar'))) {
       const c = item.dataset.class as (typeof CLASSES)[number];
       const score = face.scores[c] ?? 0;
@@ -258,7 +263,7 @@ export function mountUploader(doc: Document): void {
     showFace(outcome.faces[index]);
     drawBoxes(outcome.faces, index);
     const many = outcome.faces.length > 1;
-    ui.resultLabel.textContent = many ? `Face ${index + 1}: top emotion` : 'Top emotion';
+    ui.resultLabel.textContent = many ? `Face ${index + 1}: apparent expression` : 'Apparent expression';
     for (const b of Array.from(ui.faceButtons.querySelectorAll('button')))
       b.setAttribute('aria-pressed', String(b.dataset.face === String(index)));
   }
@@ -288,7 +293,8 @@ export function mountUploader(doc: Document): void {
         b.type = 'button';
         b.className = 'button';
         b.dataset.face = String(i);
-        b.textContent = `Face ${i + 1}: ${f.uncertain ? `not sure (${f.emotion}?)` : f.emotion} ${formatPercent(f.confidence)}`;
+        const issues = f.qualityIssues.length ? ` · ${f.qualityIssues.join(' / ')}` : '';
+        b.textContent = `Face ${i + 1}: ${f.uncertain ? `not sure (${f.emotion}?)` : f.emotion} ${formatPercent(f.confidence)}${issues}`;
         b.addEventListener('click', () => selectFace(i));
         return b;
       }),
