@@ -12,7 +12,7 @@ const ANALYZE_SIDE = 640;
 export interface CameraView {
   video: HTMLVideoElement;
   overlay: HTMLCanvasElement;
-  /** "N fps" (frames analyzed a second), the time one takes, and the top emotion go here. */
+  /** "N fps" (frames analyzed a second), the time one takes, and the top expression go here. */
   readout: HTMLElement;
 }
 
