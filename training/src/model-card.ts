@@ -152,7 +152,7 @@ ${renderLineage(c.lineage ?? lineageOf(m))}
 ## Training run
 
 - backend: ${t.backend} (${t.device})
-- hardware: ${t.cpu ?? 'unknown CPU'}, ${t.workers} gradient worker thread(s)
+- hardware: ${t.cpu ?? 'unknown CPU'}, ${t.workers} gradient thread(s)
 - time: ${t.hours} h of training, median ${t.images_per_second} images/s
 
 | epoch | train loss (smoothed) | val loss | val acc | lr |

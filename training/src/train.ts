@@ -28,7 +28,7 @@ import {
   type TrainState,
 } from './checkpoint.ts';
 import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
-import { inProcessEngine, workerEngine, type Engine } from './engine.ts';
+import { inThreadPool, threadPool, type GradientPool } from './gradient-pool.ts';
 import { BN_MOMENTUM, CONV_BLOCKS, countParams, initWeights, TRAINABLE, type Weights } from './model.ts';
 import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
 import { EpochProgress } from './progress.ts';
@@ -51,7 +51,8 @@ const FLAGS = {
   'label-smoothing': { type: 'string', default: '0.1', help: 'cross-entropy label smoothing' },
   seed: { type: 'string', default: '42', help: 'seed for init, shuffling, augmentation and dropout' },
   backend: { type: 'string', default: 'auto', help: `one of ${BACKENDS.join('|')}` },
-  workers: { type: 'string', default: 'auto', help: 'gradient worker threads (auto: one per core on wasm, 1 otherwise)' },
+  threads: { type: 'string', default: 'auto', help: 'gradient threads (auto: one per core on wasm, 1 otherwise)' },
+  workers: { type: 'string', default: '', help: 'deprecated name of --threads' },
   limit: { type: 'string', default: '0', help: 'use only this many training images (0 = all)' },
   'val-limit': { type: 'string', default: '0', help: 'use only this many validation images (0 = all)' },
   'stop-after': { type: 'string', default: '0', help: 'stop after this many epochs of this invocation (0 = run to the end)' },
@@ -146,7 +147,8 @@ function parseFlags(argv: string[]) {
   return {
     flags,
     backend: backend as BackendChoice,
-    workers: v.workers as string,
+    // --workers, the flag's former name, still works.
+    threads: ((v.workers as string) || (v.threads as string)) as string,
     resume: v.resume as string,
     stopAfter: num('stop-after'),
     quiet: v.quiet as boolean,
@@ -277,8 +279,9 @@ export async function train(argv: string[]): Promise<Metrics> {
   const info = await selectBackend(opts.backend);
   for (const w of info.warnings) log(`\n!!! WARNING: ${w}\n`);
   const cores = availableParallelism();
-  const workers = opts.workers === 'auto' ? (info.backend === 'tensorflow' ? 1 : Math.min(2, cores)) : Number(opts.workers);
-  log(`Backend: ${info.backend} on ${info.device}; ${workers} gradient worker(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`);
+  const threads = opts.threads === 'auto' ? (info.backend === 'tensorflow' ? 1 : Math.min(2, cores)) : Number(opts.threads);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be auto or a whole number of at least 1, got "${opts.threads}"`);
+  log(`Backend: ${info.backend} on ${info.device}; ${threads} gradient thread(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`);
 
   const t0 = Date.now();
   const train = loadSplit(flags.data, 'train', flags.limit, true);
@@ -296,7 +299,8 @@ export async function train(argv: string[]): Promise<Metrics> {
     device: info.device,
     cpu: cpus()[0]?.model ?? null,
     cores,
-    workers,
+    /** Gradient threads (the field keeps its first name, as committed metrics.json files have it). */
+    workers: threads,
     node: process.version,
     git_commit: gitCommit(),
   };
@@ -315,8 +319,8 @@ export async function train(argv: string[]): Promise<Metrics> {
   const { buffer, weights } = sharedWeights(state.weights);
   const adam = state.adam;
   const ema = state.ema ?? null;
-  const engine: Engine =
-    workers > 1 ? await workerEngine(workers, info.backend as BackendChoice, { train, val }, buffer) : inProcessEngine({ train, val }, weights);
+  const pool: GradientPool =
+    threads > 1 ? await threadPool(threads, info.backend as BackendChoice, { train, val }, buffer) : inThreadPool({ train, val }, weights);
 
   const stepsPerEpoch = Math.floor(train.n / flags.batchSize);
   if (stepsPerEpoch < 1) throw new Error(`--batch-size ${flags.batchSize} is larger than the ${train.n} training images`);
@@ -337,7 +341,7 @@ export async function train(argv: string[]): Promise<Metrics> {
         const global = (epoch - 1) * stepsPerEpoch + step;
         lr = oneCycleLr(global, totalSteps, flags.lr, flags.warmup);
         const batch = order.subarray(step * flags.batchSize, (step + 1) * flags.batchSize);
-        const reqs: StepRequest[] = splitIndices(batch, engine.shards).map((indices, shard) => ({
+        const reqs: StepRequest[] = splitIndices(batch, pool.shards).map((indices, shard) => ({
           indices,
           augSeed: deriveSeed(flags.seed, epoch, step, shard, 1),
           dropoutSeed: deriveSeed(flags.seed, epoch, step, shard, 2),
@@ -345,7 +349,7 @@ export async function train(argv: string[]): Promise<Metrics> {
           augment: flags.augment,
           ...(classWeights ? { classWeights } : {}),
         }));
-        const results = await engine.step(reqs);
+        const results = await pool.step(reqs);
         adamwStep(weights, averageGrads(results), adam, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: flags.weightDecay });
         updateRunningStats(weights, results);
         if (ema) emaUpdate(ema, weights, flags.ema);
@@ -360,13 +364,13 @@ export async function train(argv: string[]): Promise<Metrics> {
       const trainSeconds = (Date.now() - started) / 1000;
 
       // With --ema, the EMA weights are validated (and kept as best); the raw weights are reported beside them.
-      const validate = async () => crossEntropy(await engine.evalLogits('val', 0, val.n), val.labels);
+      const validate = async () => crossEntropy(await pool.evalLogits('val', 0, val.n), val.labels);
       let raw: { loss: number; accuracy: number } | null = null;
       let v: { loss: number; accuracy: number };
       if (ema) {
         raw = await validate();
         const live = copyWeights(weights);
-        setWeights(weights, ema); // the workers read the shared weights
+        setWeights(weights, ema); // the gradient threads read the shared weights
         try {
           v = await validate();
         } finally {
@@ -403,7 +407,7 @@ export async function train(argv: string[]): Promise<Metrics> {
       );
     }
   } finally {
-    await engine.close();
+    await pool.close();
   }
   if (metrics.best) log(`Best: epoch ${metrics.best.epoch}, val acc ${metrics.best.val_acc.toFixed(4)}. Run folder: ${dir}`);
   return metrics;
