@@ -2,10 +2,11 @@
 import type { Metrics } from './checkpoint.ts';
 import type { LineageStep, ModelCard } from '@emotion/core/artifacts';
 import type { InitFrom } from './train.ts';
+import type { RunConfig } from './run-config.ts';
 
 export type { LineageStep, ModelCard };
 
-function recipeOf(f: Record<string, unknown>): string {
+function recipeOf(f: RunConfig): string {
   const parts = [
     `AdamW lr ${f.lr}, one-cycle warm-up ${Number(f.warmup) * 100}%`,
     `weight decay ${f.weightDecay}`,

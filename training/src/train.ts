@@ -37,6 +37,7 @@ import { sharedWeights, type StepRequest } from './shard.ts';
 import type { StepResult } from './step.ts';
 import { crossEntropy } from './metrics.ts';
 import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights, type ClassWeighting } from './recipe.ts';
+import type { RunConfig } from './run-config.ts';
 
 const FLAGS = {
   data: { type: 'string', default: DEFAULT_DATA, help: 'FER2013 folder (train/, test/) or fer2013.csv' },
@@ -64,31 +65,6 @@ const FLAGS = {
   help: { type: 'boolean', default: false, help: 'show this help' },
 } as const;
 
-export type Flags = {
-  data: string;
-  valData: string;
-  out: string;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  warmup: number;
-  weightDecay: number;
-  labelSmoothing: number;
-  seed: number;
-  limit: number;
-  valLimit: number;
-  augment: boolean;
-  /** Per-class loss weights (absent in runs from before the flag: 'none'). */
-  classWeights: ClassWeighting;
-  /** EMA decay, 0 = off. */
-  ema: number;
-  /** Weights a new run started from ('' = initWeights(seed)). */
-  init: string;
-};
-
-/** Flags added after runs already existed: their defaults are the behaviour those runs had. */
-const LATER_FLAG_DEFAULTS = { classWeights: 'none', ema: 0, init: '' } as const;
-
 /** Where a run started from, when --init: enough to state the whole lineage on the model card. */
 export interface InitFrom {
   path: string;
@@ -104,7 +80,7 @@ export interface InitFrom {
     epochs_run: number;
     best: Metrics['best'];
     hours: number;
-    flags: Record<string, unknown>;
+    flags: RunConfig;
     git_commit: unknown;
     init_from: InitFrom | null;
   } | null;
@@ -123,7 +99,7 @@ function parseFlags(argv: string[]) {
     if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v[k]}"`);
     return n;
   };
-  const flags: Flags = {
+  const flags: RunConfig = {
     data: v.data as string,
     valData: (v['val-data'] as string) || (v.data as string),
     out: v.out as string,
@@ -244,7 +220,7 @@ export async function train(argv: string[]): Promise<Metrics> {
   const opts = parseFlags(argv);
   if (opts.help) {
     process.stdout.write(usage());
-    return { run: { flags: {} }, epochs: [], best: null };
+    return { run: { flags: opts.flags }, epochs: [], best: null };
   }
   const log = (s: string) => process.stdout.write(s + '\n');
 
@@ -255,7 +231,7 @@ export async function train(argv: string[]): Promise<Metrics> {
   const dir = resolve(opts.resume || flags.out);
   if (opts.resume) {
     metrics = readMetrics(dir);
-    flags = { ...LATER_FLAG_DEFAULTS, ...(metrics.run.flags as unknown as Flags) };
+    flags = metrics.run.flags;
     state = loadCheckpoint(dir);
     if (flags.ema > 0 && !state.ema) throw new Error(`${dir}: run uses --ema but its checkpoint holds no EMA weights`);
     metrics.epochs = metrics.epochs.filter((e) => e.epoch <= state.epoch);
