@@ -41,9 +41,10 @@ export interface RunSegment {
   git_commit: string | null;
 }
 
-export interface Metrics {
+/** `Config`: the run's settings (run.flags); training reads them as its RunConfig (training/src/run-config.ts). */
+export interface Metrics<Config = Record<string, unknown>> {
   /** Run facts; the machine fields describe the latest segment, `segments` every one. */
-  run: Record<string, unknown> & { flags: Record<string, unknown>; segments?: RunSegment[] };
+  run: Record<string, unknown> & { flags: Config; segments?: RunSegment[] };
   epochs: EpochRecord[];
   best: { epoch: number; val_acc: number; val_loss: number } | null;
 }

@@ -5,7 +5,7 @@
  *   inference: N images/s
  * and, where PyTorch is installed (python3-torch), the ratio to the same model in PyTorch.
  *
- *   npm run bench:train -w training [-- --backend wasm --workers 2 --steps 12]
+ *   npm run bench:train -w training [-- --backend wasm --threads 2 --steps 12]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend, type BackendChoice } from '../src/backend.ts';
 import { INPUT_PIXELS } from '@emotion/core/classes';
 import type { Dataset } from '../src/data.ts';
-import { inProcessEngine, workerEngine } from '../src/engine.ts';
+import { inThreadPool, threadPool } from '../src/gradient-pool.ts';
 import { initWeights, TRAINABLE, type Weights } from '../src/model.ts';
 import { adamwStep, initAdam } from '../src/optim.ts';
 import { Rng } from '@emotion/core/rng';
@@ -24,7 +24,9 @@ import { sharedWeights } from '../src/shard.ts';
 const { values: v } = parseArgs({
   options: {
     backend: { type: 'string', default: 'auto' },
-    workers: { type: 'string', default: 'auto' },
+    threads: { type: 'string', default: 'auto' },
+    /** The former name of --threads. */
+    workers: { type: 'string', default: '' },
     steps: { type: 'string', default: '12' },
     'batch-size': { type: 'string', default: '64' },
   },
@@ -44,20 +46,21 @@ function syntheticSet(n: number, seed: number): Dataset {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const info = await selectBackend(v.backend as BackendChoice);
-const workers = v.workers === 'auto' ? (info.backend === 'tensorflow' ? 1 : Math.min(2, availableParallelism())) : Number(v.workers);
-console.log(`backend: ${info.backend} (${info.device}), ${workers} worker(s), batch ${B}`);
+const threadsFlag = v.workers || v.threads;
+const threads = threadsFlag === 'auto' ? (info.backend === 'tensorflow' ? 1 : Math.min(2, availableParallelism())) : Number(threadsFlag);
+console.log(`backend: ${info.backend} (${info.device}), ${threads} gradient thread(s), batch ${B}`);
 const data = { train: syntheticSet(B * 4, 1), val: syntheticSet(1024, 2) };
 const { buffer, weights } = sharedWeights(initWeights(1));
-const engine = workers > 1 ? await workerEngine(workers, info.backend as BackendChoice, data, buffer) : inProcessEngine(data, weights);
+const pool = threads > 1 ? await threadPool(threads, info.backend as BackendChoice, data, buffer) : inThreadPool(data, weights);
 const adam = initAdam(weights);
 
 const stepTimes: number[] = [];
 for (let s = 0; s < steps + 3; s++) {
   const idx = Uint32Array.from({ length: B }, (_, i) => ((s % 4) * B + i) % data.train.n);
-  const per = Math.ceil(B / engine.shards);
+  const per = Math.ceil(B / pool.shards);
   const t0 = performance.now();
-  const results = await engine.step(
-    Array.from({ length: engine.shards }, (_, k) => ({ indices: idx.slice(k * per, (k + 1) * per), augSeed: s, dropoutSeed: s + k, labelSmoothing: 0.1, augment: true })),
+  const results = await pool.step(
+    Array.from({ length: pool.shards }, (_, k) => ({ indices: idx.slice(k * per, (k + 1) * per), augSeed: s, dropoutSeed: s + k, labelSmoothing: 0.1, augment: true })),
   );
   const grads: Weights = {};
   for (const t of TRAINABLE) {
@@ -71,10 +74,10 @@ for (let s = 0; s < steps + 3; s++) {
 const inferTimes: number[] = [];
 for (let s = 0; s < 5; s++) {
   const t0 = performance.now();
-  await engine.evalLogits('val', 0, data.val.n);
+  await pool.evalLogits('val', 0, data.val.n);
   if (s >= 1) inferTimes.push(performance.now() - t0);
 }
-await engine.close();
+await pool.close();
 
 const trainRate = (B * 1000) / median(stepTimes);
 const inferRate = (data.val.n * 1000) / median(inferTimes);

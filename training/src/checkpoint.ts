@@ -7,10 +7,14 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARAM_SPECS, TRAINABLE, type Weights } from './model.ts';
 import type { AdamState } from './optim.ts';
-import type { Metrics } from '@emotion/core/artifacts';
+import type { Metrics as MetricsOf } from '@emotion/core/artifacts';
+import { readRunConfig, type RunConfig } from './run-config.ts';
 import { decodeSafetensors, encodeSafetensors, type Entry } from './safetensors.ts';
 
-export type { EpochRecord, Metrics, RunSegment } from '@emotion/core/artifacts';
+export type { EpochRecord, RunSegment } from '@emotion/core/artifacts';
+
+/** metrics.json as training writes and reads it: the run's settings typed. */
+export type Metrics = MetricsOf<RunConfig>;
 
 export const FILES = {
   checkpoint: 'checkpoint.safetensors',
@@ -92,9 +96,12 @@ export function loadCheckpoint(dir: string): TrainState {
 }
 
 export function readMetrics(dir: string): Metrics {
-  return JSON.parse(readFileSync(join(dir, FILES.metrics), 'utf8')) as Metrics;
+  const path = join(dir, FILES.metrics);
+  const m = JSON.parse(readFileSync(path, 'utf8')) as MetricsOf;
+  return { ...m, run: { ...m.run, flags: readRunConfig(m.run.flags, path) } };
 }
 
-export function writeMetrics(dir: string, m: Metrics): void {
+/** Writes metrics.json; settings may be partial (a file from an older run, read back with readRunConfig's defaults). */
+export function writeMetrics(dir: string, m: MetricsOf<Partial<RunConfig>>): void {
   writeAtomic(join(dir, FILES.metrics), JSON.stringify(m, null, 2) + '\n');
 }

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { CLASSES, INPUT_SIZE, NORMALIZATION, type Emotion } from '@emotion/core/classes';
 import { MODEL_FILES, type ModelVariant } from '@emotion/core/artifacts';
 import { FILES, loadWeights, readMetrics, type Metrics } from './checkpoint.ts';
+import { augmentationOf } from './run-config.ts';
 import { evaluateModel, type Evaluation } from './evaluate.ts';
 import { MODEL_DIR } from './onnx-runner.ts';
 import { toTorchStateDict } from './layout.ts';
@@ -62,7 +63,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   const { weights, metadata } = loadWeights(bestPath);
   const bestEpoch = Number(metadata.epoch);
   const best = metrics.epochs.find((e) => e.epoch === bestEpoch);
-  const flags = metrics.run.flags as Record<string, unknown>;
+  const flags = metrics.run.flags;
   // Published epochs count along the lineage (a run started with --init continues its parent's).
   const curve = withAncestors(runDir, metrics);
   const offset = curve.epochs.length - metrics.epochs.length;
@@ -139,7 +140,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
         weight_decay: flags.weightDecay,
         label_smoothing: flags.labelSmoothing,
         batch_size: flags.batchSize,
-        augmentation: flags.augment ? 'flip, rotation +-10 deg, cutout 12x12, random erasing' : 'none',
+        augmentation: augmentationOf(flags),
         seed: flags.seed,
         class_weights: classWeights
           ? `${flags.classWeights} (${Object.entries(classWeights).map(([c, w]) => `${c} ${w.toFixed(3)}`).join(', ')})`

@@ -2,10 +2,11 @@
 import type { Metrics } from './checkpoint.ts';
 import type { LineageStep, ModelCard } from '@emotion/core/artifacts';
 import type { InitFrom } from './train.ts';
+import type { RunConfig } from './run-config.ts';
 
 export type { LineageStep, ModelCard };
 
-function recipeOf(f: Record<string, unknown>): string {
+function recipeOf(f: RunConfig): string {
   const parts = [
     `AdamW lr ${f.lr}, one-cycle warm-up ${Number(f.warmup) * 100}%`,
     `weight decay ${f.weightDecay}`,
@@ -152,7 +153,7 @@ ${renderLineage(c.lineage ?? lineageOf(m))}
 ## Training run
 
 - backend: ${t.backend} (${t.device})
-- hardware: ${t.cpu ?? 'unknown CPU'}, ${t.workers} gradient worker thread(s)
+- hardware: ${t.cpu ?? 'unknown CPU'}, ${t.workers} gradient thread(s)
 - time: ${t.hours} h of training, median ${t.images_per_second} images/s
 
 | epoch | train loss (smoothed) | val loss | val acc | lr |

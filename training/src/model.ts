@@ -2,7 +2,7 @@
  * ScratchCNN, the one model definition (../shared/MODEL.md). Parameters are plain Float32Arrays in
  * TensorFlow.js layouts (conv [3, 3, in, out], dense [in, out], NHWC flatten order), keyed by the
  * PyTorch state_dict name they export to; layout.ts converts. Keeping the weights outside tfjs lets
- * one copy feed several gradient workers and makes checkpoints plain files.
+ * one copy feed several gradient threads and makes checkpoints plain files.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';

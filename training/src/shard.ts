@@ -1,4 +1,4 @@
-/** The work one gradient worker does on its share of a batch, used in-process and in worker threads. */
+/** The work one gradient thread does on its share of a batch, used in this thread and in gradient threads. */
 import { augmentInto, normalizeInto } from './augment.ts';
 import { INPUT_PIXELS } from '@emotion/core/classes';
 import type { Dataset } from './data.ts';

@@ -1,4 +1,4 @@
-/** One forward/backward pass on a batch: the unit of work every gradient engine runs. */
+/** One forward/backward pass on a batch: the unit of work the gradient pool runs, in this thread or a gradient thread. */
 import * as tf from '@tensorflow/tfjs-core';
 import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
 import { forwardEval, forwardTrain, isConvBias, toTensors, TRAINABLE, type Weights } from './model.ts';

@@ -28,7 +28,7 @@ import {
   type TrainState,
 } from './checkpoint.ts';
 import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
-import { inProcessEngine, workerEngine, type Engine } from './engine.ts';
+import { inThreadPool, threadPool, type GradientPool } from './gradient-pool.ts';
 import { averageGrads, updateRunningStats } from './combine.ts';
 import { countParams, initWeights, type Weights } from './model.ts';
 import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
@@ -37,6 +37,7 @@ import { deriveSeed, Rng } from '@emotion/core/rng';
 import { sharedWeights, type StepRequest } from './shard.ts';
 import { crossEntropy } from './metrics.ts';
 import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights, type ClassWeighting } from './recipe.ts';
+import type { RunConfig } from './run-config.ts';
 
 const FLAGS = {
   data: { type: 'string', default: DEFAULT_DATA, help: 'FER2013 folder (train/, test/) or fer2013.csv' },
@@ -51,7 +52,8 @@ const FLAGS = {
   'label-smoothing': { type: 'string', default: '0.1', help: 'cross-entropy label smoothing' },
   seed: { type: 'string', default: '42', help: 'seed for init, shuffling, augmentation and dropout' },
   backend: { type: 'string', default: 'auto', help: `one of ${BACKENDS.join('|')}` },
-  workers: { type: 'string', default: 'auto', help: 'gradient worker threads (auto: one per core on wasm, 1 otherwise)' },
+  threads: { type: 'string', default: 'auto', help: 'gradient threads (auto: one per core on wasm, 1 otherwise)' },
+  workers: { type: 'string', default: '', help: 'deprecated name of --threads' },
   limit: { type: 'string', default: '0', help: 'use only this many training images (0 = all)' },
   'val-limit': { type: 'string', default: '0', help: 'use only this many validation images (0 = all)' },
   'stop-after': { type: 'string', default: '0', help: 'stop after this many epochs of this invocation (0 = run to the end)' },
@@ -62,31 +64,6 @@ const FLAGS = {
   quiet: { type: 'boolean', default: false, help: 'no progress bar' },
   help: { type: 'boolean', default: false, help: 'show this help' },
 } as const;
-
-export type Flags = {
-  data: string;
-  valData: string;
-  out: string;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  warmup: number;
-  weightDecay: number;
-  labelSmoothing: number;
-  seed: number;
-  limit: number;
-  valLimit: number;
-  augment: boolean;
-  /** Per-class loss weights (absent in runs from before the flag: 'none'). */
-  classWeights: ClassWeighting;
-  /** EMA decay, 0 = off. */
-  ema: number;
-  /** Weights a new run started from ('' = initWeights(seed)). */
-  init: string;
-};
-
-/** Flags added after runs already existed: their defaults are the behaviour those runs had. */
-const LATER_FLAG_DEFAULTS = { classWeights: 'none', ema: 0, init: '' } as const;
 
 /** Where a run started from, when --init: enough to state the whole lineage on the model card. */
 export interface InitFrom {
@@ -103,7 +80,7 @@ export interface InitFrom {
     epochs_run: number;
     best: Metrics['best'];
     hours: number;
-    flags: Record<string, unknown>;
+    flags: RunConfig;
     git_commit: unknown;
     init_from: InitFrom | null;
   } | null;
@@ -122,7 +99,7 @@ function parseFlags(argv: string[]) {
     if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v[k]}"`);
     return n;
   };
-  const flags: Flags = {
+  const flags: RunConfig = {
     data: v.data as string,
     valData: (v['val-data'] as string) || (v.data as string),
     out: v.out as string,
@@ -146,7 +123,8 @@ function parseFlags(argv: string[]) {
   return {
     flags,
     backend: backend as BackendChoice,
-    workers: v.workers as string,
+    // --workers, the flag's former name, still works.
+    threads: ((v.workers as string) || (v.threads as string)) as string,
     resume: v.resume as string,
     stopAfter: num('stop-after'),
     quiet: v.quiet as boolean,
@@ -205,7 +183,7 @@ export async function train(argv: string[]): Promise<Metrics> {
   const opts = parseFlags(argv);
   if (opts.help) {
     process.stdout.write(usage());
-    return { run: { flags: {} }, epochs: [], best: null };
+    return { run: { flags: opts.flags }, epochs: [], best: null };
   }
   const log = (s: string) => process.stdout.write(s + '\n');
 
@@ -216,7 +194,7 @@ export async function train(argv: string[]): Promise<Metrics> {
   const dir = resolve(opts.resume || flags.out);
   if (opts.resume) {
     metrics = readMetrics(dir);
-    flags = { ...LATER_FLAG_DEFAULTS, ...(metrics.run.flags as unknown as Flags) };
+    flags = metrics.run.flags;
     state = loadCheckpoint(dir);
     if (flags.ema > 0 && !state.ema) throw new Error(`${dir}: run uses --ema but its checkpoint holds no EMA weights`);
     metrics.epochs = metrics.epochs.filter((e) => e.epoch <= state.epoch);
@@ -240,8 +218,9 @@ export async function train(argv: string[]): Promise<Metrics> {
   const info = await selectBackend(opts.backend);
   for (const w of info.warnings) log(`\n!!! WARNING: ${w}\n`);
   const cores = availableParallelism();
-  const workers = opts.workers === 'auto' ? (info.backend === 'tensorflow' ? 1 : Math.min(2, cores)) : Number(opts.workers);
-  log(`Backend: ${info.backend} on ${info.device}; ${workers} gradient worker(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`);
+  const threads = opts.threads === 'auto' ? (info.backend === 'tensorflow' ? 1 : Math.min(2, cores)) : Number(opts.threads);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be auto or a whole number of at least 1, got "${opts.threads}"`);
+  log(`Backend: ${info.backend} on ${info.device}; ${threads} gradient thread(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`);
 
   const t0 = Date.now();
   const train = loadSplit(flags.data, 'train', flags.limit, true);
@@ -259,7 +238,8 @@ export async function train(argv: string[]): Promise<Metrics> {
     device: info.device,
     cpu: cpus()[0]?.model ?? null,
     cores,
-    workers,
+    /** Gradient threads (the field keeps its first name, as committed metrics.json files have it). */
+    workers: threads,
     node: process.version,
     git_commit: gitCommit(),
   };
@@ -278,8 +258,8 @@ export async function train(argv: string[]): Promise<Metrics> {
   const { buffer, weights } = sharedWeights(state.weights);
   const adam = state.adam;
   const ema = state.ema ?? null;
-  const engine: Engine =
-    workers > 1 ? await workerEngine(workers, info.backend as BackendChoice, { train, val }, buffer) : inProcessEngine({ train, val }, weights);
+  const pool: GradientPool =
+    threads > 1 ? await threadPool(threads, info.backend as BackendChoice, { train, val }, buffer) : inThreadPool({ train, val }, weights);
 
   const stepsPerEpoch = Math.floor(train.n / flags.batchSize);
   if (stepsPerEpoch < 1) throw new Error(`--batch-size ${flags.batchSize} is larger than the ${train.n} training images`);
@@ -300,7 +280,7 @@ export async function train(argv: string[]): Promise<Metrics> {
         const global = (epoch - 1) * stepsPerEpoch + step;
         lr = oneCycleLr(global, totalSteps, flags.lr, flags.warmup);
         const batch = order.subarray(step * flags.batchSize, (step + 1) * flags.batchSize);
-        const reqs: StepRequest[] = splitIndices(batch, engine.shards).map((indices, shard) => ({
+        const reqs: StepRequest[] = splitIndices(batch, pool.shards).map((indices, shard) => ({
           indices,
           augSeed: deriveSeed(flags.seed, epoch, step, shard, 1),
           dropoutSeed: deriveSeed(flags.seed, epoch, step, shard, 2),
@@ -308,7 +288,7 @@ export async function train(argv: string[]): Promise<Metrics> {
           augment: flags.augment,
           ...(classWeights ? { classWeights } : {}),
         }));
-        const results = await engine.step(reqs);
+        const results = await pool.step(reqs);
         adamwStep(weights, averageGrads(results), adam, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: flags.weightDecay });
         updateRunningStats(weights, results);
         if (ema) emaUpdate(ema, weights, flags.ema);
@@ -323,13 +303,13 @@ export async function train(argv: string[]): Promise<Metrics> {
       const trainSeconds = (Date.now() - started) / 1000;
 
       // With --ema, the EMA weights are validated (and kept as best); the raw weights are reported beside them.
-      const validate = async () => crossEntropy(await engine.evalLogits('val', 0, val.n), val.labels);
+      const validate = async () => crossEntropy(await pool.evalLogits('val', 0, val.n), val.labels);
       let raw: { loss: number; accuracy: number } | null = null;
       let v: { loss: number; accuracy: number };
       if (ema) {
         raw = await validate();
         const live = copyWeights(weights);
-        setWeights(weights, ema); // the workers read the shared weights
+        setWeights(weights, ema); // the gradient threads read the shared weights
         try {
           v = await validate();
         } finally {
@@ -366,7 +346,7 @@ export async function train(argv: string[]): Promise<Metrics> {
       );
     }
   } finally {
-    await engine.close();
+    await pool.close();
   }
   if (metrics.best) log(`Best: epoch ${metrics.best.epoch}, val acc ${metrics.best.val_acc.toFixed(4)}. Run folder: ${dir}`);
   return metrics;

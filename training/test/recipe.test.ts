@@ -13,7 +13,7 @@ import { Rng } from '@emotion/core/rng';
 import { selectBackend } from '../src/backend.ts';
 import { FILES, loadCheckpoint, loadWeights, readMetrics, saveCheckpoint, writeMetrics } from '../src/checkpoint.ts';
 import type { Dataset } from '../src/data.ts';
-import { workerEngine } from '../src/engine.ts';
+import { threadPool } from '../src/gradient-pool.ts';
 import { exportRun, MODEL_FILES } from '../src/export.ts';
 import { initWeights, PARAM_SPECS, TRAINABLE, type Weights } from '../src/model.ts';
 import { initAdam } from '../src/optim.ts';
@@ -108,18 +108,18 @@ describe('class-weighted cross-entropy', () => {
     assert.ok(differs > 1000, `non-uniform class weights change the gradients (${differs} entries differ)`);
   });
 
-  it('reaches the gradient worker threads through the step request', async () => {
+  it('reaches the gradient threads through the step request', async () => {
     const n = 8;
     const r = new Rng(8);
     const images = new Uint8Array(new SharedArrayBuffer(n * INPUT_PIXELS)).map(() => Math.floor(r.next() * 256));
     const labels = new Uint8Array(new SharedArrayBuffer(n)).map((_, i) => i % NUM_CLASSES);
     const data: Dataset = { images, labels, n, source: 'test' };
     const { buffer, weights } = sharedWeights(initWeights(5));
-    const engine = await workerEngine(1, 'wasm', { train: data, val: data }, buffer);
+    const pool = await threadPool(1, 'wasm', { train: data, val: data }, buffer);
     try {
       const req: StepRequest = { indices: Uint32Array.from({ length: n }, (_, i) => i), augSeed: 1, dropoutSeed: 2, labelSmoothing: 0.1, augment: false };
-      const [plain] = await engine.step([req]);
-      const [weighted] = await engine.step([{ ...req, classWeights: new Array(NUM_CLASSES).fill(3) }]);
+      const [plain] = await pool.step([req]);
+      const [weighted] = await pool.step([{ ...req, classWeights: new Array(NUM_CLASSES).fill(3) }]);
       const local = runStep(data, weights, { ...req, classWeights: new Array(NUM_CLASSES).fill(3) });
       assert.ok(Math.abs(weighted.loss - 3 * plain.loss) < 1e-5 * plain.loss);
       const name = 'classifier.4.weight';
@@ -129,7 +129,7 @@ describe('class-weighted cross-entropy', () => {
       for (let i = 0; i < a.length; i++) assert.ok(Math.abs(b[i] - 3 * a[i]) <= 1e-5 * scale, `${name}[${i}]: ${b[i]} vs 3 x ${a[i]}`);
       assert.deepEqual(Array.from(local.grads[name]), Array.from(b), 'worker thread and in-process agree');
     } finally {
-      await engine.close();
+      await pool.close();
     }
   });
 });
@@ -176,7 +176,7 @@ describe('--init and --ema runs', { skip }, () => {
     });
     const out = join(dir, 'child');
     // lr 0: AdamW leaves every trainable weight exactly where --init put it.
-    const m = await train([...base, '--out', out, '--epochs', '1', '--lr', '0', '--workers', '1', '--init', join(parent, FILES.checkpoint), '--seed', '7']);
+    const m = await train([...base, '--out', out, '--epochs', '1', '--lr', '0', '--threads', '1', '--init', join(parent, FILES.checkpoint), '--seed', '7']);
     const st = loadCheckpoint(out);
     assert.equal(st.adam.step, 8, 'fresh optimizer state: only this run steps');
     for (const s of TRAINABLE) assert.deepEqual(st.weights[s.name], pw[s.name], `${s.name} is the --init weight`);
@@ -207,12 +207,12 @@ describe('--init and --ema runs', { skip }, () => {
     assert.match(md, /\| 1 \| .*parent \| random \(PyTorch default init, seed 99\) \| 3 of 3 \| 2 \(61\.00%\)/);
   });
 
-  it('resumes an --ema --class-weights run exactly where it stopped (two worker threads)', async () => {
+  it('resumes an --ema --class-weights run exactly where it stopped (two gradient threads)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'resume-ema-'));
-    const args = [...base, '--epochs', '2', '--workers', '2', '--ema', '0.9', '--class-weights', 'sqrt-inverse'];
+    const args = [...base, '--epochs', '2', '--threads', '2', '--ema', '0.9', '--class-weights', 'sqrt-inverse'];
     const straight = await train([...args, '--out', join(dir, 'straight')]);
     await train([...args, '--out', join(dir, 'split'), '--stop-after', '1']);
-    const resumed = await train(['--resume', join(dir, 'split'), '--quiet', '--workers', '2', '--backend', 'wasm']);
+    const resumed = await train(['--resume', join(dir, 'split'), '--quiet', '--threads', '2', '--backend', 'wasm']);
     assert.equal(resumed.epochs.length, 2);
     const a = straight.epochs[1] as any;
     const b = resumed.epochs[1] as any;

@@ -12,7 +12,7 @@ const base = ['--data', FER, '--limit', '256', '--val-limit', '128', '--batch-si
 describe('training', { skip }, () => {
   it('lowers the loss on a small sample', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'train-')), 'run');
-    const m = await train([...base, '--out', out, '--epochs', '4', '--lr', '0.003', '--no-augment', '--workers', '1']);
+    const m = await train([...base, '--out', out, '--epochs', '4', '--lr', '0.003', '--no-augment', '--workers', '1']); // --workers: the former name of --threads, still accepted
     const losses = m.epochs.map((e) => e.train_loss);
     assert.equal(m.epochs.length, 4);
     assert.ok(losses[3] < losses[0] - 0.1, `train loss should fall: ${losses.join(', ')}`);
@@ -23,12 +23,12 @@ describe('training', { skip }, () => {
     for (const k of ['backend', 'device', 'flags', 'train_size', 'val_size', 'git_commit']) assert.ok(k in saved.run, `run info has ${k}`);
   });
 
-  it('resumes an interrupted run exactly where it stopped (two worker threads)', async () => {
+  it('resumes an interrupted run exactly where it stopped (two gradient threads)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'resume-'));
-    const args = [...base, '--epochs', '2', '--workers', '2'];
+    const args = [...base, '--epochs', '2', '--threads', '2'];
     const straight = await train([...args, '--out', join(dir, 'straight')]);
     await train([...args, '--out', join(dir, 'split'), '--stop-after', '1']);
-    const resumed = await train(['--resume', join(dir, 'split'), '--quiet', '--workers', '2', '--backend', 'wasm']);
+    const resumed = await train(['--resume', join(dir, 'split'), '--quiet', '--threads', '2', '--backend', 'wasm']);
     assert.equal(resumed.epochs.length, 2);
     const a = straight.epochs[1];
     const b = resumed.epochs[1];

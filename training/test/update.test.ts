@@ -14,7 +14,7 @@ import { batchNormRelu } from '../src/batchnorm.ts';
 import { averageGrads, updateRunningLayer } from '../src/combine.ts';
 import { INPUT_PIXELS } from '@emotion/core/classes';
 import { type Dataset } from '../src/data.ts';
-import { workerEngine } from '../src/engine.ts';
+import { threadPool } from '../src/gradient-pool.ts';
 import { loadWeights } from '../src/checkpoint.ts';
 import { initWeights, isConvBias, TRAINABLE, type Weights } from '../src/model.ts';
 import { adamwStep, oneCycleLr, type AdamState } from '../src/optim.ts';
@@ -139,12 +139,12 @@ describe('data-parallel gradient', () => {
     const { buffer, weights } = sharedWeights(initWeights(7));
     // Unequal shards (7 + 5): an unweighted mean of the two would be wrong.
     const reqs: StepRequest[] = [[0, 7], [7, 12]].map(([s, e], k) => ({ indices: Uint32Array.from({ length: e - s }, (_, i) => s + i), augSeed: 10 + k, dropoutSeed: 20 + k, labelSmoothing: 0.1, augment: true }));
-    const engine = await workerEngine(2, 'wasm', { train, val: train }, buffer);
+    const pool = await threadPool(2, 'wasm', { train, val: train }, buffer);
     let threads;
     try {
-      threads = averageGrads(await engine.step(reqs));
+      threads = averageGrads(await pool.step(reqs));
     } finally {
-      await engine.close();
+      await pool.close();
     }
     const here = reqs.map((q) => runStep(train, weights, q));
     let checked = 0;

@@ -13,7 +13,7 @@ import {
   weightedNms,
   type DetectorTransform,
   type RawDetections,
-} from '@emotion/core/faces';
+} from '../src/faces/index.ts';
 
 const IDENTITY: DetectorTransform = { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, width: 256, height: 256 };
 

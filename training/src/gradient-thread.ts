@@ -1,4 +1,4 @@
-/** Worker-thread entry: a private tfjs backend computing gradients for its share of each batch. */
+/** A gradient thread (node:worker_threads): a private tfjs backend computing gradients for its share of each batch. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend, type BackendChoice } from './backend.ts';
 import type { Dataset } from './data.ts';

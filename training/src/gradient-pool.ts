@@ -1,11 +1,12 @@
 /**
- * Gradient engines: compute one batch's gradients, either in this thread (native TensorFlow, or a
- * single WASM worker) or data-parallel across worker threads, each with its own single-threaded
- * WASM backend (the WASM backend cannot use threads under Node). The optimizer stays here.
+ * The gradient pool: computes one batch's gradients, either in this thread (native TensorFlow, or a
+ * single WASM backend) or data-parallel across gradient threads (node:worker_threads), each with
+ * its own single-threaded WASM backend (the WASM backend cannot use threads under Node). The
+ * optimizer stays here.
  * Each shard's BatchNorm normalizes with its own share's statistics (DDP without SyncBatchNorm),
  * so the averaged gradient is not the one-thread gradient of the whole batch (relative L2
  * difference 0.32 for 2 x 32 against 64 PublicTest images, runs/fer2013 weights, dropout off):
- * --workers is part of the recipe. The running statistics merge the whole batch's moments (combine.ts).
+ * --threads is part of the recipe. The running statistics merge the whole batch's moments (combine.ts).
  */
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from './data.ts';
@@ -13,7 +14,7 @@ import type { Weights } from './model.ts';
 import { runEval, runStep, weightViews, type StepRequest } from './shard.ts';
 import type { StepResult } from './step.ts';
 
-export interface Engine {
+export interface GradientPool {
   readonly shards: number;
   /** One request per shard. */
   step(reqs: StepRequest[]): Promise<StepResult[]>;
@@ -21,7 +22,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export function inProcessEngine(data: { train: Dataset; val: Dataset }, weights: Weights): Engine {
+export function inThreadPool(data: { train: Dataset; val: Dataset }, weights: Weights): GradientPool {
   return {
     shards: 1,
     step: async (reqs) => reqs.map((r) => runStep(data.train, weights, r)),
@@ -35,7 +36,7 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-class WorkerHandle {
+class ThreadHandle {
   private pending: Pending[] = [];
   constructor(readonly worker: Worker) {
     worker.on('message', (msg) => {
@@ -45,7 +46,7 @@ class WorkerHandle {
       else p.resolve(msg.result);
     });
     worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => code !== 0 && this.failAll(new Error(`gradient worker exited with code ${code}`)));
+    worker.on('exit', (code) => code !== 0 && this.failAll(new Error(`gradient thread exited with code ${code}`)));
   }
   private failAll(err: Error) {
     for (const p of this.pending.splice(0)) p.reject(err);
@@ -58,17 +59,17 @@ class WorkerHandle {
   }
 }
 
-export async function workerEngine(
+export async function threadPool(
   count: number,
   backend: string,
   data: { train: Dataset; val: Dataset },
   weightsBuffer: SharedArrayBuffer,
-): Promise<Engine> {
-  const url = new URL('./grad-worker-entry.mjs', import.meta.url);
-  const handles: WorkerHandle[] = [];
+): Promise<GradientPool> {
+  const url = new URL('./gradient-thread-entry.mjs', import.meta.url);
+  const handles: ThreadHandle[] = [];
   for (let i = 0; i < count; i++) {
     const worker = new Worker(url, { workerData: { backend, data, weightsBuffer } });
-    handles.push(new WorkerHandle(worker));
+    handles.push(new ThreadHandle(worker));
   }
   await Promise.all(handles.map((h) => h.call({ type: 'ready' })));
   return {

@@ -1,7 +1,7 @@
 /** core/src/faces/align.ts: the FER2013-matched aligned crop and its transform. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cropResize, type GrayImage } from '@emotion/core/preprocess';
+import { cropResize, type GrayImage } from '../src/preprocess.ts';
 import {
   ALIGN_EYE_CENTRE,
   ALIGN_EYE_MOUTH,
@@ -15,7 +15,7 @@ import {
   alignmentTransform,
   zoomFraming,
   type Point,
-} from '@emotion/core/faces';
+} from '../src/faces/index.ts';
 
 const N = 48;
 

@@ -1,4 +1,0 @@
-// Worker threads do not inherit tsx's loader; register it, then load the TypeScript worker.
-import { register } from 'tsx/esm/api';
-register();
-await import('./grad-worker.ts');
