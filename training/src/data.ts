@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES, CSV_LABEL_TO_CLASS, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
-import { cropResize, decodeGray, ImageError } from '@emotion/core/preprocess';
+import { cropResize, decodeGray, ImageError, type GrayImage } from '@emotion/core/preprocess';
 import { sharedPath } from '@emotion/core/shared-data';
 
 /** FER2013 where this project's machines keep it: ../shared beside the repository ($SHARED_DIR overrides it). */
@@ -31,7 +31,7 @@ function makeDataset(n: number, source: string, shared: boolean): Dataset {
 
 /** Any image decodes through the shared preprocessing; non-48x48 ones are area-resized. */
 function imageTo48(bytes: Uint8Array, file: string): Uint8Array {
-  let gray;
+  let gray: GrayImage;
   try {
     gray = decodeGray(bytes);
   } catch (err) {

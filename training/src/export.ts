@@ -217,7 +217,7 @@ async function main(argv: string[]) {
     process.exit(v.help ? 0 : 1);
   }
   const out = resolve(v.out!);
-  const { card, evaluation } = await exportRun(resolve(positionals[0]), { out, evaluate: !v['no-eval'], data: v.data, logitBias: parseLogitBias(v['logit-bias']!) });
+  const { card } = await exportRun(resolve(positionals[0]), { out, evaluate: !v['no-eval'], data: v.data, logitBias: parseLogitBias(v['logit-bias']!) });
   console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${out}`);
   for (const m of card.variants) {
     const acc = m.accuracy == null ? '' : `: validation accuracy ${m.accuracy} (flip TTA ${m.tta_accuracy}), macro-F1 ${m.macro_f1}`;

@@ -36,7 +36,7 @@ import { EpochProgress } from './progress.ts';
 import { deriveSeed, Rng } from '@emotion/core/rng';
 import { sharedWeights, type StepRequest } from './shard.ts';
 import { crossEntropy } from './metrics.ts';
-import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights, type ClassWeighting } from './recipe.ts';
+import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights, } from './recipe.ts';
 import type { RunConfig } from './run-config.ts';
 
 const FLAGS = {

@@ -13,7 +13,7 @@ import { selectBackend } from '../src/backend.ts';
 import { batchNormRelu } from '../src/batchnorm.ts';
 import { averageGrads, updateRunningLayer } from '../src/combine.ts';
 import { INPUT_PIXELS } from '@emotion/core/classes';
-import { type Dataset } from '../src/data.ts';
+import type { Dataset } from '../src/data.ts';
 import { threadPool } from '../src/gradient-pool.ts';
 import { loadWeights } from '../src/checkpoint.ts';
 import { initWeights, isConvBias, TRAINABLE, type Weights } from '../src/model.ts';
@@ -140,7 +140,7 @@ describe('data-parallel gradient', () => {
     // Unequal shards (7 + 5): an unweighted mean of the two would be wrong.
     const reqs: StepRequest[] = [[0, 7], [7, 12]].map(([s, e], k) => ({ indices: Uint32Array.from({ length: e - s }, (_, i) => s + i), augSeed: 10 + k, dropoutSeed: 20 + k, labelSmoothing: 0.1, augment: true }));
     const pool = await threadPool(2, 'wasm', { train, val: train }, buffer);
-    let threads;
+    let threads: ReturnType<typeof averageGrads>;
     try {
       threads = averageGrads(await pool.step(reqs));
     } finally {

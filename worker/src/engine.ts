@@ -32,7 +32,7 @@ function isMarker(source: unknown): boolean {
 
 async function withPrecompiledWasm<T>(fn: () => Promise<T>): Promise<T> {
   const original = WebAssembly.instantiate;
-  const patched = async function (source: unknown, imports?: WebAssembly.Imports) {
+  const patched = async (source: unknown, imports?: WebAssembly.Imports) => {
     if (isMarker(source)) {
       const instance = await original(ortWasmModule, imports);
       return { instance, module: ortWasmModule };

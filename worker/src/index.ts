@@ -56,7 +56,7 @@ app.all('*', async (c) => {
 
 // Bad input arrives here as ApiError / ImageError (4xx); anything else is our fault (500) and says
 // nothing about the upload. Nothing of the image is ever logged.
-app.onError((err, c) => {
+app.onError((err, _c) => {
   const apiErr = toApiError(err);
   if (apiErr.status >= 500) console.error('internal error:', err instanceof Error ? err.name : typeof err);
   return errorResponse(apiErr);

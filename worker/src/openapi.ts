@@ -279,6 +279,7 @@ export const openapi = {
         additionalProperties: false,
         // A face answers the face fields and no message; no face answers nulls and a message.
         if: { type: 'object', properties: { faces: { type: 'array', maxItems: 0 } } },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
         then: {
           type: 'object',
           properties: { emotion: { type: 'null' }, confidence: { type: 'null' }, uncertain: { type: 'null' }, scores: { type: 'null' }, box: { type: 'null' }, crop: { type: 'null' }, detection_score: { type: 'null' }, landmarks: { type: 'null' }, pose: { type: 'null' }, quality: { type: 'null' }, message: { type: 'string', minLength: 1 }, source: { const: 'detection' } },

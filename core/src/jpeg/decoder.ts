@@ -16,7 +16,7 @@
  */
 import { ImageError } from '../errors.ts';
 import type { Box } from '../preprocess.ts';
-import { MarkerState, ZIGZAG, type Component, type Frame, type ScanHeader } from './frame.ts';
+import { MarkerState, ZIGZAG, type Frame, type ScanHeader } from './frame.ts';
 import { BitReader, type HuffmanTable } from './huffman.ts';
 import { idctBlock, type IdctSize } from './idct.ts';
 

@@ -3,7 +3,7 @@
  * restart interval and colour transform, with every unsupported kind of JPEG named.
  */
 import { ImageError } from '../errors.ts';
-import { HuffmanTable, readHuffmanTables } from './huffman.ts';
+import { type HuffmanTable, readHuffmanTables } from './huffman.ts';
 
 export interface Component {
   id: number;

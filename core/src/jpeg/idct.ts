@@ -136,7 +136,7 @@ function denseBlock(coef: Int16Array, off: number, quant: Uint16Array, n: IdctSi
     let t3 = coef[i + 48] * q[48 + c];
     let t10 = t0 + t2;
     let t11 = t0 - t2;
-    let t13 = t1 + t3;
+    const t13 = t1 + t3;
     let t12 = (t1 - t3) * 1.414213562 - t13;
     t0 = t10 + t13;
     t3 = t10 - t13;
@@ -171,7 +171,7 @@ function denseBlock(coef: Int16Array, off: number, quant: Uint16Array, n: IdctSi
   for (let r = 0; r < 64; r += 8) {
     let t10 = ws[r] + ws[r + 4];
     let t11 = ws[r] - ws[r + 4];
-    let t13 = ws[r + 2] + ws[r + 6];
+    const t13 = ws[r + 2] + ws[r + 6];
     let t12 = (ws[r + 2] - ws[r + 6]) * 1.414213562 - t13;
     const t0 = t10 + t13;
     const t3 = t10 - t13;

@@ -4,7 +4,7 @@
  * import() on first use); show the answer with a box per face. Nothing is kept: no storage, no
  * cookies, and a new photo cancels the work on the previous one. The live camera view is on-device only.
  */
-import { CLASSES } from '@emotion/core/classes';
+import type { CLASSES } from '@emotion/core/classes';
 import {
   MAX_UPLOAD_SIDE,
   NETWORK_ERROR,
@@ -258,7 +258,7 @@ export function mountUploader(doc: Document): void {
   }
 
   function selectFace(index: number): void {
-    if (!outcome || !outcome.faces[index]) return;
+    if (!outcome?.faces[index]) return;
     selected = index;
     showFace(outcome.faces[index]);
     drawBoxes(outcome.faces, index);
@@ -339,7 +339,7 @@ export function mountUploader(doc: Document): void {
       let response: Response;
       try {
         response = await fetch(`${API_BASE}${ROUTES.classify}`, { method: 'POST', body: form, signal: controller.signal, credentials: 'omit' });
-      } catch (e) {
+      } catch {
         if (!controller.signal.aborted) showError(NETWORK_ERROR);
         return;
       }

@@ -80,7 +80,6 @@ export interface ConvertOptions {
 }
 
 export function convertToOnnx(model: GraphModelFiles, opts: ConvertOptions): Uint8Array {
-  const byName = new Map(model.nodes.map((n) => [n.name, n]));
   const shapes = new Map<string, Shape>();
   const onnxName = new Map<string, string>();
   const nodes: INode[] = [];

@@ -84,7 +84,7 @@ async function classifyUpToModels(req: Request): Promise<{ width: number; height
 export async function runInProcess(c: FuzzCase, timeBoundMs: number, countMemory = true): Promise<Outcome> {
   const t0 = performance.now();
   const run = () => classifyUpToModels(toRequest(c));
-  const { value, error, bytes } = countMemory
+  const { error, bytes } = countMemory
     ? await countAllocations(run)
     : await run().then((value) => ({ value, error: undefined, bytes: 0 }), (error: unknown) => ({ value: undefined, error, bytes: 0 }));
   const ms = performance.now() - t0;
