@@ -1,7 +1,8 @@
 // @ts-check
-import { defineConfig } from 'astro/config';
+
 import { fileURLToPath } from 'node:url';
 import { API_PATHS } from '@emotion/core/api/routes';
+import { defineConfig } from 'astro/config';
 
 // The training pages read the committed run from the repo's model/ folder at build time.
 // MODEL_DIR points elsewhere (the tests' fixtures, for instance).
@@ -21,9 +22,7 @@ export default defineConfig({
     build: { assetsInlineLimit: 0 },
     // `npm run dev`: the API calls go to the worker (`npm start`, or API_PROXY).
     server: {
-      proxy: Object.fromEntries(
-        API_PATHS.map((p) => [p, process.env.API_PROXY ?? 'http://127.0.0.1:8787']),
-      ),
+      proxy: Object.fromEntries(API_PATHS.map((p) => [p, process.env.API_PROXY ?? 'http://127.0.0.1:8787'])),
     },
   },
 });

@@ -8,14 +8,15 @@
  * Decoding reads the header, then only what detection and each crop need (./faces/find.ts): the
  * detection image at the scale detection needs, each face's aligned crop at the scale its size needs.
  */
+
+import type { Face, FaceRegion, RegionSource } from './api/response.ts';
 import type { EmotionClassifier } from './emotion/classifier.ts';
 import type { FaceDetector } from './faces/detector.ts';
 import { alignedInput, cropInput, findFaces, readDetectionImage } from './faces/find.ts';
 import { namedLandmarks, rollDegrees } from './faces/landmarks.ts';
 import { faceQuality } from './faces/quality.ts';
-import { openImage, type ImageSource, type SourceLimits } from './image-source.ts';
-import { checkBox, type Box } from './preprocess.ts';
-import type { Face, FaceRegion, RegionSource } from './api/response.ts';
+import { type ImageSource, openImage, type SourceLimits } from './image-source.ts';
+import { type Box, checkBox } from './preprocess.ts';
 
 // The regions' and faces' types are the API contract's (./api/response.ts): the answer is this analysis.
 export type { Face, FaceRegion, RegionSource };
@@ -86,7 +87,12 @@ export async function analyzeImage(
     const loaded = await load();
     classifier = loaded.classifier;
     const t1 = performance.now();
-    const { faces: found } = await findFaces(image, loaded.detector, { maxFaces: limits.maxFaces, scoreThreshold: options.minDetectionScore }, detectionImage);
+    const { faces: found } = await findFaces(
+      image,
+      loaded.detector,
+      { maxFaces: limits.maxFaces, scoreThreshold: options.minDetectionScore },
+      detectionImage,
+    );
     const faces = found.filter((f) => Math.max(f.box.w, f.box.h) >= options.minFaceSize).slice(0, options.maxFaces);
     const t2 = performance.now();
     detect = t2 - t1;
@@ -109,7 +115,14 @@ export async function analyzeImage(
     const wanted: Box[] = options.boxes ? options.boxes.map((b) => checkBox(b, image)) : [{ x: 0, y: 0, w: image.width, h: image.height }];
     inputs = wanted.map((region) => cropInput(image, region));
     // The shorter side of a given box (or of the whole image) is what the 48x48 input is resized from.
-    regions = wanted.map((region, i) => ({ box: region, crop: region, detection_score: null, landmarks: null, pose: null, quality: faceQuality(inputs[i], Math.min(region.w, region.h)) }));
+    regions = wanted.map((region, i) => ({
+      box: region,
+      crop: region,
+      detection_score: null,
+      landmarks: null,
+      pose: null,
+      quality: faceQuality(inputs[i], Math.min(region.w, region.h)),
+    }));
     decode = performance.now() - t0;
     classifier = (await load()).classifier;
   }

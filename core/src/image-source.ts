@@ -8,11 +8,21 @@
  * the upright pixels x0 + i*step .. x0 + (i+1)*step (y alike): toScaled() maps boxes into it.
  */
 import { ImageError } from './errors.ts';
+import { type Denominator, JpegDecoder, type PixelFormat } from './jpeg/decoder.ts';
 import { readJpegOrientation } from './jpeg/headers.ts';
-import { JpegDecoder, type Denominator, type PixelFormat } from './jpeg/decoder.ts';
 import { decodePngRgba, pngDecodeBytes } from './png.ts';
 import { pngStreamBytes, streamPngRows } from './png-stream.ts';
-import { checkJpegScans, luma, orient, readImageSize, sniffFormat, unsupportedFormat, rgbaToGray, type Box, type ImageFormat } from './preprocess.ts';
+import {
+  type Box,
+  checkJpegScans,
+  type ImageFormat,
+  luma,
+  orient,
+  readImageSize,
+  rgbaToGray,
+  sniffFormat,
+  unsupportedFormat,
+} from './preprocess.ts';
 
 export type { Denominator, PixelFormat };
 
@@ -80,10 +90,16 @@ export function openImage(bytes: Uint8Array, limits: SourceLimits): ImageSource 
   if (size.width === 0 || size.height === 0) throw new ImageError('corrupt_image', 'The image has zero width or height.');
   const pixels = size.width * size.height;
   const tooMany = (limit: number, what?: string) =>
-    new ImageError('too_large', `The image is ${size.width}x${size.height} (${mp(pixels)} MP); the limit ${what ? `for ${what} ` : ''}is ${mp(limit)} MP.`);
+    new ImageError(
+      'too_large',
+      `The image is ${size.width}x${size.height} (${mp(pixels)} MP); the limit ${what ? `for ${what} ` : ''}is ${mp(limit)} MP.`,
+    );
   if (pixels > limits.maxPixelsStreamed) throw tooMany(limits.maxPixelsStreamed);
   if (Math.max(size.width, size.height) > limits.maxSide) {
-    throw new ImageError('too_large', `The image is ${size.width}x${size.height}; the limit is ${limits.maxSide} pixels on the longest side.`);
+    throw new ImageError(
+      'too_large',
+      `The image is ${size.width}x${size.height}; the limit is ${limits.maxSide} pixels on the longest side.`,
+    );
   }
   if (format === 'jpeg') checkJpegScans(bytes, limits.maxJpegScans);
   return format === 'jpeg' ? openJpeg(bytes, limits, tooMany) : openPng(bytes, limits, tooMany);
@@ -156,7 +172,7 @@ function openPngStreamed(bytes: Uint8Array, size: { width: number; height: numbe
         acc[a + 3] += rgba[p + 3];
       }
       if (fresh) g.set(rgbaToGray(rgba, W, 1).data, y * W);
-      if ((y + 1) % d === 0 || y === H - 1) emit(Math.floor(y / d), y % d + 1);
+      if ((y + 1) % d === 0 || y === H - 1) emit(Math.floor(y / d), (y % d) + 1);
     });
     gray = g;
     colour = { width: ow, height: oh, data: out, x0: 0, y0: 0, step: d };
@@ -271,28 +287,44 @@ function boxAverage(src: Uint8Array, channels: 1 | 4, W: number, H: number, req:
 export function storedBox(b: Box, orientation: number, W: number, H: number): Box {
   const { x, y, w, h } = b;
   switch (orientation) {
-    case 2: return { x: W - x - w, y, w, h };
-    case 3: return { x: W - x - w, y: H - y - h, w, h };
-    case 4: return { x, y: H - y - h, w, h };
-    case 5: return { x: y, y: x, w: h, h: w };
-    case 6: return { x: y, y: H - x - w, w: h, h: w };
-    case 7: return { x: W - y - h, y: H - x - w, w: h, h: w };
-    case 8: return { x: W - y - h, y: x, w: h, h: w };
-    default: return b;
+    case 2:
+      return { x: W - x - w, y, w, h };
+    case 3:
+      return { x: W - x - w, y: H - y - h, w, h };
+    case 4:
+      return { x, y: H - y - h, w, h };
+    case 5:
+      return { x: y, y: x, w: h, h: w };
+    case 6:
+      return { x: y, y: H - x - w, w: h, h: w };
+    case 7:
+      return { x: W - y - h, y: H - x - w, w: h, h: w };
+    case 8:
+      return { x: W - y - h, y: x, w: h, h: w };
+    default:
+      return b;
   }
 }
 
 /** Upright top-left corner of a stored rectangle (the inverse of storedBox). */
 function uprightCorner(x: number, y: number, w: number, h: number, orientation: number, W: number, H: number): { x: number; y: number } {
   switch (orientation) {
-    case 2: return { x: W - x - w, y };
-    case 3: return { x: W - x - w, y: H - y - h };
-    case 4: return { x, y: H - y - h };
-    case 5: return { x: y, y: x };
-    case 6: return { x: H - y - h, y: x };
-    case 7: return { x: H - y - h, y: W - x - w };
-    case 8: return { x: y, y: W - x - w };
-    default: return { x, y };
+    case 2:
+      return { x: W - x - w, y };
+    case 3:
+      return { x: W - x - w, y: H - y - h };
+    case 4:
+      return { x, y: H - y - h };
+    case 5:
+      return { x: y, y: x };
+    case 6:
+      return { x: H - y - h, y: x };
+    case 7:
+      return { x: H - y - h, y: W - x - w };
+    case 8:
+      return { x: y, y: W - x - w };
+    default:
+      return { x, y };
   }
 }
 
@@ -301,7 +333,8 @@ function uprightCorner(x: number, y: number, w: number, h: number, orientation: 
  * the same detection and crops as an upload; reads are box-averaged like a decoded PNG's.
  */
 export function rgbaSource(rgba: Uint8Array, width: number, height: number): ImageSource {
-  if (rgba.length !== width * height * 4) throw new ImageError('corrupt_image', `Expected ${width * height * 4} bytes of RGBA, got ${rgba.length}.`);
+  if (rgba.length !== width * height * 4)
+    throw new ImageError('corrupt_image', `Expected ${width * height * 4} bytes of RGBA, got ${rgba.length}.`);
   return {
     format: 'png',
     width,

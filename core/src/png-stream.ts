@@ -7,7 +7,7 @@
  */
 import pako from 'pako';
 import { ImageError } from './errors.ts';
-import { preparePng, type PngHeader } from './png.ts';
+import { type PngHeader, preparePng } from './png.ts';
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
@@ -134,9 +134,11 @@ function rowConverter(h: PngHeader, t: Tables): (src: Uint8Array, out: Uint8Arra
   const u16 = (d: Uint8Array, i: number) => (d[i] << 8) | d[i + 1];
   const trns = t.trns;
   if (ctype === 6) {
-    return depth === 8 ? (s, o) => o.set(s.subarray(0, W * 4)) : (s, o) => {
-      for (let i = 0; i < W * 4; i++) o[i] = s[i << 1];
-    };
+    return depth === 8
+      ? (s, o) => o.set(s.subarray(0, W * 4))
+      : (s, o) => {
+          for (let i = 0; i < W * 4; i++) o[i] = s[i << 1];
+        };
   }
   if (ctype === 2) {
     const key = trns && trns.length >= 6 ? [u16(trns, 0), u16(trns, 2), u16(trns, 4)] : null;

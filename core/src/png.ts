@@ -34,7 +34,15 @@ export function pngInflatedSize(h: PngHeader): number {
   const rowBytes = (w: number) => Math.ceil((w * bpp) / 8) + 1;
   if (h.interlace === 0) return rowBytes(h.width) * h.height;
   let total = 0;
-  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  const passes = [
+    [0, 0, 8, 8],
+    [4, 0, 8, 8],
+    [0, 4, 4, 8],
+    [2, 0, 4, 4],
+    [0, 2, 2, 4],
+    [1, 0, 2, 2],
+    [0, 1, 1, 2],
+  ];
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((h.width - x0) / dx);
     const ph = Math.ceil((h.height - y0) / dy);
@@ -66,7 +74,8 @@ export function preparePng(bytes: Uint8Array): { header: PngHeader; buffer: Arra
       const d = at + 8;
       header = { width: dv.getUint32(d), height: dv.getUint32(d + 4), depth: bytes[d + 8], ctype: bytes[d + 9], interlace: bytes[d + 12] };
       if (!VALID_DEPTHS[header.ctype]?.includes(header.depth)) throw corrupt(`colour type ${header.ctype} with bit depth ${header.depth}`);
-      if (header.interlace > 1 || bytes[d + 10] !== 0 || bytes[d + 11] !== 0) throw corrupt('unknown compression, filter or interlace method');
+      if (header.interlace > 1 || bytes[d + 10] !== 0 || bytes[d + 11] !== 0)
+        throw corrupt('unknown compression, filter or interlace method');
     }
     if (ANIMATION_CHUNKS.has(type)) animated = true;
     if (type === 'IDAT') idat = true;

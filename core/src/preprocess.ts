@@ -3,18 +3,20 @@
  * every test: decode (./jpeg/decoder.ts; upng-js) -> EXIF orientation -> alpha over white -> BT.601 luma
  * -> crop -> area-averaging resize to 48x48 -> (p / 255 - 0.5) / 0.5.
  */
-import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
-import { ascii } from './bytes.ts';
-import { countJpegScans, jpegStoresRgb, readJpegOrientation } from './jpeg/headers.ts';
-import { JpegDecoder } from './jpeg/decoder.ts';
-import { decodePngRgba } from './png.ts';
+
 import { LIMITS } from './api/limits.ts';
+import { ascii } from './bytes.ts';
+import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
+import { JpegDecoder } from './jpeg/decoder.ts';
+import { countJpegScans, jpegStoresRgb, readJpegOrientation } from './jpeg/headers.ts';
+import { decodePngRgba } from './png.ts';
 
 export { countJpegScans, jpegStoresRgb, readJpegOrientation };
 
 export type ImageFormat = 'jpeg' | 'png';
 
 export { ImageError, type ImageErrorCode } from './errors.ts';
+
 import { ImageError } from './errors.ts';
 
 /** Grayscale image, one byte per pixel, row-major. */
@@ -59,7 +61,6 @@ const OTHER_FORMATS: [string, (b: Uint8Array) => boolean][] = [
   ['TIFF', (b) => (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 0x2a)],
   ['PDF', (b) => ascii(b, 0, 4) === '%PDF'],
 ];
-
 
 /** Identifies the format from the bytes themselves (a Content-Type header can lie). */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
@@ -120,13 +121,34 @@ export function orient<T extends GrayImage>(img: T, orientation: number): T {
       let sx: number;
       let sy: number;
       switch (orientation) {
-        case 2: sx = W - 1 - x; sy = y; break;
-        case 3: sx = W - 1 - x; sy = H - 1 - y; break;
-        case 4: sx = x; sy = H - 1 - y; break;
-        case 5: sx = y; sy = x; break;
-        case 6: sx = y; sy = H - 1 - x; break;
-        case 7: sx = W - 1 - y; sy = H - 1 - x; break;
-        default: sx = W - 1 - y; sy = x; break; // 8
+        case 2:
+          sx = W - 1 - x;
+          sy = y;
+          break;
+        case 3:
+          sx = W - 1 - x;
+          sy = H - 1 - y;
+          break;
+        case 4:
+          sx = x;
+          sy = H - 1 - y;
+          break;
+        case 5:
+          sx = y;
+          sy = x;
+          break;
+        case 6:
+          sx = y;
+          sy = H - 1 - x;
+          break;
+        case 7:
+          sx = W - 1 - y;
+          sy = H - 1 - x;
+          break;
+        default:
+          sx = W - 1 - y;
+          sy = x;
+          break; // 8
       }
       if (c === 1) out[y * w + x] = data[sy * W + sx];
       else for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = data[(sy * W + sx) * c + k];
@@ -198,7 +220,8 @@ export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_
     return { width: raw.width, height: raw.height, data: raw.data, orientation: readJpegOrientation(bytes) };
   }
   const png = decodePngRgba(bytes, limits.maxMemoryMB);
-  if (png.width !== size.width || png.height !== size.height) throw new ImageError('corrupt_image', 'The PNG data is corrupt (size mismatch).');
+  if (png.width !== size.width || png.height !== size.height)
+    throw new ImageError('corrupt_image', 'The PNG data is corrupt (size mismatch).');
   return { ...png, orientation: 1 };
 }
 
@@ -207,7 +230,8 @@ export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_
  * each scan walks the blocks it codes, so thousands of tiny scans cost seconds (a fuzz finding).
  */
 export function checkJpegScans(bytes: Uint8Array, max: number): void {
-  if (countJpegScans(bytes, max) > max) throw new ImageError('too_large', `The JPEG has more than ${max} scans (SOS markers); the limit is ${max}.`);
+  if (countJpegScans(bytes, max) > max)
+    throw new ImageError('too_large', `The JPEG has more than ${max} scans (SOS markers); the limit is ${max}.`);
 }
 
 function mp(pixels: number): string {
@@ -215,7 +239,12 @@ function mp(pixels: number): string {
 }
 
 /** Per-axis resampling taps: area coverage when shrinking, linear interpolation when enlarging. */
-export function axisTaps(start: number, length: number, outSize: number, srcSize: number): { idx: Int32Array; w: Float32Array; per: number } {
+export function axisTaps(
+  start: number,
+  length: number,
+  outSize: number,
+  srcSize: number,
+): { idx: Int32Array; w: Float32Array; per: number } {
   const scale = length / outSize;
   const per = scale >= 1 ? Math.ceil(scale) + 1 : 2;
   const idx = new Int32Array(outSize * per);

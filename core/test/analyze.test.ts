@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { analyzeImage, type AnalyzeLimits, type AnalyzeModels, type AnalyzeOptions } from '../src/analyze.ts';
+import { type AnalyzeLimits, type AnalyzeModels, type AnalyzeOptions, analyzeImage } from '../src/analyze.ts';
 import { CLASSES } from '../src/classes.ts';
 import { openEmotionClassifier } from '../src/emotion/node.ts';
 import { ImageError } from '../src/errors.ts';
@@ -16,8 +16,21 @@ import { openImage } from '../src/image-source.ts';
 import { sharedPath, sharedSkip } from '../src/shared-data.ts';
 
 const PHOTOS = sharedPath('photos');
-const LIMITS: AnalyzeLimits = { maxPixelsStreamed: 40e6, maxPixelsHeld: 40e6, maxSide: 16384, maxDecodeBytes: 512 * 1024 * 1024, maxJpegScans: 100, maxFaces: 100 };
-const OPTIONS: AnalyzeOptions = { detect: true, maxFaces: 50, minDetectionScore: DEFAULT_DETECTION_OPTIONS.scoreThreshold, minFaceSize: 0, tta: true };
+const LIMITS: AnalyzeLimits = {
+  maxPixelsStreamed: 40e6,
+  maxPixelsHeld: 40e6,
+  maxSide: 16384,
+  maxDecodeBytes: 512 * 1024 * 1024,
+  maxJpegScans: 100,
+  maxFaces: 100,
+};
+const OPTIONS: AnalyzeOptions = {
+  detect: true,
+  maxFaces: 50,
+  minDetectionScore: DEFAULT_DETECTION_OPTIONS.scoreThreshold,
+  minFaceSize: 0,
+  tta: true,
+};
 /** Faces counted by eye (../shared/photos/SOURCE.md). */
 const GROUP: Record<string, number> = { bbt1: 4, bbt3: 5 };
 
@@ -37,12 +50,21 @@ describe('analyzeImage on ../shared/photos (onnxruntime-node)', { skip: sharedSk
       assert.equal(a.faces.length, count);
       const image = openImage(bytes, LIMITS);
       assert.deepEqual(a.image, { width: image.width, height: image.height });
-      for (let i = 1; i < a.faces.length; i++) assert.ok(a.faces[i - 1].box.w * a.faces[i - 1].box.h >= a.faces[i].box.w * a.faces[i].box.h);
+      for (let i = 1; i < a.faces.length; i++)
+        assert.ok(a.faces[i - 1].box.w * a.faces[i - 1].box.h >= a.faces[i].box.w * a.faces[i].box.h);
       // The same faces and crops as the parts composed by hand.
       const detectionImage = readDetectionImage(image);
-      const { faces } = await findFaces(image, models.detector, { maxFaces: LIMITS.maxFaces, scoreThreshold: OPTIONS.minDetectionScore }, detectionImage);
+      const { faces } = await findFaces(
+        image,
+        models.detector,
+        { maxFaces: LIMITS.maxFaces, scoreThreshold: OPTIONS.minDetectionScore },
+        detectionImage,
+      );
       const crops = faces.map((f) => alignedInput(image, f.keypoints, detectionImage));
-      const { results } = await models.classifier.classify(crops.map((c) => c.input), { tta: true });
+      const { results } = await models.classifier.classify(
+        crops.map((c) => c.input),
+        { tta: true },
+      );
       a.faces.forEach((f, i) => {
         assert.deepEqual(f.box, faces[i].box);
         assert.deepEqual(f.crop, crops[i].crop);
@@ -64,7 +86,10 @@ describe('analyzeImage on ../shared/photos (onnxruntime-node)', { skip: sharedSk
     const side = (f: (typeof all.faces)[number]) => Math.max(f.box.w, f.box.h);
     const min = (side(all.faces[1]) + side(all.faces[2])) / 2;
     const big = await analyzeImage(photo('bbt3.jpg'), models, { ...OPTIONS, minFaceSize: min }, LIMITS);
-    assert.deepEqual(big.faces, all.faces.filter((f) => side(f) >= min));
+    assert.deepEqual(
+      big.faces,
+      all.faces.filter((f) => side(f) >= min),
+    );
     const strict = await analyzeImage(photo('bbt3.jpg'), models, { ...OPTIONS, minDetectionScore: 1 }, LIMITS);
     assert.deepEqual(strict.faces, []);
   });
@@ -76,16 +101,30 @@ describe('analyzeImage on ../shared/photos (onnxruntime-node)', { skip: sharedSk
     assert.equal(whole.source, 'whole_image');
     assert.equal(whole.timings.detect, undefined);
     const all = { x: 0, y: 0, w: image.width, h: image.height };
-    assert.deepEqual(whole.faces.map((f) => [f.box, f.crop, f.detection_score, f.landmarks, f.pose]), [[all, all, null, null, null]]);
+    assert.deepEqual(
+      whole.faces.map((f) => [f.box, f.crop, f.detection_score, f.landmarks, f.pose]),
+      [[all, all, null, null, null]],
+    );
     const expected = (await models.classifier.classify([cropInput(image, all)], { tta: false })).results[0];
     assert.deepEqual(whole.faces[0].scores, expected.scores);
 
     const boxes = [{ x: 10, y: 20, w: 60, h: 50 }, all];
     const given = await analyzeImage(bytes, models, { ...OPTIONS, boxes }, LIMITS);
     assert.equal(given.source, 'box');
-    assert.deepEqual(given.faces.map((f) => f.box), boxes);
-    const byHand = (await models.classifier.classify(boxes.map((b) => cropInput(image, b)), { tta: true })).results;
-    assert.deepEqual(given.faces.map((f) => f.scores), byHand.map((r) => r.scores));
+    assert.deepEqual(
+      given.faces.map((f) => f.box),
+      boxes,
+    );
+    const byHand = (
+      await models.classifier.classify(
+        boxes.map((b) => cropInput(image, b)),
+        { tta: true },
+      )
+    ).results;
+    assert.deepEqual(
+      given.faces.map((f) => f.scores),
+      byHand.map((r) => r.scores),
+    );
   });
 
   test('an unreadable image or a box outside it is an ImageError, and the models are not loaded for it', async () => {
@@ -95,7 +134,10 @@ describe('analyzeImage on ../shared/photos (onnxruntime-node)', { skip: sharedSk
       return models;
     };
     await assert.rejects(analyzeImage(new TextEncoder().encode('not an image'), lazy, OPTIONS, LIMITS), ImageError);
-    await assert.rejects(analyzeImage(photo('happy.jpg'), lazy, { ...OPTIONS, boxes: [{ x: 0, y: 0, w: 1e5, h: 10 }] }, LIMITS), (e: unknown) => e instanceof ImageError && e.code === 'bad_box');
+    await assert.rejects(
+      analyzeImage(photo('happy.jpg'), lazy, { ...OPTIONS, boxes: [{ x: 0, y: 0, w: 1e5, h: 10 }] }, LIMITS),
+      (e: unknown) => e instanceof ImageError && e.code === 'bad_box',
+    );
     assert.equal(loads, 0);
     await analyzeImage(photo('happy.jpg'), lazy, OPTIONS, LIMITS);
     assert.equal(loads, 1);

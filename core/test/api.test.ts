@@ -1,7 +1,6 @@
 /** The API contract (src/api/): what the worker serves and the site documents. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ImageError } from '../src/errors.ts';
 import {
   ALLOWED_METHODS,
   API_PATHS,
@@ -14,6 +13,7 @@ import {
   mib,
   toApiError,
 } from '../src/api/index.ts';
+import { ImageError } from '../src/errors.ts';
 import { DEFAULT_DETECTION_OPTIONS } from '../src/faces/decode.ts';
 import { DEFAULT_MAX_JPEG_SCANS } from '../src/preprocess.ts';
 
@@ -42,7 +42,13 @@ test('each parameter default lies in its range', () => {
   for (const p of Object.values(CLASSIFY_PARAMS)) {
     if ('min' in p) assert.ok(p.min <= p.default && p.default <= p.max, p.name);
   }
-  assert.deepEqual(DEFAULT_CLASSIFY_PARAMS, { detect: true, maxFaces: LIMITS.defaultMaxFaces, tta: true, minDetectionScore: DEFAULT_DETECTION_OPTIONS.scoreThreshold, minFaceSize: 0 });
+  assert.deepEqual(DEFAULT_CLASSIFY_PARAMS, {
+    detect: true,
+    maxFaces: LIMITS.defaultMaxFaces,
+    tta: true,
+    minDetectionScore: DEFAULT_DETECTION_OPTIONS.scoreThreshold,
+    minFaceSize: 0,
+  });
   assert.equal(CLASSIFY_PARAMS.maxFaces.max, LIMITS.maxFaces);
 });
 

@@ -20,7 +20,10 @@ test('a fault in our own PNG inflate is thrown as itself, not as corrupt_image',
     throw new TypeError('our bug');
   };
   try {
-    assert.throws(() => decodePngRgba(png, 64), (e: unknown) => e instanceof TypeError && !(e instanceof ImageError));
+    assert.throws(
+      () => decodePngRgba(png, 64),
+      (e: unknown) => e instanceof TypeError && !(e instanceof ImageError),
+    );
   } finally {
     pngInflateHook.inflate = original;
   }
@@ -39,6 +42,10 @@ test('damaged PNG and JPEG data is an ImageError (corrupt_image), whichever deco
     ['PNG with a damaged IDAT', flipped(png, 60)],
     ['JPEG cut after its headers', jpeg.subarray(0, 400)],
   ] as const) {
-    assert.throws(() => decodeGray(bytes), (e: unknown) => e instanceof ImageError && e.code === 'corrupt_image', name);
+    assert.throws(
+      () => decodeGray(bytes),
+      (e: unknown) => e instanceof ImageError && e.code === 'corrupt_image',
+      name,
+    );
   }
 });

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../src/classes.ts';
-import { emotionClassifier, toClassification, type EmotionClassifier } from '../src/emotion/classifier.ts';
-import { EMOTION_MODEL_FILE } from '../src/emotion/node.ts';
+import { type EmotionClassifier, emotionClassifier, toClassification } from '../src/emotion/classifier.ts';
 import { EMOTION_INPUT, EMOTION_OUTPUT } from '../src/emotion/model.ts';
+import { EMOTION_MODEL_FILE } from '../src/emotion/node.ts';
 import { argmax, meanOf, softmaxRows } from '../src/maths.ts';
 import type { OrtSessionLike } from '../src/ort.ts';
 import { mirrorInputs } from '../src/preprocess.ts';
@@ -60,31 +60,48 @@ describe('emotionClassifier on model/scratchcnn.onnx (onnxruntime-node)', () => 
   });
 
   test('logits: the model run directly, in one batch', async () => {
-    const direct = (await session.run({ [EMOTION_INPUT]: new ort.Tensor('float32', X, [N, 1, INPUT_SIZE, INPUT_SIZE]) }))[EMOTION_OUTPUT].data as Float32Array;
+    const direct = (await session.run({ [EMOTION_INPUT]: new ort.Tensor('float32', X, [N, 1, INPUT_SIZE, INPUT_SIZE]) }))[EMOTION_OUTPUT]
+      .data as Float32Array;
     const got = await emotionClassifier(session, ort.Tensor).logits(X, N);
     close(got, direct, 'logits');
   });
 
   test('batching across maxBatch boundaries gives what one batch gives, each run within maxBatch rows', async () => {
     const one = emotionClassifier(session, ort.Tensor, { maxBatch: 256 });
-    const ref = { logits: await one.logits(X, N), plain: await one.probabilities(X, N, { tta: false }), tta: await one.probabilities(X, N, { tta: true }) };
+    const ref = {
+      logits: await one.logits(X, N),
+      plain: await one.probabilities(X, N, { tta: false }),
+      tta: await one.probabilities(X, N, { tta: true }),
+    };
     for (const maxBatch of [1, 2, 5, 7, 22, 23, 24]) {
       const { wrapped, rows } = counting(session);
       const c = emotionClassifier(wrapped, ort.Tensor, { maxBatch });
       close(await c.logits(X, N), ref.logits, `logits, maxBatch ${maxBatch}`);
-      assert.ok(rows.every((r) => r <= maxBatch), `maxBatch ${maxBatch}: runs of ${rows}`);
-      assert.equal(rows.reduce((a, b) => a + b, 0), N);
+      assert.ok(
+        rows.every((r) => r <= maxBatch),
+        `maxBatch ${maxBatch}: runs of ${rows}`,
+      );
+      assert.equal(
+        rows.reduce((a, b) => a + b, 0),
+        N,
+      );
       rows.length = 0;
       close(await c.probabilities(X, N, { tta: false }), ref.plain, `probabilities, maxBatch ${maxBatch}`);
       rows.length = 0;
       close(await c.probabilities(X, N, { tta: true }), ref.tta, `TTA probabilities, maxBatch ${maxBatch}`);
       // Each input with its mirror in the same run: an even number of rows, within maxBatch (1 cannot hold a pair).
-      assert.ok(rows.every((r) => r % 2 === 0 && r <= Math.max(2, maxBatch)), `TTA, maxBatch ${maxBatch}: runs of ${rows}`);
-      assert.equal(rows.reduce((a, b) => a + b, 0), 2 * N);
+      assert.ok(
+        rows.every((r) => r % 2 === 0 && r <= Math.max(2, maxBatch)),
+        `TTA, maxBatch ${maxBatch}: runs of ${rows}`,
+      );
+      assert.equal(
+        rows.reduce((a, b) => a + b, 0),
+        2 * N,
+      );
     }
   });
 
-  test('probabilities: the softmax of the logits; with TTA the mean of the image\'s and its mirror\'s', async () => {
+  test("probabilities: the softmax of the logits; with TTA the mean of the image's and its mirror's", async () => {
     const c = emotionClassifier(session, ort.Tensor);
     const plain = await c.probabilities(X, N, { tta: false });
     close(plain, softmaxRows(await c.logits(X, N), NUM_CLASSES), 'softmax of the logits');
@@ -99,7 +116,7 @@ describe('emotionClassifier on model/scratchcnn.onnx (onnxruntime-node)', () => 
     close(both.tta, tta, 'probabilitiesBoth tta');
   });
 
-  test('classify: each input\'s classification, top class by argmax, uncertain under UNCERTAIN_BELOW', async () => {
+  test("classify: each input's classification, top class by argmax, uncertain under UNCERTAIN_BELOW", async () => {
     const c = emotionClassifier(session, ort.Tensor, { maxBatch: 4 });
     const list = Array.from({ length: N }, (_, i) => X.slice(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS));
     for (const tta of [false, true]) {
@@ -109,7 +126,11 @@ describe('emotionClassifier on model/scratchcnn.onnx (onnxruntime-node)', () => 
       assert.ok(timings.preprocess >= 0 && timings.inference > 0);
       results.forEach((r, i) => {
         const row = probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES);
-        close(CLASSES.map((k) => r.scores[k]), row, `input ${i} scores`);
+        close(
+          CLASSES.map((k) => r.scores[k]),
+          row,
+          `input ${i} scores`,
+        );
         assert.equal(r.emotion, CLASSES[argmax(row)]);
         assert.equal(r.confidence, r.scores[r.emotion]);
         assert.equal(r.uncertain, r.confidence < UNCERTAIN_BELOW);

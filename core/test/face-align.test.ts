@@ -1,21 +1,21 @@
 /** core/src/faces/align.ts: the FER2013-matched aligned crop and its transform. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cropResize, type GrayImage } from '../src/preprocess.ts';
 import {
   ALIGN_EYE_CENTRE,
   ALIGN_EYE_MOUTH,
   ALIGN_ZOOM,
-  DEFAULT_ALIGN_FRAMING,
-  FER2013_FRAMING,
-  alignFace,
-  alignSourcePoint,
   alignedCrop,
   alignedSourceBox,
+  alignFace,
   alignmentTransform,
-  zoomFraming,
+  alignSourcePoint,
+  DEFAULT_ALIGN_FRAMING,
+  FER2013_FRAMING,
   type Point,
+  zoomFraming,
 } from '../src/faces/index.ts';
+import { cropResize, type GrayImage } from '../src/preprocess.ts';
 
 const N = 48;
 
@@ -58,7 +58,8 @@ function meanAbs(a: Float32Array, b: ArrayLike<number>): number {
 function smoothImage(W: number, H: number): GrayImage {
   const data = new Uint8Array(W * H);
   for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) data[y * W + x] = Math.round(128 + 50 * Math.sin(x / 9 + 1) * Math.cos(y / 13) + 40 * Math.sin((x + 2 * y) / 17));
+    for (let x = 0; x < W; x++)
+      data[y * W + x] = Math.round(128 + 50 * Math.sin(x / 9 + 1) * Math.cos(y / 13) + 40 * Math.sin((x + 2 * y) / 17));
   return { width: W, height: H, data };
 }
 
@@ -187,7 +188,8 @@ describe('alignedCrop', () => {
     const box = alignedSourceBox(t, img)!;
     assert.ok(box.w < img.width && box.h < img.height);
     const region: GrayImage = { width: box.w, height: box.h, data: new Uint8Array(box.w * box.h) };
-    for (let y = 0; y < box.h; y++) region.data.set(img.data.subarray((box.y + y) * img.width + box.x, (box.y + y) * img.width + box.x + box.w), y * box.w);
+    for (let y = 0; y < box.h; y++)
+      region.data.set(img.data.subarray((box.y + y) * img.width + box.x, (box.y + y) * img.width + box.x + box.w), y * box.w);
     const full = alignedCrop(img, t);
     const part = alignedCrop(region, t, { x: box.x, y: box.y, scale: 1 });
     assert.ok(meanAbs(part, full) === 0, 'the box holds every pixel the crop reads');
@@ -208,7 +210,12 @@ describe('alignedCrop', () => {
   it('alignedSourceBox covers every output corner and is clipped to the image', () => {
     const t = alignmentTransform(keypointsFor(30, 3, 50, -20));
     const box = alignedSourceBox(t)!;
-    for (const [u, v] of [[0, 0], [N, 0], [0, N], [N, N]]) {
+    for (const [u, v] of [
+      [0, 0],
+      [N, 0],
+      [0, N],
+      [N, N],
+    ]) {
       const p = alignSourcePoint(t, u, v);
       assert.ok(p.x >= box.x && p.x <= box.x + box.w && p.y >= box.y && p.y <= box.y + box.h);
     }

@@ -2,17 +2,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  containedIn,
   DETECTOR_ANCHORS,
   DETECTOR_VALUES_PER_ANCHOR,
-  containedIn,
+  type DetectorTransform,
   decodeDetections,
   detectorAnchors,
   dropContained,
   faceCrop,
   iou,
-  weightedNms,
-  type DetectorTransform,
   type RawDetections,
+  weightedNms,
 } from '../src/faces/index.ts';
 
 const IDENTITY: DetectorTransform = { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, width: 256, height: 256 };
@@ -34,8 +34,7 @@ function raw(set: { anchor: number; logit: number; dx?: number; dy?: number; w: 
 }
 
 /** Index of the anchor of a layer's cell: 16x16x2 first, then 8x8x6. */
-const anchorAt = (layer: 0 | 1, gx: number, gy: number, a = 0) =>
-  layer === 0 ? (gy * 16 + gx) * 2 + a : 512 + (gy * 8 + gx) * 6 + a;
+const anchorAt = (layer: 0 | 1, gx: number, gy: number, a = 0) => (layer === 0 ? (gy * 16 + gx) * 2 + a : 512 + (gy * 8 + gx) * 6 + a);
 
 describe('anchors', () => {
   it('are 896 cell centres: 16x16 cells of 16 px with 2 each, then 8x8 cells of 32 px with 6 each', () => {
@@ -108,7 +107,10 @@ describe('decodeDetections', () => {
       ]),
       IDENTITY,
     );
-    assert.deepEqual(faces.map((f) => f.box.w), [60, 40, 20]);
+    assert.deepEqual(
+      faces.map((f) => f.box.w),
+      [60, 40, 20],
+    );
     const two = decodeDetections(
       raw([
         { anchor: anchorAt(0, 2, 2), logit: 6, w: 20, h: 20 },
@@ -118,7 +120,10 @@ describe('decodeDetections', () => {
       IDENTITY,
       { maxFaces: 2 },
     );
-    assert.deepEqual(two.map((f) => f.box.w), [60, 40]);
+    assert.deepEqual(
+      two.map((f) => f.box.w),
+      [60, 40],
+    );
   });
 
   it('drops a box lying mostly inside a better-scoring face (part of a face), unless asked not to', () => {

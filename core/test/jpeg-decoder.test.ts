@@ -10,17 +10,23 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { ImageError } from '../src/errors.ts';
-import { JpegDecoder, type Denominator } from '../src/jpeg/decoder.ts';
+import { openImage, type SourceLimits, storedBox } from '../src/image-source.ts';
+import { type Denominator, JpegDecoder } from '../src/jpeg/decoder.ts';
 import { ZIGZAG } from '../src/jpeg/frame.ts';
-import { idctBlock, idctBlockSeparable, type IdctSize } from '../src/jpeg/idct.ts';
 import { jpegStoresRgb, withJpegOrientation } from '../src/jpeg/headers.ts';
-import { openImage, storedBox, type SourceLimits } from '../src/image-source.ts';
-import { orient, rgbaToGray, type GrayImage } from '../src/preprocess.ts';
+import { type IdctSize, idctBlock, idctBlockSeparable } from '../src/jpeg/idct.ts';
+import { type GrayImage, orient, rgbaToGray } from '../src/preprocess.ts';
 import { Rng } from '../src/rng.ts';
 import { cjpeg, hasCjpeg, patternRgb, readFixture } from './jpeg-fixtures.ts';
 import { SHARED, sharedPhotosSkip } from './shared-data.ts';
 
-const LIMITS: SourceLimits = { maxPixelsStreamed: 2 ** 26, maxPixelsHeld: 2 ** 25, maxSide: 8192, maxDecodeBytes: 2 ** 30, maxJpegScans: 100 };
+const LIMITS: SourceLimits = {
+  maxPixelsStreamed: 2 ** 26,
+  maxPixelsHeld: 2 ** 25,
+  maxSide: 8192,
+  maxDecodeBytes: 2 ** 30,
+  maxJpegScans: 100,
+};
 
 const noCjpeg = hasCjpeg() ? false : 'cjpeg not installed (apt-get install libjpeg-turbo-progs)';
 if (noCjpeg && process.env.CI === 'true') throw new Error(`CI=true but ${noCjpeg}`);
@@ -79,7 +85,9 @@ function checkAgainstJpegJs(name: string, bytes: Uint8Array): string {
   const d1 = diff(full.data, ref.data);
   // jpeg-js' integer IDCT rounds at each stage, ours once at the end: a level apart, two on under 0.5%.
   assert.ok(d1.max <= 2 && d1.over1 < 0.005 && d1.mean < 0.25, `${name} at scale 1: ${JSON.stringify(d1)}`);
-  const parts = [`${name} ${dec.width}x${dec.height}: scale 1 max ${d1.max} mean ${d1.mean.toFixed(3)} over 1: ${(d1.over1 * 100).toFixed(2)}%`];
+  const parts = [
+    `${name} ${dec.width}x${dec.height}: scale 1 max ${d1.max} mean ${d1.mean.toFixed(3)} over 1: ${(d1.over1 * 100).toFixed(2)}%`,
+  ];
   for (const d of [2, 4, 8] as Denominator[]) {
     const s = dec.decode({ denominator: d, format: 'gray' });
     assert.deepEqual([s.width, s.height], [Math.ceil(ref.width / d), Math.ceil(ref.height / d)]);
@@ -98,7 +106,10 @@ function checkAgainstJpegJs(name: string, bytes: Uint8Array): string {
     }
     const mean = sum / (s.width * s.height);
     const farShare = far / (s.width * s.height);
-    assert.ok(mean < 0.75 && farShare < 0.01, `${name} at 1/${d}: mean ${mean.toFixed(3)}, ${(farShare * 100).toFixed(2)}% over 3 levels from the area average`);
+    assert.ok(
+      mean < 0.75 && farShare < 0.01,
+      `${name} at 1/${d}: mean ${mean.toFixed(3)}, ${(farShare * 100).toFixed(2)}% over 3 levels from the area average`,
+    );
     parts.push(`1/${d} mean ${mean.toFixed(2)} (${(farShare * 100).toFixed(2)}% > 3)`);
   }
   return parts.join(', ');
@@ -136,18 +147,23 @@ test('the photos in ../shared decode as jpeg-js does, at every scale', { skip: s
   for (const f of files.filter((p) => readFixture(p).length < 1.5e6)) t.diagnostic(checkAgainstJpegJs(f.split('/').pop()!, readFixture(f)));
 });
 
-test('a region decodes to exactly the same pixels as that part of the whole image, with or without the row index', { skip: noCjpeg }, () => {
+test('a region decodes to exactly the same pixels as that part of the whole image, with or without the row index', {
+  skip: noCjpeg,
+}, () => {
   const rgb = patternRgb(400, 300, 7);
   for (const flags of [['-sample', '2x2'], ['-restart', '1'], ['-progressive'], ['-grayscale']]) {
     const bytes = cjpeg(rgb, 400, 300, flags);
     for (const d of [1, 2, 4, 8] as Denominator[]) {
       const whole = new JpegDecoder(bytes, { maxScans: 100 }).decode({ denominator: d, format: 'rgba' });
       const region = { x: 137, y: 91, w: 150, h: 120 };
-      for (const dec of [new JpegDecoder(bytes, { maxScans: 100 }), (() => {
-        const warm = new JpegDecoder(bytes, { maxScans: 100 });
-        warm.decode({ denominator: 8, format: 'gray' }); // builds the row index
-        return warm;
-      })()]) {
+      for (const dec of [
+        new JpegDecoder(bytes, { maxScans: 100 }),
+        (() => {
+          const warm = new JpegDecoder(bytes, { maxScans: 100 });
+          warm.decode({ denominator: 8, format: 'gray' }); // builds the row index
+          return warm;
+        })(),
+      ]) {
         const part = dec.decode({ denominator: d, region, format: 'rgba' });
         assert.equal(part.x0, Math.floor(region.x / d) * d);
         assert.equal(part.y0, Math.floor(region.y / d) * d);
@@ -188,21 +204,32 @@ test('all 8 EXIF orientations: a region of the upright image is that region of t
 test('unsupported kinds of JPEG are a 415 that names them', { skip: noCjpeg }, () => {
   const rgb = patternRgb(64, 48);
   const arithmetic = cjpeg(rgb, 64, 48, ['-arithmetic']);
-  assert.throws(() => new JpegDecoder(arithmetic, { maxScans: 100 }), (e) => e instanceof ImageError && e.code === 'unsupported_media_type' && /Arithmetic/.test(e.message));
+  assert.throws(
+    () => new JpegDecoder(arithmetic, { maxScans: 100 }),
+    (e) => e instanceof ImageError && e.code === 'unsupported_media_type' && /Arithmetic/.test(e.message),
+  );
   // A 12-bit frame header: precision byte of SOF0 set to 12.
   const twelve = cjpeg(rgb, 64, 48).slice();
   const sof = findMarker(twelve, 0xc0);
   twelve[sof + 4] = 12;
-  assert.throws(() => new JpegDecoder(twelve, { maxScans: 100 }), (e) => e instanceof ImageError && e.code === 'unsupported_media_type' && /12-bit/.test(e.message));
+  assert.throws(
+    () => new JpegDecoder(twelve, { maxScans: 100 }),
+    (e) => e instanceof ImageError && e.code === 'unsupported_media_type' && /12-bit/.test(e.message),
+  );
   // Lossless (SOF3): the same header relabelled.
   const lossless = cjpeg(rgb, 64, 48).slice();
   lossless[findMarker(lossless, 0xc0) + 1] = 0xc3;
-  assert.throws(() => new JpegDecoder(lossless, { maxScans: 100 }), (e) => e instanceof ImageError && /Lossless/.test(e.message));
+  assert.throws(
+    () => new JpegDecoder(lossless, { maxScans: 100 }),
+    (e) => e instanceof ImageError && /Lossless/.test(e.message),
+  );
 });
 
 test('damaged JPEGs decode as far as they go or are a 4xx ImageError, never another exception, never unbounded', { skip: noCjpeg }, () => {
   const rng = new Rng(2026);
-  const seeds = [['-sample', '2x2'], ['-progressive'], ['-restart', '1'], ['-sample', '2x1'], ['-grayscale']].map((f) => cjpeg(patternRgb(96, 80, 5), 96, 80, f));
+  const seeds = [['-sample', '2x2'], ['-progressive'], ['-restart', '1'], ['-sample', '2x1'], ['-grayscale']].map((f) =>
+    cjpeg(patternRgb(96, 80, 5), 96, 80, f),
+  );
   let decoded = 0;
   let refused = 0;
   for (let i = 0; i < 600; i++) {
@@ -242,7 +269,8 @@ test('the fast inverse DCTs (sparse sums, AAN then mean) equal the plain separab
     for (const n of [8, 4, 2] as IdctSize[]) {
       idctBlock(coef, 0, last, quant, n, a, 0, 8);
       idctBlockSeparable(coef, 0, quant, n, b, 0, 8);
-      for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) assert.equal(a[y * 8 + x], b[y * 8 + x], `block ${i}, n ${n}, sample ${x},${y}`);
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++) assert.equal(a[y * 8 + x], b[y * 8 + x], `block ${i}, n ${n}, sample ${x},${y}`);
     }
   }
 });

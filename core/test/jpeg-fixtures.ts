@@ -31,7 +31,7 @@ export function patternRgb(width: number, height: number, seed = 1): Uint8Array 
       const ring = Math.sin(Math.hypot(x - width / 2, y - height / 3) / 6) * 60;
       out[o] = clamp(128 + ring + noise + (x > width / 2 ? 60 : -40));
       out[o + 1] = clamp(100 + (y / height) * 120 + noise);
-      out[o + 2] = clamp(230 - (x / width) * 200 + ((x >> 4) + (y >> 4)) % 2 * 40 + noise);
+      out[o + 2] = clamp(230 - (x / width) * 200 + (((x >> 4) + (y >> 4)) % 2) * 40 + noise);
     }
   }
   return out;

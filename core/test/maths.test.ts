@@ -14,7 +14,10 @@ test('softmax: the normalized exponentials, summing to 1, in float64', () => {
   const s = e.reduce((a, b) => a + b, 0);
   const p = softmax(l);
   assert.ok(p instanceof Float64Array);
-  close(p, e.map((v) => v / s));
+  close(
+    p,
+    e.map((v) => v / s),
+  );
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-15);
 });
 

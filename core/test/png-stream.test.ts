@@ -9,8 +9,8 @@ import pako from 'pako';
 import UPNG from 'upng-js';
 import { ImageError } from '../src/errors.ts';
 import { openImage } from '../src/image-source.ts';
-import { decodeGray } from '../src/preprocess.ts';
 import { streamPngRows } from '../src/png-stream.ts';
+import { decodeGray } from '../src/preprocess.ts';
 import { Rng } from '../src/rng.ts';
 
 const CRC = Array.from({ length: 256 }, (_, n) => {
@@ -55,7 +55,13 @@ function makePng(w: number, h: number, depth: number, ctype: number, rng: Rng, e
   const z = pako.deflate(raw);
   const third = Math.ceil(z.length / 3);
   const idats = [0, 1, 2].map((k) => chunk('IDAT', z.subarray(k * third, (k + 1) * third)));
-  return concat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), ...extra, ...idats, chunk('IEND', new Uint8Array(0)));
+  return concat(
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    ...extra,
+    ...idats,
+    chunk('IEND', new Uint8Array(0)),
+  );
 }
 
 function upngRgba(png: Uint8Array): Uint8Array {
@@ -70,15 +76,31 @@ function streamed(png: Uint8Array, w: number): Uint8Array {
 
 test('every colour type and bit depth, every filter: the same RGBA as upng-js', () => {
   const rng = new Rng(14);
-  const types: [number, number[]][] = [[0, [1, 2, 4, 8, 16]], [2, [8, 16]], [3, [1, 2, 4, 8]], [4, [8, 16]], [6, [8, 16]]];
+  const types: [number, number[]][] = [
+    [0, [1, 2, 4, 8, 16]],
+    [2, [8, 16]],
+    [3, [1, 2, 4, 8]],
+    [4, [8, 16]],
+    [6, [8, 16]],
+  ];
   for (const [ctype, depths] of types) {
     for (const depth of depths) {
       // Widths a whole number of bytes a row (upng-js mis-reads gray rows of 1-4 bits that are not).
       const w = 40;
       const extra: Uint8Array[] = [];
       if (ctype === 3) {
-        extra.push(chunk('PLTE', Uint8Array.from({ length: 3 << depth }, (_, i) => (i * 37) & 255)));
-        extra.push(chunk('tRNS', Uint8Array.from({ length: Math.min(3, 1 << depth) }, (_, i) => i * 100)));
+        extra.push(
+          chunk(
+            'PLTE',
+            Uint8Array.from({ length: 3 << depth }, (_, i) => (i * 37) & 255),
+          ),
+        );
+        extra.push(
+          chunk(
+            'tRNS',
+            Uint8Array.from({ length: Math.min(3, 1 << depth) }, (_, i) => i * 100),
+          ),
+        );
       }
       if (ctype === 0) extra.push(chunk('tRNS', new Uint8Array([0, depth === 16 ? 7 : 1])));
       if (ctype === 2) extra.push(chunk('tRNS', new Uint8Array([0, 7, 0, 7, 0, 7])));
@@ -116,7 +138,16 @@ test('damaged PNG data is a 400 while streaming: bad filter, short data, data pa
   const ihdr = good.subarray(8, 33);
   const sig = good.subarray(0, 8);
   const iend = chunk('IEND', new Uint8Array(0));
-  assert.throws(rows(concat(sig, ihdr, chunk('IDAT', pako.deflate(raw)), iend)), (e) => e instanceof ImageError && /filter type 9/.test(e.message));
-  assert.throws(rows(concat(sig, ihdr, chunk('IDAT', pako.deflate(new Uint8Array(100))), iend)), (e) => e instanceof ImageError && /ends early/.test(e.message));
-  assert.throws(rows(concat(sig, ihdr, chunk('IDAT', pako.deflate(new Uint8Array(49 * 9))), iend)), (e) => e instanceof ImageError && /past the size/.test(e.message));
+  assert.throws(
+    rows(concat(sig, ihdr, chunk('IDAT', pako.deflate(raw)), iend)),
+    (e) => e instanceof ImageError && /filter type 9/.test(e.message),
+  );
+  assert.throws(
+    rows(concat(sig, ihdr, chunk('IDAT', pako.deflate(new Uint8Array(100))), iend)),
+    (e) => e instanceof ImageError && /ends early/.test(e.message),
+  );
+  assert.throws(
+    rows(concat(sig, ihdr, chunk('IDAT', pako.deflate(new Uint8Array(49 * 9))), iend)),
+    (e) => e instanceof ImageError && /past the size/.test(e.message),
+  );
 });

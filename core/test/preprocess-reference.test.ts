@@ -29,13 +29,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cropInput, faceCrop } from '../src/faces/index.ts';
-import { openImage, toScaled, type Denominator, type SourceLimits } from '../src/image-source.ts';
-import { cropResize, decodeGray, normalizePixels, toModelInput, type Box } from '../src/preprocess.ts';
+import { type Denominator, openImage, type SourceLimits, toScaled } from '../src/image-source.ts';
+import { type Box, cropResize, decodeGray, normalizePixels, toModelInput } from '../src/preprocess.ts';
 import { SHARED_PHOTOS, sharedPhotosSkip } from './shared-data.ts';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'preprocess');
 const REF = JSON.parse(readFileSync(join(DIR, 'reference.json'), 'utf8'));
-const LIMITS: SourceLimits = { maxPixelsStreamed: 2 ** 26, maxPixelsHeld: 2 ** 25, maxSide: 8192, maxDecodeBytes: 2 ** 30, maxJpegScans: 100 };
+const LIMITS: SourceLimits = {
+  maxPixelsStreamed: 2 ** 26,
+  maxPixelsHeld: 2 ** 25,
+  maxSide: 8192,
+  maxDecodeBytes: 2 ** 30,
+  maxJpegScans: 100,
+};
 
 const file = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
 const bytes64 = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));

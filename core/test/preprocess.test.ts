@@ -12,6 +12,7 @@ import {
   checkBox,
   cropResize,
   decodeGray,
+  type GrayImage,
   luma,
   mirrorInputs,
   normalizePixels,
@@ -21,7 +22,6 @@ import {
   sniffFormat,
   toModelInput,
   unsupportedFormat,
-  type GrayImage,
 } from '../src/preprocess.ts';
 
 const rgba = (w: number, h: number, f: (x: number, y: number) => [number, number, number]) => {
@@ -29,7 +29,8 @@ const rgba = (w: number, h: number, f: (x: number, y: number) => [number, number
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.set([...f(x, y), 255], (y * w + x) * 4);
   return out;
 };
-const jpegOf = (w: number, h: number) => new Uint8Array(jpeg.encode({ data: rgba(w, h, (x, y) => [x * 3, y * 3, 128]), width: w, height: h }, 95).data);
+const jpegOf = (w: number, h: number) =>
+  new Uint8Array(jpeg.encode({ data: rgba(w, h, (x, y) => [x * 3, y * 3, 128]), width: w, height: h }, 95).data);
 const pngOf = (w: number, h: number) => new Uint8Array(UPNG.encode([rgba(w, h, (x) => [x, x, x]).buffer], w, h, 0));
 
 test('sniffFormat: JPEG and PNG by their magic bytes, anything else null', () => {
@@ -115,8 +116,17 @@ test('normalizePixels and toModelInput: (p / 255 - 0.5) / 0.5, 48x48', () => {
 test('checkBox: a box inside the image passes; outside, empty or not finite is bad_box', () => {
   const img = { width: 10, height: 8 };
   assert.deepEqual(checkBox({ x: 0, y: 0, w: 10, h: 8 }, img), { x: 0, y: 0, w: 10, h: 8 });
-  for (const box of [{ x: 1, y: 0, w: 10, h: 8 }, { x: 0, y: 0, w: 0, h: 3 }, { x: NaN, y: 0, w: 1, h: 1 }, { x: -1, y: 0, w: 2, h: 2 }]) {
-    assert.throws(() => checkBox(box, img), (e: unknown) => e instanceof ImageError && e.code === 'bad_box', JSON.stringify(box));
+  for (const box of [
+    { x: 1, y: 0, w: 10, h: 8 },
+    { x: 0, y: 0, w: 0, h: 3 },
+    { x: NaN, y: 0, w: 1, h: 1 },
+    { x: -1, y: 0, w: 2, h: 2 },
+  ]) {
+    assert.throws(
+      () => checkBox(box, img),
+      (e: unknown) => e instanceof ImageError && e.code === 'bad_box',
+      JSON.stringify(box),
+    );
   }
 });
 
@@ -134,5 +144,8 @@ test('decodeGray: JPEG and PNG to upright gray; not an image is a 415 ImageError
   assert.deepEqual([g.width, g.height, Array.from(g.data.subarray(0, 5))], [5, 2, [0, 1, 2, 3, 4]]);
   const j = decodeGray(jpegOf(16, 8));
   assert.deepEqual([j.width, j.height], [16, 8]);
-  assert.throws(() => decodeGray(new TextEncoder().encode('hello world!')), (e: unknown) => e instanceof ImageError && e.code === 'unsupported_media_type');
+  assert.throws(
+    () => decodeGray(new TextEncoder().encode('hello world!')),
+    (e: unknown) => e instanceof ImageError && e.code === 'unsupported_media_type',
+  );
 });

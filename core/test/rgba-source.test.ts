@@ -33,7 +33,11 @@ test('whole-image reads are the block means at every denominator, RGBA and gray'
     for (let oy = 0; oy < img.height; oy++)
       for (let ox = 0; ox < img.width; ox++) {
         const m = [0, 1, 2, 3].map((c) => blockMean(ox, oy, d, c));
-        assert.deepEqual(Array.from(img.data.subarray((oy * img.width + ox) * 4, (oy * img.width + ox + 1) * 4)), m, `d=${d} (${ox}, ${oy})`);
+        assert.deepEqual(
+          Array.from(img.data.subarray((oy * img.width + ox) * 4, (oy * img.width + ox + 1) * 4)),
+          m,
+          `d=${d} (${ox}, ${oy})`,
+        );
         assert.equal(gray.data[oy * gray.width + ox], luma(m[0], m[1], m[2], m[3]), `gray d=${d} (${ox}, ${oy})`);
       }
   }

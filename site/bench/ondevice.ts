@@ -19,7 +19,24 @@ const OUT = join(SITE_DIR, 'test-results', 'bench');
 const seconds = Number(process.env.SECONDS ?? 10);
 mkdirSync(OUT, { recursive: true });
 const clip = join(OUT, 'camera.y4m');
-execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-loop', '1', '-i', join(PHOTOS, 'happy.jpg'), '-t', '1', '-r', '30', '-vf', 'scale=640:360,format=yuv420p', '-f', 'yuv4mpegpipe', clip]);
+execFileSync('ffmpeg', [
+  '-y',
+  '-loglevel',
+  'error',
+  '-loop',
+  '1',
+  '-i',
+  join(PHOTOS, 'happy.jpg'),
+  '-t',
+  '1',
+  '-r',
+  '30',
+  '-vf',
+  'scale=640:360,format=yuv420p',
+  '-f',
+  'yuv4mpegpipe',
+  clip,
+]);
 let base = process.env.BASE ?? '';
 let dispose = async () => {};
 if (!base) {
@@ -31,7 +48,13 @@ if (!base) {
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-video-capture=${clip}`,
+  ],
 });
 try {
   const context = await browser.newContext();
@@ -78,7 +101,9 @@ try {
   for (const r of rows) console.log(r);
   console.log(`ORT + both models over the network (127.0.0.1), first load: ${firstLoad} ms`);
   console.log(`ORT + both models from the Cache API, a fresh page: ${cachedLoad} ms`);
-  console.log(`live camera (640x360, 30 fps clip): ${mean(fps)} fps, ${mean(ms)} ms a frame (mean of ${fps.length} one-second samples; last: ${samples.at(-1)})`);
+  console.log(
+    `live camera (640x360, 30 fps clip): ${mean(fps)} fps, ${mean(ms)} ms a frame (mean of ${fps.length} one-second samples; last: ${samples.at(-1)})`,
+  );
 } finally {
   await browser.close();
   await dispose();

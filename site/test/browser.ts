@@ -1,5 +1,5 @@
 /** Debian's Chromium, headless, driven by playwright-core (no browser download needed). */
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 

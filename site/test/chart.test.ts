@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contrastRatio, heatColor, lineChart, linePath, linearScale, niceTicks, textOn } from '../src/lib/chart.ts';
+import { contrastRatio, heatColor, linearScale, lineChart, linePath, niceTicks, textOn } from '../src/lib/chart.ts';
 
 test('niceTicks widens the domain to round steps and lists every tick', () => {
   assert.deepEqual(niceTicks(1, 100, 5), { domain: [0, 100], ticks: [0, 20, 40, 60, 80, 100], step: 20 });
   assert.deepEqual(niceTicks(0.3922, 0.6538, 5).ticks, [0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]);
   const loss = niceTicks(0.913, 1.7531, 5);
   assert.deepEqual(loss.domain, [0.8, 1.8]);
-  assert.ok(loss.ticks.every((t) => Number.isFinite(t) && String(t).length <= 4), `clean labels: ${loss.ticks}`);
+  assert.ok(
+    loss.ticks.every((t) => Number.isFinite(t) && String(t).length <= 4),
+    `clean labels: ${loss.ticks}`,
+  );
   assert.deepEqual(niceTicks(2, 2).domain, [1.8, 2.2], 'a flat series still gets an axis');
 });
 
@@ -19,8 +22,22 @@ test('linearScale maps the domain onto the range, inverted axes included', () =>
 });
 
 test('linePath skips non-finite points by lifting the pen', () => {
-  assert.equal(linePath([[0, 0], [10.04, 5.06]]), 'M0,0L10,5.1');
-  assert.equal(linePath([[0, 0], [1, NaN], [2, 2], [3, 3]]), 'M0,0M2,2L3,3');
+  assert.equal(
+    linePath([
+      [0, 0],
+      [10.04, 5.06],
+    ]),
+    'M0,0L10,5.1',
+  );
+  assert.equal(
+    linePath([
+      [0, 0],
+      [1, NaN],
+      [2, 2],
+      [3, 3],
+    ]),
+    'M0,0M2,2L3,3',
+  );
   assert.equal(linePath([]), '');
 });
 
@@ -30,8 +47,25 @@ test('lineChart puts every point inside the plot, and the reference fits on the 
     yLabel: 'Loss',
     xDomain: [0, 100],
     series: [
-      { label: 'ours', color: '#000', points: [[1, 1.8], [2, 1.6], [3, 1.5]] },
-      { label: 'reference', color: '#111', dashed: true, markers: true, points: [[1, 1.7531], [100, 0.913]] },
+      {
+        label: 'ours',
+        color: '#000',
+        points: [
+          [1, 1.8],
+          [2, 1.6],
+          [3, 1.5],
+        ],
+      },
+      {
+        label: 'reference',
+        color: '#111',
+        dashed: true,
+        markers: true,
+        points: [
+          [1, 1.7531],
+          [100, 0.913],
+        ],
+      },
     ],
   });
   const { plot } = model;

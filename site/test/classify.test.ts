@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
-import { NETWORK_ERROR, coversImage, describeError, fitWithin, formatPercent, qualityWarning, readOutcome, scaleBox } from '../src/lib/classify.ts';
+import {
+  coversImage,
+  describeError,
+  fitWithin,
+  formatPercent,
+  NETWORK_ERROR,
+  qualityWarning,
+  readOutcome,
+  scaleBox,
+} from '../src/lib/classify.ts';
 
 const scores = (top: string) => Object.fromEntries(CLASSES.map((c) => [c, c === top ? 0.7 : 0.05]));
 
@@ -25,15 +34,29 @@ test('a one-region answer (no face detection) is one face', () => {
 });
 
 test('a multi-face answer lists every face in order', () => {
-  const faces = ['happy', 'sad', 'fear'].map((e, i) => ({ box: { x: i * 100, y: 10, w: 50, h: 50 }, detection_score: 0.9 - i / 10, emotion: e, confidence: 0.7, scores: scores(e) }));
+  const faces = ['happy', 'sad', 'fear'].map((e, i) => ({
+    box: { x: i * 100, y: 10, w: 50, h: 50 },
+    detection_score: 0.9 - i / 10,
+    emotion: e,
+    confidence: 0.7,
+    scores: scores(e),
+  }));
   const o = readOutcome({ ...faces[0], faces });
-  assert.deepEqual(o.faces.map((f) => f.emotion), ['happy', 'sad', 'fear']);
+  assert.deepEqual(
+    o.faces.map((f) => f.emotion),
+    ['happy', 'sad', 'fear'],
+  );
   assert.equal(o.faces[2].detectionScore, 0.7);
 });
 
 test('quality flags become a short warning; none, or no quality field, is no warning', () => {
   const q = { size: 30, sharpness: 20, brightness: 40, contrast: 10, too_small: true, blurry: true, dark: true, overexposed: false };
-  const o = readOutcome({ faces: [{ emotion: 'sad', confidence: 0.7, scores: scores('sad'), quality: q }, { emotion: 'happy', confidence: 0.7, scores: scores('happy') }] });
+  const o = readOutcome({
+    faces: [
+      { emotion: 'sad', confidence: 0.7, scores: scores('sad'), quality: q },
+      { emotion: 'happy', confidence: 0.7, scores: scores('happy') },
+    ],
+  });
   assert.deepEqual(o.faces[0].qualityIssues, ['small', 'blurry', 'dark']);
   assert.equal(qualityWarning(o.faces[0].qualityIssues), 'Face small / blurry / dark: the result is less reliable.');
   assert.deepEqual(o.faces[1].qualityIssues, []);
@@ -54,11 +77,16 @@ test('an answer without the 7 scores is refused rather than shown wrong', () => 
 });
 
 test('errors read as people would say them, keeping the API’s own message', () => {
-  const e415 = describeError(415, { error: { code: 'unsupported_media_type', message: 'Got a GIF image; accepted formats are JPEG and PNG.' } });
+  const e415 = describeError(415, {
+    error: { code: 'unsupported_media_type', message: 'Got a GIF image; accepted formats are JPEG and PNG.' },
+  });
   assert.equal(e415.title, 'That file is not a supported image');
   assert.equal(e415.detail, 'Got a GIF image; accepted formats are JPEG and PNG.');
   assert.equal(describeError(413, { error: { code: 'too_large', message: 'over 8 MiB' } }).title, 'The image is too large');
-  assert.equal(describeError(400, { error: { code: 'corrupt_image', message: 'The JPEG data is corrupt or truncated.' } }).title, 'The image could not be read');
+  assert.equal(
+    describeError(400, { error: { code: 'corrupt_image', message: 'The JPEG data is corrupt or truncated.' } }).title,
+    'The image could not be read',
+  );
   assert.equal(describeError(400, { error: { code: 'bad_box', message: 'x' } }).title, 'The face box is not valid');
   assert.match(describeError(502, null).detail, /502/);
   assert.equal(describeError(413, 'not json').detail, 'Try a smaller photo.');

@@ -4,18 +4,18 @@
  * test-results/e2e/. E2E_BASE=http://host:port tests an already running server instead.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
 import { CLASSES } from '@emotion/core/classes';
 import { encodeJpeg, encodePng, resampleJpeg } from '@emotion/core/testing/images';
-import { CHROMIUM, launchChromium, type LaunchedBrowser } from './browser.ts';
-import { buildSite, MODEL_DIR } from './build.ts';
-import { PHOTOS, SITE_DIR } from './paths.ts';
-import { serveWithWorker, type ServedSite } from './worker.ts';
+import type { Browser, Page } from 'playwright-core';
 import { requireOrSkip } from '../../core/test/shared-data.ts';
 import { capitalize, formatPercent } from '../src/lib/classify.ts';
+import { CHROMIUM, type LaunchedBrowser, launchChromium } from './browser.ts';
+import { buildSite, MODEL_DIR } from './build.ts';
+import { PHOTOS, SITE_DIR } from './paths.ts';
+import { type ServedSite, serveWithWorker } from './worker.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'e2e');
 const DIST = join(SITE_DIR, 'test-results', 'e2e-dist');
@@ -181,7 +181,10 @@ describe('site in Chromium against the worker', { skip }, () => {
         const drawn = await rect.evaluate((r) => ['x', 'y', 'width', 'height'].map((k) => Number(r.getAttribute(k))));
         const { x, y, w, h } = json.faces[i].box;
         const want = [x * sx, y * sy, w * sx, h * sy];
-        assert.ok(drawn.every((v, k) => Math.abs(v - want[k]) <= 1), `face ${i + 1}: drawn ${drawn}, answer ${want}`);
+        assert.ok(
+          drawn.every((v, k) => Math.abs(v - want[k]) <= 1),
+          `face ${i + 1}: drawn ${drawn}, answer ${want}`,
+        );
       }
       const buttons = page.locator('#face-buttons button');
       assert.equal(await buttons.count(), BBT1_FACES, 'a button per face');
@@ -228,11 +231,17 @@ describe('site in Chromium against the worker', { skip }, () => {
       await page.goto(base + '/training', { waitUntil: 'networkidle' });
       const loss = page.locator('#loss-chart-title').locator('xpath=ancestor::figure').locator('svg.chart-svg');
       const acc = page.locator('#accuracy-chart-title').locator('xpath=ancestor::figure').locator('svg.chart-svg');
-      for (const [name, chart, series] of [['loss', loss, 4], ['accuracy', acc, 3]] as const) {
+      for (const [name, chart, series] of [
+        ['loss', loss, 4],
+        ['accuracy', acc, 3],
+      ] as const) {
         assert.equal(await chart.getAttribute('role'), 'img', `${name} chart is an image to assistive tech`);
         const paths = await chart.locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''));
         assert.equal(paths.length, series, `${name} chart: one line per series`);
-        assert.ok(paths.every((d) => /^M[\d.]+,[\d.]+/.test(d)), `${name} chart: every line has points`);
+        assert.ok(
+          paths.every((d) => /^M[\d.]+,[\d.]+/.test(d)),
+          `${name} chart: every line has points`,
+        );
       }
       // The reference's six published epochs, marked on both of its loss curves and its accuracy curve.
       assert.equal(await loss.locator('circle title', { hasText: '(reference)' }).count(), 12);
@@ -253,7 +262,9 @@ describe('site in Chromium against the worker', { skip }, () => {
       const codes: string[] = spec.components.schemas.Error.properties.error.properties.code.enum;
       assert.ok(params.length >= 4 && codes.length >= 8, `${params} / ${codes}`);
       await page.goto(base + '/api', { waitUntil: 'networkidle' });
-      const rows = await page.locator('tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent?.trim() ?? '', tr.textContent ?? '']));
+      const rows = await page
+        .locator('tr')
+        .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent?.trim() ?? '', tr.textContent ?? '']));
       for (const name of [...params, ...codes]) {
         const row = rows.find(([head]) => head.replace(/\s+/g, '') === name);
         assert.ok(row, `/api has a row for ${name}`);
@@ -292,11 +303,15 @@ describe('site in Chromium against the worker', { skip }, () => {
 
   test('the upload works under a strict Content-Security-Policy', () =>
     withPage('csp', async (page, errors) => {
-      const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-      await page.route((url) => !url.pathname.startsWith('/classify'), async (route) => {
-        const res = await route.fetch();
-        await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
-      });
+      const csp =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+      await page.route(
+        (url) => !url.pathname.startsWith('/classify'),
+        async (route) => {
+          const res = await route.fetch();
+          await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
+        },
+      );
       const violations: string[] = [];
       page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
       await page.goto(base + '/', { waitUntil: 'networkidle' });

@@ -9,13 +9,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { CLASSES } from '@emotion/core/classes';
+import { type Browser, type Page, chromium as playwright } from 'playwright-core';
+import { requireOrSkip } from '../../core/test/shared-data.ts';
 import { CHROMIUM } from './browser.ts';
 import { buildSite } from './build.ts';
 import { PHOTOS, SITE_DIR } from './paths.ts';
-import { serveWithWorker, type ServedSite } from './worker.ts';
-import { requireOrSkip } from '../../core/test/shared-data.ts';
+import { type ServedSite, serveWithWorker } from './worker.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'ondevice');
 const DIST = join(SITE_DIR, 'test-results', 'ondevice-dist');
@@ -69,7 +69,24 @@ describe('on this device, in Chromium', { skip }, () => {
     mkdirSync(RESULTS, { recursive: true });
     // The fake camera: a second of a photo at 30 fps, 640x360 (Y4M carries its frame rate; Chromium loops it).
     const clip = join(RESULTS, 'camera.y4m');
-    execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-loop', '1', '-i', join(PHOTOS, 'happy.jpg'), '-t', '1', '-r', '30', '-vf', 'scale=640:360,format=yuv420p', '-f', 'yuv4mpegpipe', clip]);
+    execFileSync('ffmpeg', [
+      '-y',
+      '-loglevel',
+      'error',
+      '-loop',
+      '1',
+      '-i',
+      join(PHOTOS, 'happy.jpg'),
+      '-t',
+      '1',
+      '-r',
+      '30',
+      '-vf',
+      'scale=640:360,format=yuv420p',
+      '-f',
+      'yuv4mpegpipe',
+      clip,
+    ]);
     if (!base) {
       buildSite(DIST);
       worker = await serveWithWorker(DIST);
@@ -78,7 +95,15 @@ describe('on this device, in Chromium', { skip }, () => {
     browser = await playwright.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${clip}`,
+      ],
     });
   });
 
@@ -106,7 +131,10 @@ describe('on this device, in Chromium', { skip }, () => {
       assert.equal((await page.locator('#top-emotion').innerText()).toLowerCase(), edge.faces[0].emotion);
       const device = await shownScores(page);
       for (const c of CLASSES) {
-        assert.ok(Math.abs(device[c] - edge.faces[0].scores[c]) <= 0.01, `${c}: on device ${device[c]}, at the edge ${edge.faces[0].scores[c]}`);
+        assert.ok(
+          Math.abs(device[c] - edge.faces[0].scores[c]) <= 0.01,
+          `${c}: on device ${device[c]}, at the edge ${edge.faces[0].scores[c]}`,
+        );
         assert.ok(Math.abs(device[c] - edgeScores[c]) <= 0.01, `${c}: shown ${device[c]} and ${edgeScores[c]}`);
       }
       assert.equal(await page.locator('svg.overlay .face-box').count(), edge.faces.length > 1 ? edge.faces.length : 1);
@@ -125,7 +153,10 @@ describe('on this device, in Chromium', { skip }, () => {
       assert.equal(seen.classify, 1);
       assert.equal(await page.locator('svg.overlay .face-box').count(), edge.faces.length);
       const buttons = await page.locator('#face-buttons button').allInnerTexts();
-      assert.deepEqual(buttons.map((b) => b.split(' ')[2]), edge.faces.map((f: { emotion: string; uncertain: boolean }) => (f.uncertain ? 'not' : f.emotion)));
+      assert.deepEqual(
+        buttons.map((b) => b.split(' ')[2]),
+        edge.faces.map((f: { emotion: string; uncertain: boolean }) => (f.uncertain ? 'not' : f.emotion)),
+      );
     }));
 
   test('a file that is not an image: the same error as the edge gives, still with no request', () =>
@@ -153,19 +184,30 @@ describe('on this device, in Chromium', { skip }, () => {
       const fps = Number(text.match(/([\d.]+) fps/)![1]);
       console.log(`# live camera in headless Chromium: ${text}`);
       assert.ok(fps > 0, text);
-      assert.ok(CLASSES.some((c) => text.includes(c)), text);
+      assert.ok(
+        CLASSES.some((c) => text.includes(c)),
+        text,
+      );
       assert.equal(await button.getAttribute('aria-pressed'), 'true');
       await button.click();
       await readout.filter({ hasText: 'Camera stopped.' }).waitFor({ timeout: 5000 });
       assert.ok(await page.locator('#live-stage').isHidden());
-      assert.equal(await page.evaluate(() => (document.getElementById('live-video') as HTMLVideoElement).srcObject), null, 'the stream is released');
+      assert.equal(
+        await page.evaluate(() => (document.getElementById('live-video') as HTMLVideoElement).srcObject),
+        null,
+        'the stream is released',
+      );
       assert.equal(seen.classify, 0);
       assert.deepEqual(seen.errors, []);
     }));
 
   /** A browser of its own: the shared one's fake UI grants every camera request. */
   async function withOwnBrowser(args: string[], fn: (page: Page) => Promise<void>): Promise<void> {
-    const own = await playwright.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', ...args] });
+    const own = await playwright.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', ...args],
+    });
     try {
       const page = await own.newPage();
       try {
@@ -192,7 +234,9 @@ describe('on this device, in Chromium', { skip }, () => {
   };
 
   test('camera permission denied: its message, and uploads still work', () =>
-    withOwnBrowser(['--use-fake-device-for-media-stream', '--deny-permission-prompts'], (page) => cameraError(page, /permission was denied/i)));
+    withOwnBrowser(['--use-fake-device-for-media-stream', '--deny-permission-prompts'], (page) =>
+      cameraError(page, /permission was denied/i),
+    ));
 
   test('no camera: its message, and uploads still work', () =>
     withOwnBrowser(['--use-fake-ui-for-media-stream'], (page) => cameraError(page, /no camera was found/i)));
@@ -202,7 +246,10 @@ describe('on this device, in Chromium', { skip }, () => {
       await page.route('**/*.onnx', (route) => route.abort('internetdisconnected'));
       await page.goto(base + '/', { waitUntil: 'networkidle' });
       await page.getByRole('radio', { name: /this device/i }).check();
-      await page.locator('#ondevice-error').filter({ hasText: /could not download/i }).waitFor({ timeout: 60_000 });
+      await page
+        .locator('#ondevice-error')
+        .filter({ hasText: /could not download/i })
+        .waitFor({ timeout: 60_000 });
       await page.getByRole('radio', { name: /at the edge/i }).check();
       await uploadAndWait(page, join(PHOTOS, 'sad.jpg'));
       assert.equal(seen.classify, 1);

@@ -5,6 +5,7 @@ export const SITE_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
 /** $SHARED_DIR or ../shared beside the repo (core's one resolver). */
 export { SHARED_DIR } from '@emotion/core/shared-data';
+
 import { SHARED_DIR } from '@emotion/core/shared-data';
 export const PHOTOS = `${SHARED_DIR}/photos`;
 export const FIXTURE_MODEL_DIR = fileURLToPath(new URL('./fixtures/model', import.meta.url));

@@ -13,7 +13,10 @@ mkdirSync(OUT, { recursive: true });
 
 const { browser, close } = await launchChromium();
 try {
-  for (const [name, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]] as const) {
+  for (const [name, width, height] of [
+    ['desktop', 1280, 900],
+    ['phone', 390, 844],
+  ] as const) {
     const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
     page.on('pageerror', (e) => console.error('page error:', e.message));
     for (const path of ['/', '/training', '/training/model-card', '/api']) {

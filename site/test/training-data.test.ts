@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { compactJson, humanizeKey } from '../src/lib/present.ts';
 import { checkEvaluation, checkMetrics, loadTrainingData } from '../src/lib/training-data.ts';
 import { accuracyChart, lossChart, summarize } from '../src/lib/training-view.ts';
-import { compactJson, humanizeKey } from '../src/lib/present.ts';
 import { FIXTURE_MODEL_DIR } from './paths.ts';
 
 test('the sample run loads whole', () => {
@@ -57,7 +57,15 @@ test('the summary compares the best epoch with the reference’s 0.6538', () => 
 test('the charts carry this run and the reference’s six published epochs', () => {
   const { metrics } = loadTrainingData(FIXTURE_MODEL_DIR);
   const loss = lossChart(metrics!.epochs);
-  assert.deepEqual(loss.model.series.map((s) => [s.dashed, s.markers.length]), [[false, 0], [false, 0], [true, 6], [true, 6]]);
+  assert.deepEqual(
+    loss.model.series.map((s) => [s.dashed, s.markers.length]),
+    [
+      [false, 0],
+      [false, 0],
+      [true, 6],
+      [true, 6],
+    ],
+  );
   assert.equal(loss.model.xTicks.at(-1)!.value, 100, 'the x axis reaches the reference’s epoch 100');
   assert.equal(loss.table.rows.length, 62, '60 epochs plus the reference’s 81 and 100');
   const acc = accuracyChart(metrics!.epochs);

@@ -12,13 +12,13 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { selectBackend, type BackendChoice } from '../src/backend.ts';
 import { INPUT_PIXELS } from '@emotion/core/classes';
+import { Rng } from '@emotion/core/rng';
+import { type BackendChoice, selectBackend } from '../src/backend.ts';
 import type { Dataset } from '../src/data.ts';
 import { inThreadPool, threadPool } from '../src/gradient-pool.ts';
 import { initWeights, TRAINABLE, type Weights } from '../src/model.ts';
 import { adamwStep, initAdam } from '../src/optim.ts';
-import { Rng } from '@emotion/core/rng';
 import { sharedWeights } from '../src/shard.ts';
 
 const { values: v } = parseArgs({
@@ -60,7 +60,13 @@ for (let s = 0; s < steps + 3; s++) {
   const per = Math.ceil(B / pool.shards);
   const t0 = performance.now();
   const results = await pool.step(
-    Array.from({ length: pool.shards }, (_, k) => ({ indices: idx.slice(k * per, (k + 1) * per), augSeed: s, dropoutSeed: s + k, labelSmoothing: 0.1, augment: true })),
+    Array.from({ length: pool.shards }, (_, k) => ({
+      indices: idx.slice(k * per, (k + 1) * per),
+      augSeed: s,
+      dropoutSeed: s + k,
+      labelSmoothing: 0.1,
+      augment: true,
+    })),
   );
   const grads: Weights = {};
   for (const t of TRAINABLE) {
@@ -90,7 +96,13 @@ try {
   const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'; // Debian's, where python3-torch installs
   const out = execFileSync(python, [script, String(B)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 600_000 });
-  const pt = Object.fromEntries(out.trim().split('\n').map((l) => l.split(': ')).map(([k, n]) => [k, parseFloat(n)]));
+  const pt = Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(': '))
+      .map(([k, n]) => [k, parseFloat(n)]),
+  );
   console.log(`pytorch training: ${pt.training.toFixed(1)} images/s (ratio ${(trainRate / pt.training).toFixed(2)})`);
   console.log(`pytorch inference: ${pt.inference.toFixed(1)} images/s (ratio ${(inferRate / pt.inference).toFixed(2)})`);
 } catch {

@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 import { CLASSES } from '@emotion/core/classes';
+import { argmax } from '@emotion/core/maths';
 import { DEFAULT_DATA } from '../src/data.ts';
 import { loadLabelledInputs } from '../src/labelled-images.ts';
-import { argmax } from '@emotion/core/maths';
 import { MODEL_DIR, openModel } from '../src/onnx-runner.ts';
 
 const data = process.argv[2] ?? DEFAULT_DATA;
@@ -33,4 +33,6 @@ for (let t = 0.3; t <= 0.901; t += 0.05) {
 console.log('PublicTest, flip TTA: top probability >= t | answered | right among answered');
 for (const r of rows) console.log(`  ${r.t.toFixed(2)} | ${(r.coverage * 100).toFixed(1)}% | ${(r.precision * 100).toFixed(1)}%`);
 const chosen = rows.find((r) => r.precision >= 0.8);
-console.log(`Lowest t with at least 80% right: ${chosen ? `${chosen.t} (answers ${(chosen.coverage * 100).toFixed(1)}%, ${(chosen.precision * 100).toFixed(1)}% right)` : 'none'}`);
+console.log(
+  `Lowest t with at least 80% right: ${chosen ? `${chosen.t} (answers ${(chosen.coverage * 100).toFixed(1)}%, ${(chosen.precision * 100).toFixed(1)}% right)` : 'none'}`,
+);

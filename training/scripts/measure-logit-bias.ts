@@ -38,7 +38,10 @@ function probs(logits: Float32Array, i: number, offset: number): number[] {
 }
 
 function score(offset: number, tta: boolean) {
-  let right = 0, hits = 0, predicted = 0, support = 0;
+  let right = 0,
+    hits = 0,
+    predicted = 0,
+    support = 0;
   for (let i = 0; i < val.n; i++) {
     const p = probs(plain, i, offset);
     if (tta) probs(mirrored, i, offset).forEach((q, k) => (p[k] = (p[k] + q) / 2));
@@ -59,7 +62,9 @@ for (let step = 0; step <= 10; step++) {
   const offset = step / 10;
   const p = score(offset, false);
   const t = score(offset, true);
-  console.log(`  ${offset.toFixed(1)} | ${p.accuracy.toFixed(4)} | ${t.accuracy.toFixed(4)} | ${t.recall.toFixed(3)} (${t.hits}/${t.support}) | ${t.precision.toFixed(3)}`);
+  console.log(
+    `  ${offset.toFixed(1)} | ${p.accuracy.toFixed(4)} | ${t.accuracy.toFixed(4)} | ${t.recall.toFixed(3)} (${t.hits}/${t.support}) | ${t.precision.toFixed(3)}`,
+  );
   if (chosen === null && t.recall > RECALL_ABOVE) chosen = offset;
 }
 console.log(`Smallest offset with flip-TTA disgust recall above ${RECALL_ABOVE}: ${chosen ?? 'none up to 1'}`);

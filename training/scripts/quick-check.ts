@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend.ts';
 import { initWeights } from '../src/model.ts';
 import { trainStep } from '../src/step.ts';
+
 const info = await selectBackend((process.argv[2] ?? 'wasm') as any);
 console.log(info);
 const w = initWeights(1);

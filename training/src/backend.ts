@@ -2,8 +2,9 @@
  * Run-time backend selection. The native bindings are optional dependencies (their install
  * downloads libtensorflow, impossible on some machines), so they are imported only when asked for.
  */
-import * as tf from '@tensorflow/tfjs-core';
+
 import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
 import { installFastGradients } from './fast-grads.ts';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;

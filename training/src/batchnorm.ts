@@ -20,12 +20,7 @@ export function channelSum(x: tf.Tensor4D): tf.Tensor1D {
   return tf.mul(tf.sum(tf.reshape(pooled, [-1, c]), 0), h * w) as tf.Tensor1D;
 }
 
-export function batchNormRelu(
-  x: tf.Tensor4D,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  eps: number,
-): { y: tf.Tensor4D; stats: BatchStats } {
+export function batchNormRelu(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): { y: tf.Tensor4D; stats: BatchStats } {
   const [n, h, w] = x.shape;
   const count = n * h * w;
   let stats: BatchStats | undefined;

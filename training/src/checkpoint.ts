@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Metrics as MetricsOf } from '@emotion/core/artifacts';
 import { PARAM_SPECS, TRAINABLE, type Weights } from './model.ts';
 import type { AdamState } from './optim.ts';
-import type { Metrics as MetricsOf } from '@emotion/core/artifacts';
-import { readRunConfig, type RunConfig } from './run-config.ts';
-import { decodeSafetensors, encodeSafetensors, type Entry } from './safetensors.ts';
+import { type RunConfig, readRunConfig } from './run-config.ts';
+import { decodeSafetensors, type Entry, encodeSafetensors } from './safetensors.ts';
 
 export type { EpochRecord, RunSegment } from '@emotion/core/artifacts';
 

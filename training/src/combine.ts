@@ -24,7 +24,13 @@ export function averageGrads(results: StepResult[]): Weights {
  * One layer's running statistics, in place, from its shards' batch moments merged into the whole
  * batch's (PyTorch: momentum 0.1, unbiased variance). `bias` is the conv bias the graph leaves out.
  */
-export function updateRunningLayer(rm: Float32Array, rv: Float32Array, bias: Float32Array, shards: Moments[], momentum = BN_MOMENTUM): void {
+export function updateRunningLayer(
+  rm: Float32Array,
+  rv: Float32Array,
+  bias: Float32Array,
+  shards: Moments[],
+  momentum = BN_MOMENTUM,
+): void {
   const total = shards.reduce((n, s) => n + s.count, 0);
   for (let c = 0; c < rm.length; c++) {
     let mean = 0;
@@ -39,6 +45,11 @@ export function updateRunningLayer(rm: Float32Array, rv: Float32Array, bias: Flo
 /** Every BatchNorm layer's running statistics after one batch. */
 export function updateRunningStats(w: Weights, results: StepResult[]): void {
   CONV_BLOCKS.forEach((b, layer) =>
-    updateRunningLayer(w[`features.${b.bn}.running_mean`], w[`features.${b.bn}.running_var`], w[`features.${b.conv}.bias`], results.map((r) => r.stats[layer])),
+    updateRunningLayer(
+      w[`features.${b.bn}.running_mean`],
+      w[`features.${b.bn}.running_var`],
+      w[`features.${b.conv}.bias`],
+      results.map((r) => r.stats[layer]),
+    ),
   );
 }

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES, CSV_LABEL_TO_CLASS, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
-import { cropResize, decodeGray, ImageError, type GrayImage } from '@emotion/core/preprocess';
+import { cropResize, decodeGray, type GrayImage, ImageError } from '@emotion/core/preprocess';
 import { sharedPath } from '@emotion/core/shared-data';
 
 /** FER2013 where this project's machines keep it: ../shared beside the repository ($SHARED_DIR overrides it). */
@@ -46,7 +46,9 @@ const IMAGE_EXT = /\.(jpe?g|png)$/i;
 
 function loadFolder(dir: string, limit: number, shared: boolean): Dataset {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`Data folder not found: ${dir}`);
-  const sub = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const sub = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   const unknown = sub.filter((s) => !(CLASSES as readonly string[]).includes(s));
   if (unknown.length) throw new DataError(`${dir}: unknown class folder(s) ${unknown.join(', ')}; expected ${CLASSES.join(', ')}`);
   const missing = CLASSES.filter((c) => !sub.includes(c));
@@ -92,7 +94,8 @@ export function loadCsv(file: string, split: Split, limit: number, shared: boole
     if (cells.length !== header.length) throw new DataError(`${where}: expected ${header.length} fields, got ${cells.length}`);
     if (cells[col('Usage')] !== CSV_USAGE[split]) continue;
     const emotion = Number(cells[col('emotion')]);
-    if (!Number.isInteger(emotion) || emotion < 0 || emotion > 6) throw new DataError(`${where}: emotion must be 0-6, got "${cells[col('emotion')]}"`);
+    if (!Number.isInteger(emotion) || emotion < 0 || emotion > 6)
+      throw new DataError(`${where}: emotion must be 0-6, got "${cells[col('emotion')]}"`);
     const px = cells[col('pixels')].trim().split(/\s+/).map(Number);
     if (px.length !== INPUT_PIXELS) throw new DataError(`${where}: expected ${INPUT_PIXELS} pixels, got ${px.length}`);
     if (px.some((v) => !Number.isInteger(v) || v < 0 || v > 255)) throw new DataError(`${where}: pixels must be integers 0-255`);

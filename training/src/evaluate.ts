@@ -7,23 +7,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type Evaluation, MODEL_FILES } from '@emotion/core/artifacts';
 import { CLASSES } from '@emotion/core/classes';
-import { ALIGN_ZOOM, FER2013_FRAMING, type AlignScaleCue } from '@emotion/core/faces';
+import { ALIGN_ZOOM, type AlignScaleCue, FER2013_FRAMING } from '@emotion/core/faces';
 import { DEFAULT_DATA } from './data.ts';
 import { loadLabelledInputs } from './labelled-images.ts';
 import { MODEL_DIR, openModel } from './onnx-runner.ts';
 import {
+  type CropMode,
   describeSetting,
   detectPhotos,
   evaluatePhotos,
   formatPhotoEvaluation,
-  parseViews,
-  type CropMode,
   type PhotoEvalOptions,
   type PhotoEvaluation,
+  parseViews,
 } from './photo-eval.ts';
 import { classificationReport, formatReport } from './report.ts';
-import { MODEL_FILES, type Evaluation } from '@emotion/core/artifacts';
 
 export type { Evaluation };
 
@@ -55,7 +55,11 @@ export function photoSettings(
   tta: boolean,
   scaleBy = 'eye-mouth',
 ): PhotoEvalOptions[] {
-  const list = (x: string) => x.split(',').map((t) => t.trim()).filter(Boolean);
+  const list = (x: string) =>
+    x
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   const nums = (x: string, what: string) =>
     list(x).map((t) => {
       const n = Number(t);
@@ -73,7 +77,9 @@ export function photoSettings(
     });
     const variants =
       mode === 'aligned'
-        ? cues.flatMap((cue) => nums(zoom, 'zoom').map((z) => ({ zoom: z, ...(cue !== 'eye-mouth' ? { framing: { ...FER2013_FRAMING, scaleBy: cue } } : {}) })))
+        ? cues.flatMap((cue) =>
+            nums(zoom, 'zoom').map((z) => ({ zoom: z, ...(cue !== 'eye-mouth' ? { framing: { ...FER2013_FRAMING, scaleBy: cue } } : {}) })),
+          )
         : (cropFactor ? nums(cropFactor, 'crop-factor') : [undefined]).map((f) => ({ cropFactor: f }));
     for (const variant of variants) for (const vs of viewSets) out.push({ tta, crop: mode, ...variant, ...(vs ? { views: vs } : {}) });
   }
@@ -82,7 +88,10 @@ export function photoSettings(
 
 /** A markdown table of several settings on the same photos. */
 export function formatPhotoComparison(results: PhotoEvaluation[]): string {
-  const rows = ['| crop, TTA | top-1 clear | top-1 all | mean p(true) clear / all | ' + CLASSES.join(' | ') + ' | faces right |', `|---|---|---|---|${CLASSES.map(() => '---|').join('')}---|`];
+  const rows = [
+    '| crop, TTA | top-1 clear | top-1 all | mean p(true) clear / all | ' + CLASSES.join(' | ') + ' | faces right |',
+    `|---|---|---|---|${CLASSES.map(() => '---|').join('')}---|`,
+  ];
   for (const r of results) {
     const clear = r.clear ? `${r.clear.correct}/${r.clear.n} (${r.clear.accuracy.toFixed(2)})` : '-';
     const recall = CLASSES.map((c) => (r.recall[c] ? `${r.recall[c]!.correct}/${r.recall[c]!.n}` : '-'));
@@ -119,7 +128,7 @@ async function main(argv: string[]) {
         '  --tta            also report horizontal-flip test-time augmentation (photo mode: use it, as the API does by default)\n  --limit <n>      evaluate an evenly spaced sample of n images\n' +
         '  --photos <dir>   photo mode: detect faces in whole photos, report face counts and top-1 on\n' +
         '                   photos named after an emotion (angry.jpg, disgusted.jpg, fearful.jpg, ...), or\n' +
-        '                   labelled by the folder\'s labels.json (file, faces, emotion, clear|plausible) when it has one\n' +
+        "                   labelled by the folder's labels.json (file, faces, emotion, clear|plausible) when it has one\n" +
         '  --crop <modes>   photo mode: aligned (default, as the worker: FER2013-matched alignment,\n' +
         '                   core/src/faces/align.ts) or square (the earlier square box); a comma list compares them\n' +
         `  --zoom <z,...>   aligned crop: zoom of the FER2013 fit (1: as fitted; default ${ALIGN_ZOOM}, ALIGN_ZOOM); a list compares\n` +

@@ -13,18 +13,18 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CLASSES, INPUT_SIZE, NORMALIZATION, type Emotion } from '@emotion/core/classes';
 import { MODEL_FILES, type ModelVariant } from '@emotion/core/artifacts';
-import { FILES, loadWeights, readMetrics, type Metrics } from './checkpoint.ts';
-import { augmentationOf } from './run-config.ts';
-import { evaluateModel, type Evaluation } from './evaluate.ts';
-import { MODEL_DIR } from './onnx-runner.ts';
+import { CLASSES, type Emotion, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
+import { FILES, loadWeights, type Metrics, readMetrics } from './checkpoint.ts';
+import { type Evaluation, evaluateModel } from './evaluate.ts';
 import { toTorchStateDict } from './layout.ts';
 import { countParams } from './model.ts';
+import { hardwareOf, lineageOf, type ModelCard, renderModelCard } from './model-card.ts';
 import { buildOnnx } from './onnx-export.ts';
+import { MODEL_DIR } from './onnx-runner.ts';
 import { quantizeOnnx } from './quantize.ts';
+import { augmentationOf } from './run-config.ts';
 import { encodeSafetensors } from './safetensors.ts';
-import { hardwareOf, lineageOf, renderModelCard, type ModelCard } from './model-card.ts';
 
 export { MODEL_FILES };
 
@@ -47,10 +47,14 @@ export interface ExportOptions {
 /** `disgust=0.3,fear=-0.1` -> { disgust: 0.3, fear: -0.1 } */
 export function parseLogitBias(spec: string): Partial<Record<Emotion, number>> {
   const out: Partial<Record<Emotion, number>> = {};
-  for (const part of spec.split(',').map((t) => t.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const [name, value] = part.split('=');
     const n = Number(value);
-    if (!(CLASSES as readonly string[]).includes(name) || !Number.isFinite(n)) throw new Error(`--logit-bias: "${part}" is not <class>=<number> with a class of ${CLASSES.join(', ')}`);
+    if (!(CLASSES as readonly string[]).includes(name) || !Number.isFinite(n))
+      throw new Error(`--logit-bias: "${part}" is not <class>=<number> with a class of ${CLASSES.join(', ')}`);
     out[name as Emotion] = n;
   }
   return out;
@@ -84,7 +88,8 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   writeFileSync(join(opts.out, MODEL_FILES.safetensors), encodeSafetensors(sd, { format: 'pt', ...common }));
   const onnxMeta = {
     ...common,
-    preprocessing: 'decode (EXIF orientation, alpha over white) -> BT.601 luma -> crop face -> area-average resize to 48x48 -> (p/255 - 0.5)/0.5; NCHW [N,1,48,48]',
+    preprocessing:
+      'decode (EXIF orientation, alpha over white) -> BT.601 luma -> crop face -> area-average resize to 48x48 -> (p/255 - 0.5)/0.5; NCHW [N,1,48,48]',
     best_epoch: String(bestEpoch),
     ...(Object.keys(logitBias).length ? { logit_bias: JSON.stringify(logitBias) } : {}),
     metrics: JSON.stringify({ best: metrics.best, epoch: best ?? null }),
@@ -97,14 +102,27 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   writeFileSync(join(opts.out, MODEL_FILES.metrics), JSON.stringify(curve, null, 2) + '\n');
 
   const data = opts.data ?? String(flags.valData ?? flags.data);
-  const evaluate = (file: string) => (opts.evaluate ? evaluateModel(join(opts.out, file), data, { tta: true, limit: opts.evalLimit }) : Promise.resolve(null));
+  const evaluate = (file: string) =>
+    opts.evaluate ? evaluateModel(join(opts.out, file), data, { tta: true, limit: opts.evalLimit }) : Promise.resolve(null);
   const variants: ModelVariant[] = [];
   let evaluation: Evaluation | null = null;
-  for (const [file, weights] of [[MODEL_FILES.onnx, 'float32'], [MODEL_FILES.onnxFp16, 'fp16'], [MODEL_FILES.onnxInt8, 'int8']] as const) {
+  for (const [file, weights] of [
+    [MODEL_FILES.onnx, 'float32'],
+    [MODEL_FILES.onnxFp16, 'fp16'],
+    [MODEL_FILES.onnxInt8, 'int8'],
+  ] as const) {
     const ev = await evaluate(file);
     if (weights === 'float32') evaluation = ev;
     const bytes = statSync(join(opts.out, file)).size;
-    variants.push({ file, weights, bytes, accuracy: ev?.accuracy ?? null, tta_accuracy: ev?.tta?.accuracy ?? null, macro_f1: ev?.macro_f1 ?? null, log_loss: ev?.log_loss ?? null });
+    variants.push({
+      file,
+      weights,
+      bytes,
+      accuracy: ev?.accuracy ?? null,
+      tta_accuracy: ev?.tta?.accuracy ?? null,
+      macro_f1: ev?.macro_f1 ?? null,
+      log_loss: ev?.log_loss ?? null,
+    });
   }
   if (evaluation) {
     evaluation.model = MODEL_FILES.onnx;
@@ -123,7 +141,12 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     normalization: { ...NORMALIZATION },
     parameters: countParams(),
     training: {
-      data: { train: metrics.run.train_source as string, train_size: metrics.run.train_size as number, val: metrics.run.val_source as string, val_size: metrics.run.val_size as number },
+      data: {
+        train: metrics.run.train_source as string,
+        train_size: metrics.run.train_size as number,
+        val: metrics.run.val_source as string,
+        val_size: metrics.run.val_size as number,
+      },
       epochs_planned: Number(flags.epochs),
       epochs_run: metrics.epochs.length,
       best_epoch: bestEpoch + offset,
@@ -143,9 +166,14 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
         augmentation: augmentationOf(flags),
         seed: flags.seed,
         class_weights: classWeights
-          ? `${flags.classWeights} (${Object.entries(classWeights).map(([c, w]) => `${c} ${w.toFixed(3)}`).join(', ')})`
+          ? `${flags.classWeights} (${Object.entries(classWeights)
+              .map(([c, w]) => `${c} ${w.toFixed(3)}`)
+              .join(', ')})`
           : 'none',
-        weight_averaging: emaDecay > 0 ? `EMA of all weights and BatchNorm statistics, decay ${emaDecay} per step; validated, selected and exported` : 'none',
+        weight_averaging:
+          emaDecay > 0
+            ? `EMA of all weights and BatchNorm statistics, decay ${emaDecay} per step; validated, selected and exported`
+            : 'none',
         ...(lineage ? { started_from: `${(metrics.run.init_from as { path: string }).path} (see Lineage)` } : {}),
       },
     },
@@ -159,7 +187,15 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       per_class: evaluation?.per_class ?? null,
     },
     ...(Object.keys(logitBias).length
-      ? { logit_bias: { added: logitBias, why: 'added to the final layer bias at export: a prior correction for the rarest class, chosen on PublicTest with flip TTA (npm run measure:logit-bias -w training)', reproduce: `npm run export -w training -- ${runDir.split('/').slice(-2).join('/')} --logit-bias ${Object.entries(logitBias).map(([c, b]) => `${c}=${b}`).join(',')}` } }
+      ? {
+          logit_bias: {
+            added: logitBias,
+            why: 'added to the final layer bias at export: a prior correction for the rarest class, chosen on PublicTest with flip TTA (npm run measure:logit-bias -w training)',
+            reproduce: `npm run export -w training -- ${runDir.split('/').slice(-2).join('/')} --logit-bias ${Object.entries(logitBias)
+              .map(([c, b]) => `${c}=${b}`)
+              .join(',')}`,
+          },
+        }
       : {}),
     variants,
     reference: { val_accuracy: 0.6538, source: 'the seed model (../shared/MODEL.md), best of 100 epochs' },
@@ -185,7 +221,8 @@ export function withAncestors(runDir: string, m: Metrics): Metrics {
   // Only the parent's epochs up to the one whose weights this run started from (its best, say).
   const parentOffset = Number(ancestors.run.lineage_offset ?? 0);
   const handedOn = from?.weights_epoch;
-  const before = handedOn == null ? ancestors : { ...ancestors, epochs: ancestors.epochs.filter((e) => e.epoch <= parentOffset + handedOn) };
+  const before =
+    handedOn == null ? ancestors : { ...ancestors, epochs: ancestors.epochs.filter((e) => e.epoch <= parentOffset + handedOn) };
   const offset = before.epochs.length;
   return {
     run: { ...m.run, lineage_offset: offset },
@@ -213,11 +250,18 @@ async function main(argv: string[]) {
     },
   });
   if (v.help || positionals.length !== 1) {
-    process.stdout.write('Usage: npm run export -w training -- <run-folder> [--out <folder> (default: model/ in the repo)] [--data <validation data>] [--no-eval] [--logit-bias <class>=<x>,...]\n');
+    process.stdout.write(
+      'Usage: npm run export -w training -- <run-folder> [--out <folder> (default: model/ in the repo)] [--data <validation data>] [--no-eval] [--logit-bias <class>=<x>,...]\n',
+    );
     process.exit(v.help ? 0 : 1);
   }
   const out = resolve(v.out!);
-  const { card } = await exportRun(resolve(positionals[0]), { out, evaluate: !v['no-eval'], data: v.data, logitBias: parseLogitBias(v['logit-bias']!) });
+  const { card } = await exportRun(resolve(positionals[0]), {
+    out,
+    evaluate: !v['no-eval'],
+    data: v.data,
+    logitBias: parseLogitBias(v['logit-bias']!),
+  });
   console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${out}`);
   for (const m of card.variants) {
     const acc = m.accuracy == null ? '' : `: validation accuracy ${m.accuracy} (flip TTA ${m.tta_accuracy}), macro-F1 ${m.macro_f1}`;

@@ -18,7 +18,12 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw
     const o = dy.shape[3];
     const ph = (kh - 1) / 2;
     const pw = (kw - 1) / 2;
-    const padded = tf.pad(x, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
+    const padded = tf.pad(x, [
+      [0, 0],
+      [ph, ph],
+      [pw, pw],
+      [0, 0],
+    ]);
     const hp = h + 2 * ph;
     const wp = w + 2 * pw;
     // [N, Hp, Wp, C] -> [C, Hp, Wp, N] as one 3-D transpose (much faster than a 4-D one).
@@ -60,8 +65,7 @@ function fastConv2dGrad(fallback: Grad): Grad {
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const a = attrs as unknown as tf.Conv2DAttrs;
       const [kh, kw] = filter.shape;
-      const fast =
-        isOne(a.strides) && isOne(a.dilations) && a.pad === 'same' && a.dataFormat !== 'NCHW' && kh % 2 === 1 && kw % 2 === 1;
+      const fast = isOne(a.strides) && isOne(a.dilations) && a.pad === 'same' && a.dataFormat !== 'NCHW' && kh % 2 === 1 && kw % 2 === 1;
       if (!fast) return fallback.gradFunc(dy, saved, attrs);
       const g = dy as tf.Tensor4D;
       return { x: () => conv2dInputGrad(g, filter), filter: () => conv2dFilterGrad(x, g, kh, kw) };

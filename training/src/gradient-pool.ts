@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from './data.ts';
 import type { Weights } from './model.ts';
-import { runEval, runStep, weightViews, type StepRequest } from './shard.ts';
+import { runEval, runStep, type StepRequest, weightViews } from './shard.ts';
 import type { StepResult } from './step.ts';
 
 export interface GradientPool {

@@ -1,6 +1,6 @@
 /** A gradient thread (node:worker_threads): a private tfjs backend computing gradients for its share of each batch. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { selectBackend, type BackendChoice } from './backend.ts';
+import { type BackendChoice, selectBackend } from './backend.ts';
 import type { Dataset } from './data.ts';
 import { runEval, runStep, weightViews } from './shard.ts';
 

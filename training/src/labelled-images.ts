@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES, INPUT_PIXELS, INPUT_SIZE } from '@emotion/core/classes';
-import { decodeGray, toModelInput, type GrayImage } from '@emotion/core/preprocess';
+import { decodeGray, type GrayImage, toModelInput } from '@emotion/core/preprocess';
 import { DataError, loadCsv, strided } from './data.ts';
 
 export interface LabelledInputs {

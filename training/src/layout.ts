@@ -3,8 +3,9 @@
  * -> [out, in, kh, kw]; dense [in, out] -> [out, in]; and the first dense layer's input reordered
  * from NHWC flattening ((h*3 + w)*264 + c) to PyTorch's channel-first flattening (c*9 + h*3 + w).
  */
-import { CONV_BLOCKS, FLAT_C, FLAT_HW, HIDDEN, PARAM_SPECS, type Weights } from './model.ts';
+
 import { NUM_CLASSES } from '@emotion/core/classes';
+import { CONV_BLOCKS, FLAT_C, FLAT_HW, HIDDEN, PARAM_SPECS, type Weights } from './model.ts';
 import type { Entry } from './safetensors.ts';
 
 export function convToTorch(w: Float32Array, cin: number, cout: number): Float32Array {
@@ -40,7 +41,8 @@ export function toTorchStateDict(w: Weights, numBatchesTracked: number): Record<
   for (const b of CONV_BLOCKS) {
     sd[`features.${b.conv}.weight`] = f32([b.cout, b.cin, 3, 3], convToTorch(w[`features.${b.conv}.weight`], b.cin, b.cout));
     sd[`features.${b.conv}.bias`] = f32([b.cout], w[`features.${b.conv}.bias`]);
-    for (const k of ['weight', 'bias', 'running_mean', 'running_var']) sd[`features.${b.bn}.${k}`] = f32([b.cout], w[`features.${b.bn}.${k}`]);
+    for (const k of ['weight', 'bias', 'running_mean', 'running_var'])
+      sd[`features.${b.bn}.${k}`] = f32([b.cout], w[`features.${b.bn}.${k}`]);
     sd[`features.${b.bn}.num_batches_tracked`] = { dtype: 'I64', shape: [], data: BigInt64Array.of(BigInt(numBatchesTracked)) };
   }
   const flat = FLAT_HW * FLAT_HW * FLAT_C;

@@ -1,8 +1,9 @@
 /** The model card: machine-readable (model-card.json, read by the worker and site) and as Markdown. */
-import type { Metrics } from './checkpoint.ts';
+
 import type { LineageStep, ModelCard } from '@emotion/core/artifacts';
-import type { InitFrom } from './train.ts';
+import type { Metrics } from './checkpoint.ts';
 import type { RunConfig } from './run-config.ts';
+import type { InitFrom } from './train.ts';
 
 export type { LineageStep, ModelCard };
 
@@ -65,7 +66,10 @@ function renderLineage(steps: LineageStep[] | null): string {
   );
   const handed = steps
     .filter((s) => s.handed_on)
-    .map((s) => `- ${s.run} handed on \`${s.handed_on!.path}\` (epoch ${s.handed_on!.epoch ?? 'n/a'}, sha256 \`${s.handed_on!.sha256.slice(0, 16)}…\`)`);
+    .map(
+      (s) =>
+        `- ${s.run} handed on \`${s.handed_on!.path}\` (epoch ${s.handed_on!.epoch ?? 'n/a'}, sha256 \`${s.handed_on!.sha256.slice(0, 16)}…\`)`,
+    );
   const epochs = steps.reduce((a, s) => a + s.epochs_run, 0);
   const hours = steps.reduce((a, s) => a + s.hours, 0);
   return `
@@ -102,11 +106,19 @@ export function renderModelCard(c: ModelCard, m: Metrics): string {
   const v = c.validation;
   const finished = t.epochs_run >= t.epochs_planned;
   const perClass = v.per_class
-    ? ['| class | precision | recall | F1 | support |', '|---|---|---|---|---|', ...v.per_class.map((p) => `| ${p.class} | ${p.precision.toFixed(3)} | ${p.recall.toFixed(3)} | ${p.f1.toFixed(3)} | ${p.support} |`)].join('\n')
+    ? [
+        '| class | precision | recall | F1 | support |',
+        '|---|---|---|---|---|',
+        ...v.per_class.map(
+          (p) => `| ${p.class} | ${p.precision.toFixed(3)} | ${p.recall.toFixed(3)} | ${p.f1.toFixed(3)} | ${p.support} |`,
+        ),
+      ].join('\n')
     : '_Not evaluated._';
   const curve = m.epochs
     .filter((e) => e.epoch === 1 || e.epoch % 5 === 0 || e.epoch === m.epochs.length)
-    .map((e) => `| ${e.epoch} | ${e.train_loss.toFixed(4)} | ${e.val_loss.toFixed(4)} | ${e.val_acc.toFixed(4)} | ${e.lr.toExponential(2)} |`);
+    .map(
+      (e) => `| ${e.epoch} | ${e.train_loss.toFixed(4)} | ${e.val_loss.toFixed(4)} | ${e.val_acc.toFixed(4)} | ${e.lr.toExponential(2)} |`,
+    );
   return `# Model card: ${c.name} ${c.version}
 
 Facial-expression classifier: one grayscale 48x48 face crop in, 7 class scores out
@@ -146,9 +158,17 @@ used for training or selection.
 
 ## Recipe
 
-${Object.entries(t.recipe).map(([k, val]) => `- ${k.replace(/_/g, ' ')}: ${val}`).join('\n')}
+${Object.entries(t.recipe)
+  .map(([k, val]) => `- ${k.replace(/_/g, ' ')}: ${val}`)
+  .join('\n')}
 - epochs: ${t.epochs_planned} planned, best epoch ${t.best_epoch}
-${c.logit_bias ? `- logit bias: ${Object.entries(c.logit_bias.added).map(([k, b]) => `${k} +${b}`).join(', ')} ${c.logit_bias.why}; exported with \`${c.logit_bias.reproduce}\`\n` : ''}
+${
+  c.logit_bias
+    ? `- logit bias: ${Object.entries(c.logit_bias.added)
+        .map(([k, b]) => `${k} +${b}`)
+        .join(', ')} ${c.logit_bias.why}; exported with \`${c.logit_bias.reproduce}\`\n`
+    : ''
+}
 ${renderLineage(c.lineage ?? lineageOf(m))}
 ## Training run
 

@@ -4,10 +4,11 @@
  * PyTorch state_dict name they export to; layout.ts converts. Keeping the weights outside tfjs lets
  * one copy feed several gradient threads and makes checkpoints plain files.
  */
-import * as tf from '@tensorflow/tfjs-core';
+
 import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
-import { batchNormRelu, type BatchStats } from './batchnorm.ts';
 import { Rng } from '@emotion/core/rng';
+import * as tf from '@tensorflow/tfjs-core';
+import { type BatchStats, batchNormRelu } from './batchnorm.ts';
 
 /** PyTorch defines BatchNorm with eps 1e-5 and momentum 0.1 (tfjs would say momentum 0.9). */
 export const BN_EPS = 1e-5;
@@ -159,7 +160,14 @@ export function forwardEval(w: Weights, x: tf.Tensor4D): tf.Tensor2D {
       const y = tf.relu(tf.add(tf.mul(z, tf.tensor1d(scale)), tf.tensor1d(shift))) as tf.Tensor4D;
       h = b.pool ? maxPool(y) : y;
     }
-    return head(toTensors(w, PARAM_SPECS.filter((s) => s.name.startsWith('classifier'))), h, null);
+    return head(
+      toTensors(
+        w,
+        PARAM_SPECS.filter((s) => s.name.startsWith('classifier')),
+      ),
+      h,
+      null,
+    );
   });
 }
 

@@ -3,8 +3,9 @@
  * file share one set of tensors): NCHW input `input` [N, 1, 48, 48] -> `logits` [N, 7], BatchNorm
  * folded into the convolutions, opset 13.
  */
-import onnxProto from 'onnx-proto';
+
 import { CLASSES, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+import onnxProto from 'onnx-proto';
 import { BN_EPS, CONV_BLOCKS } from './model.ts';
 import type { Entry } from './safetensors.ts';
 
@@ -61,7 +62,14 @@ export function buildOnnx(sd: Record<string, Entry>, metadata: Record<string, st
     const wn = `features.${b.conv}.weight_folded`;
     const bn = `features.${b.conv}.bias_folded`;
     inits.push(tensor(wn, [b.cout, b.cin, 3, 3], fw), tensor(bn, [b.cout], fb));
-    nodes.push(node('Conv', [x, wn, bn], [`conv${b.conv}`], [attrInts('kernel_shape', [3, 3]), attrInts('pads', [1, 1, 1, 1]), attrInts('strides', [1, 1])]));
+    nodes.push(
+      node(
+        'Conv',
+        [x, wn, bn],
+        [`conv${b.conv}`],
+        [attrInts('kernel_shape', [3, 3]), attrInts('pads', [1, 1, 1, 1]), attrInts('strides', [1, 1])],
+      ),
+    );
     nodes.push(node('Relu', [`conv${b.conv}`], [`relu${b.conv}`]));
     x = `relu${b.conv}`;
     if (b.pool) {

@@ -1,7 +1,7 @@
 /** The exported ONNX model on onnxruntime-node, through core's emotion classifier (batches, softmax, flip TTA). */
 import { fileURLToPath } from 'node:url';
+import { type EmotionClassifier, emotionClassifier } from '@emotion/core/emotion';
 import * as ort from 'onnxruntime-node';
-import { emotionClassifier, type EmotionClassifier } from '@emotion/core/emotion';
 
 /** The committed model folder at the repository root, which the worker and the site read. */
 export const MODEL_DIR = fileURLToPath(new URL('../../model', import.meta.url));

@@ -13,25 +13,25 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { ADJECTIVE_TO_CLASS, CLASSES, INPUT_PIXELS, INPUT_SIZE, type Emotion } from '@emotion/core/classes';
-import { cropResize, decodeGray, DEFAULT_MAX_JPEG_SCANS, normalizePixels, type Box, type GrayImage } from '@emotion/core/preprocess';
-import { openImage, type SourceLimits } from '@emotion/core/image-source';
+import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion, INPUT_PIXELS, INPUT_SIZE } from '@emotion/core/classes';
+import type { EmotionClassifier } from '@emotion/core/emotion';
 import {
+  ALIGN_ZOOM,
+  type AlignFraming,
   alignedCrop,
   alignmentTransform,
-  ALIGN_ZOOM,
   DEFAULT_CROP_FACTOR,
+  type Face,
   FER2013_FRAMING,
   faceCrop,
   findFaces,
   zoomFraming,
-  type AlignFraming,
-  type Face,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import type { EmotionClassifier } from '@emotion/core/emotion';
+import { openImage, type SourceLimits } from '@emotion/core/image-source';
 import { argmax } from '@emotion/core/maths';
+import { type Box, cropResize, DEFAULT_MAX_JPEG_SCANS, decodeGray, type GrayImage, normalizePixels } from '@emotion/core/preprocess';
+import * as ort from 'onnxruntime-node';
 import { openModel } from './onnx-runner.ts';
 
 export type CropMode = 'square' | 'aligned';
@@ -152,7 +152,8 @@ export function parseViews(spec: string): CropView[] {
     .filter(Boolean)
     .map((t) => {
       const [dx, dy, zoom = 1] = t.split(':').map(Number);
-      if (![dx, dy, zoom].every(Number.isFinite) || !(zoom > 0)) throw new Error(`view ${t}: expected dx:dy[:zoom] or one of ${Object.keys(VIEW_PRESETS).join(', ')}`);
+      if (![dx, dy, zoom].every(Number.isFinite) || !(zoom > 0))
+        throw new Error(`view ${t}: expected dx:dy[:zoom] or one of ${Object.keys(VIEW_PRESETS).join(', ')}`);
       return { dx, dy, zoom };
     });
   const hasIdentity = views.some((v) => v.dx === 0 && v.dy === 0 && v.zoom === 1);
@@ -166,7 +167,8 @@ export function readLabels(dir: string): PhotoLabel[] | null {
   const raw = JSON.parse(readFileSync(p, 'utf8'));
   if (!Array.isArray(raw)) throw new Error(`${p}: expected an array of {file, emotion, ...}`);
   return raw.map((e, i) => {
-    if (typeof e?.file !== 'string' || !CLASSES.includes(e.emotion)) throw new Error(`${p}: entry ${i} needs a file and one of ${CLASSES.join(', ')}`);
+    if (typeof e?.file !== 'string' || !CLASSES.includes(e.emotion))
+      throw new Error(`${p}: entry ${i} needs a file and one of ${CLASSES.join(', ')}`);
     return e as PhotoLabel;
   });
 }
@@ -249,10 +251,18 @@ export interface DetectedPhoto {
 }
 
 /** What a photo may be here: the worker's sizes, with memory to spare (this runs in Node). */
-const PHOTO_LIMITS: SourceLimits = { maxPixelsStreamed: 8192 * 8192, maxPixelsHeld: 8192 * 8192, maxSide: 8192, maxDecodeBytes: 2 ** 31, maxJpegScans: DEFAULT_MAX_JPEG_SCANS };
+const PHOTO_LIMITS: SourceLimits = {
+  maxPixelsStreamed: 8192 * 8192,
+  maxPixelsHeld: 8192 * 8192,
+  maxSide: 8192,
+  maxDecodeBytes: 2 ** 31,
+  maxJpegScans: DEFAULT_MAX_JPEG_SCANS,
+};
 
 export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
-  const files = readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort();
   if (!files.length) throw new Error(`${dir}: no JPEG or PNG photos`);
   const detector = await openFaceDetector(ort);
   const out: DetectedPhoto[] = [];
@@ -287,7 +297,13 @@ export async function evaluatePhotos(
   const photos: PhotoResult[] = [];
   for (const s of shots) {
     const entry = byFile.get(s.photo);
-    const label = labels ? (entry?.emotion ?? null) : (ADJECTIVE_TO_CLASS[basename(s.photo).replace(/\.[^.]+$/, '').toLowerCase()] ?? null);
+    const label = labels
+      ? (entry?.emotion ?? null)
+      : (ADJECTIVE_TO_CLASS[
+          basename(s.photo)
+            .replace(/\.[^.]+$/, '')
+            .toLowerCase()
+        ] ?? null);
     let predicted: Emotion | null = null;
     let confidence: number | null = null;
     let pTrue: number | null = label ? 0 : null;
@@ -334,13 +350,14 @@ export async function evaluatePhotos(
 }
 
 /** The crop and TTA in words, e.g. "aligned (FER2013 framing, zoom 1.1), flip TTA, 3 views: 6 rows per face". */
-export function describeSetting(e: Pick<PhotoEvaluation, 'crop' | 'crop_factor' | 'zoom' | 'framing' | 'tta' | 'views' | 'rows_per_face'>): string {
+export function describeSetting(
+  e: Pick<PhotoEvaluation, 'crop' | 'crop_factor' | 'zoom' | 'framing' | 'tta' | 'views' | 'rows_per_face'>,
+): string {
   const crop =
     e.crop === 'square'
       ? `square ${e.crop_factor}x box`
       : `aligned zoom ${e.zoom} (eye centre ${e.framing!.eyeCentre.x.toFixed(1)},${e.framing!.eyeCentre.y.toFixed(1)}, eye-mouth ${e.framing!.eyeMouth.toFixed(1)} px${e.framing!.scaleBy !== 'eye-mouth' ? `, scale by ${e.framing!.scaleBy}` : ''})`;
-  const views =
-    e.views.length > 1 ? `, views ${e.views.map((v) => `${v.dx},${v.dy}@${v.zoom}`).join(' ')}` : '';
+  const views = e.views.length > 1 ? `, views ${e.views.map((v) => `${v.dx},${v.dy}@${v.zoom}`).join(' ')}` : '';
   return `${crop}, ${e.tta ? 'flip TTA' : 'no TTA'}${views}: ${e.rows_per_face} model row${e.rows_per_face > 1 ? 's' : ''} per face`;
 }
 
@@ -356,7 +373,8 @@ export function formatPhotoEvaluation(e: PhotoEvaluation): string {
       `${p.photo.padEnd(21)} ${faces.padStart(5)}  ${label.padEnd(9)} ${pred.padEnd(18)} ${mark} ${p.p_true !== null ? p.p_true.toFixed(2) : ''}`,
     );
   }
-  const t = (x: TopOne) => `${x.correct}/${x.n} (${x.accuracy.toFixed(3)}), mean p(true) ${x.mean_p_true.toFixed(3)}, ${x.no_face} without a face`;
+  const t = (x: TopOne) =>
+    `${x.correct}/${x.n} (${x.accuracy.toFixed(3)}), mean p(true) ${x.mean_p_true.toFixed(3)}, ${x.no_face} without a face`;
   if (e.clear) lines.push(`Clear photos:    ${t(e.clear)}`);
   lines.push(`Labelled photos: ${t(e.labelled)}`);
   lines.push(

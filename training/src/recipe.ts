@@ -25,7 +25,8 @@ export function classWeightsFor(counts: readonly number[], kind: ClassWeighting)
 
 export function parseClassWeighting(v: unknown): ClassWeighting {
   const s = v === undefined || v === null || v === '' ? 'none' : String(v);
-  if (!(CLASS_WEIGHTINGS as readonly string[]).includes(s)) throw new Error(`--class-weights must be one of ${CLASS_WEIGHTINGS.join(', ')}, got "${s}"`);
+  if (!(CLASS_WEIGHTINGS as readonly string[]).includes(s))
+    throw new Error(`--class-weights must be one of ${CLASS_WEIGHTINGS.join(', ')}, got "${s}"`);
   return s as ClassWeighting;
 }
 

@@ -1,6 +1,7 @@
 /** Classification report from predicted probabilities: accuracy, per-class P/R/F1, macro-F1, confusion, log loss. */
-import { CLASSES, NUM_CLASSES } from '@emotion/core/classes';
+
 import type { Report } from '@emotion/core/artifacts';
+import { CLASSES, NUM_CLASSES } from '@emotion/core/classes';
 import { argmax } from '@emotion/core/maths';
 
 export type { ClassReport, Report } from '@emotion/core/artifacts';
@@ -39,12 +40,17 @@ export function classificationReport(probs: Float32Array | Float64Array, labels:
 }
 
 export function formatReport(title: string, r: Report): string {
-  const lines = [`${title}: accuracy ${r.accuracy.toFixed(4)}, macro-F1 ${r.macro_f1.toFixed(4)}, log loss ${r.log_loss.toFixed(4)} (n=${r.n})`];
+  const lines = [
+    `${title}: accuracy ${r.accuracy.toFixed(4)}, macro-F1 ${r.macro_f1.toFixed(4)}, log loss ${r.log_loss.toFixed(4)} (n=${r.n})`,
+  ];
   lines.push('  class      precision  recall  f1      support');
   for (const c of r.per_class) {
-    lines.push(`  ${c.class.padEnd(10)} ${c.precision.toFixed(4).padStart(9)}  ${c.recall.toFixed(4)}  ${c.f1.toFixed(4)}  ${String(c.support).padStart(7)}`);
+    lines.push(
+      `  ${c.class.padEnd(10)} ${c.precision.toFixed(4).padStart(9)}  ${c.recall.toFixed(4)}  ${c.f1.toFixed(4)}  ${String(c.support).padStart(7)}`,
+    );
   }
   lines.push('  confusion (rows true, cols predicted; ' + CLASSES.map((c) => c.slice(0, 3)).join(' ') + ')');
-  for (const [k, row] of r.confusion.entries()) lines.push(`  ${CLASSES[k].slice(0, 3)} ${row.map((v) => String(v).padStart(4)).join(' ')}`);
+  for (const [k, row] of r.confusion.entries())
+    lines.push(`  ${CLASSES[k].slice(0, 3)} ${row.map((v) => String(v).padStart(4)).join(' ')}`);
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@
  * A training run's configuration, as train.ts writes it into metrics.json (run.flags) and export
  * and the model card read it back: one type from run to export.
  */
-import { DEFAULT_AUGMENT, type AugmentOptions } from './augment.ts';
+import { type AugmentOptions, DEFAULT_AUGMENT } from './augment.ts';
 import type { ClassWeighting } from './recipe.ts';
 
 export interface RunConfig {

@@ -1,10 +1,11 @@
 /** The work one gradient thread does on its share of a batch, used in this thread and in gradient threads. */
-import { augmentInto, normalizeInto } from './augment.ts';
+
 import { INPUT_PIXELS } from '@emotion/core/classes';
+import { Rng } from '@emotion/core/rng';
+import { augmentInto, normalizeInto } from './augment.ts';
 import type { Dataset } from './data.ts';
 import { PARAM_SPECS, sizeOf, type Weights } from './model.ts';
-import { Rng } from '@emotion/core/rng';
-import { evalLogits, trainStep, type StepResult } from './step.ts';
+import { evalLogits, type StepResult, trainStep } from './step.ts';
 
 export interface StepRequest {
   indices: Uint32Array;

@@ -1,8 +1,9 @@
 /** One forward/backward pass on a batch: the unit of work the gradient pool runs, in this thread or a gradient thread. */
-import * as tf from '@tensorflow/tfjs-core';
+
 import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
-import { forwardEval, forwardTrain, isConvBias, toTensors, TRAINABLE, type Weights } from './model.ts';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BatchStats } from './batchnorm.ts';
+import { forwardEval, forwardTrain, isConvBias, TRAINABLE, toTensors, type Weights } from './model.ts';
 
 export interface StepResult {
   /** Gradients of the mean loss over this batch, per trainable parameter. */
@@ -26,7 +27,12 @@ function oneHot(labels: Uint8Array, n: number): tf.Tensor2D {
  * Softmax cross-entropy (label smoothing as tf.losses) with optional per-sample weights:
  * mean over the batch of w_i * CE_i. Without weights, exactly tf.losses' mean (today's objective).
  */
-export function weightedCrossEntropy(targets: tf.Tensor2D, logits: tf.Tensor2D, labelSmoothing: number, sampleWeights?: tf.Tensor1D): tf.Scalar {
+export function weightedCrossEntropy(
+  targets: tf.Tensor2D,
+  logits: tf.Tensor2D,
+  labelSmoothing: number,
+  sampleWeights?: tf.Tensor1D,
+): tf.Scalar {
   if (!sampleWeights) return tf.losses.softmaxCrossEntropy(targets, logits, undefined, labelSmoothing) as tf.Scalar;
   const perSample = tf.losses.softmaxCrossEntropy(targets, logits, undefined, labelSmoothing, tf.Reduction.NONE) as tf.Tensor1D;
   return tf.mean(tf.mul(perSample, sampleWeights)) as tf.Scalar;

@@ -13,31 +13,31 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
-import { BACKENDS, selectBackend, type BackendChoice } from './backend.ts';
+import { deriveSeed, Rng } from '@emotion/core/rng';
+import { BACKENDS, type BackendChoice, selectBackend } from './backend.ts';
 import {
+  type EpochRecord,
   FILES,
   loadCheckpoint,
   loadWeights,
+  type Metrics,
+  type RunSegment,
   readMetrics,
   saveCheckpoint,
   saveWeights,
-  writeMetrics,
-  type EpochRecord,
-  type Metrics,
-  type RunSegment,
   type TrainState,
+  writeMetrics,
 } from './checkpoint.ts';
-import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
-import { inThreadPool, threadPool, type GradientPool } from './gradient-pool.ts';
 import { averageGrads, updateRunningStats } from './combine.ts';
+import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
+import { type GradientPool, inThreadPool, threadPool } from './gradient-pool.ts';
+import { crossEntropy } from './metrics.ts';
 import { countParams, initWeights, type Weights } from './model.ts';
 import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
 import { EpochProgress } from './progress.ts';
-import { deriveSeed, Rng } from '@emotion/core/rng';
-import { sharedWeights, type StepRequest } from './shard.ts';
-import { crossEntropy } from './metrics.ts';
-import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights, } from './recipe.ts';
+import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights } from './recipe.ts';
 import type { RunConfig } from './run-config.ts';
+import { type StepRequest, sharedWeights } from './shard.ts';
 
 const FLAGS = {
   data: { type: 'string', default: DEFAULT_DATA, help: 'FER2013 folder (train/, test/) or fer2013.csv' },
@@ -58,7 +58,11 @@ const FLAGS = {
   'val-limit': { type: 'string', default: '0', help: 'use only this many validation images (0 = all)' },
   'stop-after': { type: 'string', default: '0', help: 'stop after this many epochs of this invocation (0 = run to the end)' },
   'no-augment': { type: 'boolean', default: false, help: 'train on unaugmented images' },
-  'class-weights': { type: 'string', default: 'none', help: `per-class cross-entropy weights from the training counts: ${CLASS_WEIGHTINGS.join('|')}` },
+  'class-weights': {
+    type: 'string',
+    default: 'none',
+    help: `per-class cross-entropy weights from the training counts: ${CLASS_WEIGHTINGS.join('|')}`,
+  },
   ema: { type: 'string', default: '0', help: 'decay of an EMA of the weights used for validation, best and export (0 = off)' },
   init: { type: 'string', default: '', help: 'start a new run from these weights (.safetensors; fresh optimizer and schedule)' },
   quiet: { type: 'boolean', default: false, help: 'no progress bar' },
@@ -87,7 +91,9 @@ export interface InitFrom {
 }
 
 function usage(): string {
-  const lines = Object.entries(FLAGS).map(([k, f]) => `  --${k.padEnd(16)} ${f.help}${f.type === 'string' && f.default ? ` (default ${f.default})` : ''}`);
+  const lines = Object.entries(FLAGS).map(
+    ([k, f]) => `  --${k.padEnd(16)} ${f.help}${f.type === 'string' && f.default ? ` (default ${f.default})` : ''}`,
+  );
   return `Train ScratchCNN on FER2013.\n\nUsage: npm run train -w training -- [flags]\n\n${lines.join('\n')}\n`;
 }
 
@@ -134,7 +140,9 @@ function parseFlags(argv: string[]) {
 
 function gitCommit(): string | null {
   try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return null;
   }
@@ -209,7 +217,9 @@ export async function train(argv: string[]): Promise<Metrics> {
     metrics = { run: { flags, ...(init ? { init_from: init.from } : {}) }, epochs: [], best: null };
     if (init) {
       const p = init.from.parent;
-      log(`Init from ${flags.init}${init.from.weights_epoch !== null ? ` (epoch ${init.from.weights_epoch}` : ' ('}${p ? ` of a ${p.epochs_run}-epoch run, best epoch ${p.best?.epoch} val acc ${p.best?.val_acc}` : ''})`);
+      log(
+        `Init from ${flags.init}${init.from.weights_epoch !== null ? ` (epoch ${init.from.weights_epoch}` : ' ('}${p ? ` of a ${p.epochs_run}-epoch run, best epoch ${p.best?.epoch} val acc ${p.best?.val_acc}` : ''})`,
+      );
     }
   }
   const initFrom = metrics.run.init_from as InitFrom | undefined;
@@ -219,14 +229,23 @@ export async function train(argv: string[]): Promise<Metrics> {
   for (const w of info.warnings) log(`\n!!! WARNING: ${w}\n`);
   const cores = availableParallelism();
   const threads = opts.threads === 'auto' ? (info.backend === 'tensorflow' ? 1 : Math.min(2, cores)) : Number(opts.threads);
-  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be auto or a whole number of at least 1, got "${opts.threads}"`);
-  log(`Backend: ${info.backend} on ${info.device}; ${threads} gradient thread(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`);
+  if (!(Number.isInteger(threads) && threads >= 1))
+    throw new Error(`--threads must be auto or a whole number of at least 1, got "${opts.threads}"`);
+  log(
+    `Backend: ${info.backend} on ${info.device}; ${threads} gradient thread(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`,
+  );
 
   const t0 = Date.now();
   const train = loadSplit(flags.data, 'train', flags.limit, true);
   const val = loadSplit(flags.valData, 'val', flags.valLimit, true);
-  log(`Data: ${train.n} training images from ${train.source}, ${val.n} validation images from ${val.source} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  log(`Training images per class: ${classCounts(train).map((c, i) => `${CLASSES[i]} ${c}`).join(', ')}`);
+  log(
+    `Data: ${train.n} training images from ${train.source}, ${val.n} validation images from ${val.source} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+  log(
+    `Training images per class: ${classCounts(train)
+      .map((c, i) => `${CLASSES[i]} ${c}`)
+      .join(', ')}`,
+  );
   log(`ScratchCNN: ${countParams().toLocaleString('en-US')} trainable parameters`);
   const classWeights = classWeightsFor(classCounts(train), flags.classWeights);
   if (classWeights) log(`Class weights (${flags.classWeights}): ${classWeights.map((w, i) => `${CLASSES[i]} ${w.toFixed(3)}`).join(', ')}`);

@@ -1,12 +1,12 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CLASSES, INPUT_PIXELS } from '@emotion/core/classes';
 import jpeg from 'jpeg-js';
 import UPNG from 'upng-js';
-import { CLASSES, INPUT_PIXELS } from '@emotion/core/classes';
-import { loadSplit, DataError } from '../src/data.ts';
+import { DataError, loadSplit } from '../src/data.ts';
 import { FER, needsShared } from './helpers.ts';
 
 function grayRgba(w: number, h: number, v: number): Uint8Array {
@@ -40,7 +40,10 @@ describe('FER2013 loaders', () => {
     assert.deepEqual([...train.labels], [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]);
     // A 96x96 PNG is area-resized to 48x48; a flat image stays flat.
     const png = train.images.subarray(1 * INPUT_PIXELS, 2 * INPUT_PIXELS);
-    assert.ok(png.every((v) => v === 20), 'flat 96x96 PNG resizes to the same flat value');
+    assert.ok(
+      png.every((v) => v === 20),
+      'flat 96x96 PNG resizes to the same flat value',
+    );
     assert.ok(Math.abs(train.images[3 * INPUT_PIXELS] - 50) <= 2, 'JPEG decoded near its value');
     assert.equal(loadSplit(root, 'val').n, 14);
   });
@@ -49,7 +52,16 @@ describe('FER2013 loaders', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fer-csv-'));
     const file = join(dir, 'fer2013.csv');
     // CSV labels: 4 sad, 6 neutral, 3 happy
-    writeFileSync(file, ['emotion,pixels,Usage', csvRow(4, 10, 'Training'), csvRow(6, 20, 'Training'), csvRow(3, 30, 'PublicTest'), csvRow(0, 40, 'PrivateTest')].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'emotion,pixels,Usage',
+        csvRow(4, 10, 'Training'),
+        csvRow(6, 20, 'Training'),
+        csvRow(3, 30, 'PublicTest'),
+        csvRow(0, 40, 'PrivateTest'),
+      ].join('\n'),
+    );
     const train = loadSplit(file, 'train');
     assert.equal(train.n, 2);
     assert.deepEqual([...train.labels], [CLASSES.indexOf('sad'), CLASSES.indexOf('neutral')]);
@@ -71,7 +83,10 @@ describe('FER2013 loaders', () => {
     cases.forEach(([text, re], i) => {
       const file = join(dir, `bad${i}.csv`);
       writeFileSync(file, text);
-      assert.throws(() => loadSplit(file, 'train'), (e: Error) => e instanceof DataError && re.test(e.message) && e.message.includes(file));
+      assert.throws(
+        () => loadSplit(file, 'train'),
+        (e: Error) => e instanceof DataError && re.test(e.message) && e.message.includes(file),
+      );
     });
   });
 
@@ -80,7 +95,10 @@ describe('FER2013 loaders', () => {
     const root = makeFolderDataset();
     const bad = join(root, 'train', 'fear', 'broken.jpg');
     writeFileSync(bad, Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
-    assert.throws(() => loadSplit(root, 'train'), (e: Error) => e.message.includes(bad));
+    assert.throws(
+      () => loadSplit(root, 'train'),
+      (e: Error) => e.message.includes(bad),
+    );
     const stray = makeFolderDataset();
     mkdirSync(join(stray, 'train', 'contempt'));
     assert.throws(() => loadSplit(stray, 'train'), /unknown class folder\(s\) contempt/);

@@ -2,22 +2,23 @@
  * The exported ONNX model gives the TensorFlow.js model's logits (onnxruntime-node), and the
  * safetensors file holds PyTorch's state_dict names, shapes, dtypes and layouts.
  */
-import { before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import * as ort from 'onnxruntime-node';
-import onnxProto from 'onnx-proto';
 import { decodeGray, toModelInput } from '@emotion/core/preprocess';
+import { Rng } from '@emotion/core/rng';
+import * as tf from '@tensorflow/tfjs-core';
+import onnxProto from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
 import { selectBackend } from '../src/backend.ts';
 import { FILES, saveWeights, writeMetrics } from '../src/checkpoint.ts';
 import { exportRun, MODEL_FILES, parseLogitBias } from '../src/export.ts';
 import { loadLabelledInputs } from '../src/labelled-images.ts';
 import { CONV_BLOCKS, forwardEval, initWeights, PARAM_SPECS, type Weights } from '../src/model.ts';
-import { Rng } from '@emotion/core/rng';
 import { MODEL_DIR, openModel } from '../src/onnx-runner.ts';
 import { decodeSafetensors } from '../src/safetensors.ts';
 import { FER, needsShared, SHARED } from './helpers.ts';
@@ -63,9 +64,27 @@ describe('export', () => {
         train_size: 10,
         val_size: 10,
         // Resumed twice: on the same machine, then on another; a last start that finished no epoch.
-        segments: [1, 2, 3, 4].map((from_epoch) => ({ from_epoch, backend: 'wasm', device: 'test', cpu: from_epoch < 3 ? 'CPU A' : 'CPU B', cores: 2, workers: 2, node: 'v20', git_commit: null })),
+        segments: [1, 2, 3, 4].map((from_epoch) => ({
+          from_epoch,
+          backend: 'wasm',
+          device: 'test',
+          cpu: from_epoch < 3 ? 'CPU A' : 'CPU B',
+          cores: 2,
+          workers: 2,
+          node: 'v20',
+          git_commit: null,
+        })),
       },
-      epochs: [1, 2, 3].map((epoch) => ({ epoch, train_loss: 1, train_acc: 0.5, val_loss: 1, val_acc: 0.5, lr: 1e-3, seconds: 10, images_per_second: 100 })),
+      epochs: [1, 2, 3].map((epoch) => ({
+        epoch,
+        train_loss: 1,
+        train_acc: 0.5,
+        val_loss: 1,
+        val_acc: 0.5,
+        lr: 1e-3,
+        seconds: 10,
+        images_per_second: 100,
+      })),
       best: { epoch: 3, val_acc: 0.5, val_loss: 1 },
     });
     await exportRun(run, { out, evaluate: false });
@@ -137,7 +156,8 @@ describe('export', () => {
     const base = await ort.InferenceSession.create(join(out, MODEL_FILES.onnx));
     const r = new Rng(21);
     const x = realInputs(40) ?? Float32Array.from({ length: 40 * 48 * 48 }, () => r.uniform(-1, 1));
-    const run = async (s: ort.InferenceSession) => (await s.run({ input: new ort.Tensor('float32', x, [40, 1, 48, 48]) })).logits.data as Float32Array;
+    const run = async (s: ort.InferenceSession) =>
+      (await s.run({ input: new ort.Tensor('float32', x, [40, 1, 48, 48]) })).logits.data as Float32Array;
     const expected = await run(base);
     const scale = Math.max(...expected.map(Math.abs));
     const fullSize = readFileSync(join(out, MODEL_FILES.onnx)).length;
@@ -191,13 +211,22 @@ describe('export', () => {
     // Conv: torch [o, i, kh, kw] == tfjs [kh, kw, i, o].
     const tconv = entries['features.7.weight'].data as Float32Array;
     const wconv = weights['features.7.weight'];
-    for (const [o, i, kh, kw] of [[0, 0, 0, 0], [63, 31, 2, 1], [5, 17, 1, 2]]) {
+    for (const [o, i, kh, kw] of [
+      [0, 0, 0, 0],
+      [63, 31, 2, 1],
+      [5, 17, 1, 2],
+    ]) {
       assert.equal(tconv[((o * 32 + i) * 3 + kh) * 3 + kw], wconv[((kh * 3 + kw) * 32 + i) * 64 + o]);
     }
     // Dense 2376->256: torch flattens [264, 3, 3] channel-first (c*9 + h*3 + w), tfjs NHWC ((h*3 + w)*264 + c).
     const tfc = entries['classifier.1.weight'].data as Float32Array;
     const wfc = weights['classifier.1.weight'];
-    for (const [j, c, h, w] of [[0, 0, 0, 0], [255, 263, 2, 2], [17, 100, 1, 2], [200, 5, 2, 0]]) {
+    for (const [j, c, h, w] of [
+      [0, 0, 0, 0],
+      [255, 263, 2, 2],
+      [17, 100, 1, 2],
+      [200, 5, 2, 0],
+    ]) {
       assert.equal(tfc[j * 2376 + (c * 9 + h * 3 + w)], wfc[((h * 3 + w) * 264 + c) * 256 + j]);
     }
     assert.equal(PARAM_SPECS.length + CONV_BLOCKS.length, expected.size);
@@ -230,7 +259,10 @@ describe('the committed model reproduces its card', { skip: needsShared() }, () 
     assert.equal(e.accuracy, card.validation.accuracy);
     assert.equal(e.tta!.accuracy, card.validation.tta_accuracy);
     const variant = card.variants.find((v: { file: string }) => v.file === MODEL_FILES.onnx);
-    assert.deepEqual([e.accuracy, e.tta!.accuracy, e.macro_f1, e.log_loss], [variant.accuracy, variant.tta_accuracy, variant.macro_f1, variant.log_loss]);
+    assert.deepEqual(
+      [e.accuracy, e.tta!.accuracy, e.macro_f1, e.log_loss],
+      [variant.accuracy, variant.tta_accuracy, variant.macro_f1, variant.log_loss],
+    );
     // Exact counts, not 4-digit rounding: every prediction is as it was when the card was written.
     assert.deepEqual(e.confusion, evaluation.confusion);
     assert.deepEqual(e.tta!.confusion, evaluation.tta.confusion);

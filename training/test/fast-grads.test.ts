@@ -2,16 +2,17 @@
  * The fast gradients (src/fast-grads.ts, src/batchnorm.ts) against tfjs-core's own gradients on
  * the cpu backend, and against finite differences, on small random tensors.
  */
-import { before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { installFastGradients, useFastGradients } from '../src/fast-grads.ts';
-import { batchNormRelu } from '../src/batchnorm.ts';
-import { initWeights, TRAINABLE, isConvBias } from '../src/model.ts';
-import { trainStep } from '../src/step.ts';
 import { Rng } from '@emotion/core/rng';
+import { batchNormRelu } from '../src/batchnorm.ts';
+import { installFastGradients, useFastGradients } from '../src/fast-grads.ts';
+import { initWeights, isConvBias, TRAINABLE } from '../src/model.ts';
+import { trainStep } from '../src/step.ts';
 
 function randn(n: number, seed: number): Float32Array {
   const r = new Rng(seed);
@@ -30,13 +31,25 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Gradients of sum(f(inputs) * probe) w.r.t. every input, on a backend, with fast or reference gradients. */
-async function gradsOn(backend: string, fast: boolean, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: { data: Float32Array; shape: number[] }[], probeSeed = 99): Promise<Float32Array[]> {
+async function gradsOn(
+  backend: string,
+  fast: boolean,
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: { data: Float32Array; shape: number[] }[],
+  probeSeed = 99,
+): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   useFastGradients(fast);
   return tf.tidy(() => {
     const xs = inputs.map((i) => tf.tensor(i.data, i.shape));
     const outShape = f(...xs).shape;
-    const probe = tf.tensor(randn(outShape.reduce((a, b) => a * b, 1), probeSeed), outShape);
+    const probe = tf.tensor(
+      randn(
+        outShape.reduce((a, b) => a * b, 1),
+        probeSeed,
+      ),
+      outShape,
+    );
     const g = tf.grads((...ts: tf.Tensor[]) => tf.sum(tf.mul(f(...ts), probe)))(xs);
     return g.map((t) => t.dataSync() as Float32Array);
   });
@@ -59,8 +72,20 @@ describe('fast gradients match tfjs-core on the cpu backend', () => {
     for (const backend of backends) {
       it(`conv2d input and filter gradients, ${label}, on ${backend}`, async () => {
         const inputs = [
-          { data: randn((xShape as readonly number[]).reduce((a, b) => a * b), 1), shape: [...xShape] },
-          { data: randn((wShape as readonly number[]).reduce((a, b) => a * b), 2), shape: [...wShape] },
+          {
+            data: randn(
+              (xShape as readonly number[]).reduce((a, b) => a * b),
+              1,
+            ),
+            shape: [...xShape],
+          },
+          {
+            data: randn(
+              (wShape as readonly number[]).reduce((a, b) => a * b),
+              2,
+            ),
+            shape: [...wShape],
+          },
         ];
         const f = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
         const ref = await gradsOn('cpu', false, f, inputs);
@@ -121,11 +146,24 @@ describe('fast gradients match tfjs-core on the cpu backend', () => {
     const w = randn(3 * 3 * 2 * 3, 12);
     const probe = randn(1 * 5 * 5 * 3, 13);
     const loss = (wd: Float32Array) =>
-      tf.tidy(() => tf.sum(tf.mul(tf.conv2d(tf.tensor4d(x, [1, 5, 5, 2]), tf.tensor4d(wd, [3, 3, 2, 3]), 1, 'same'), tf.tensor4d(probe, [1, 5, 5, 3]))).dataSync()[0]);
-    const [analytic] = await gradsOn('wasm', true, (xx, ww) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same'), [
-      { data: x, shape: [1, 5, 5, 2] },
-      { data: w, shape: [3, 3, 2, 3] },
-    ], 13).then((g) => [g[1]]);
+      tf.tidy(
+        () =>
+          tf
+            .sum(
+              tf.mul(tf.conv2d(tf.tensor4d(x, [1, 5, 5, 2]), tf.tensor4d(wd, [3, 3, 2, 3]), 1, 'same'), tf.tensor4d(probe, [1, 5, 5, 3])),
+            )
+            .dataSync()[0],
+      );
+    const [analytic] = await gradsOn(
+      'wasm',
+      true,
+      (xx, ww) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same'),
+      [
+        { data: x, shape: [1, 5, 5, 2] },
+        { data: w, shape: [3, 3, 2, 3] },
+      ],
+      13,
+    ).then((g) => [g[1]]);
     for (const i of [0, 7, 20, 53]) {
       const eps = 1e-2;
       const plus = w.slice();
@@ -133,7 +171,10 @@ describe('fast gradients match tfjs-core on the cpu backend', () => {
       const minus = w.slice();
       minus[i] -= eps;
       const numeric = (loss(plus) - loss(minus)) / (2 * eps);
-      assert.ok(Math.abs(numeric - analytic[i]) < 1e-2 * Math.max(1, Math.abs(numeric)), `w[${i}]: numeric ${numeric}, analytic ${analytic[i]}`);
+      assert.ok(
+        Math.abs(numeric - analytic[i]) < 1e-2 * Math.max(1, Math.abs(numeric)),
+        `w[${i}]: numeric ${numeric}, analytic ${analytic[i]}`,
+      );
     }
   });
 

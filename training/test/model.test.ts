@@ -1,5 +1,5 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend.ts';
 import { countParams, forwardEval, initWeights, PARAM_SPECS } from '../src/model.ts';
@@ -17,7 +17,10 @@ describe('ScratchCNN definition', () => {
     assert.deepEqual(logits.shape, [3, 7]);
     logits.dispose();
     const convs = PARAM_SPECS.filter((s) => /^features\.\d+\.weight$/.test(s.name) && s.shape.length === 4);
-    assert.deepEqual(convs.map((s) => s.shape[3]), [32, 32, 64, 64, 128, 264]);
+    assert.deepEqual(
+      convs.map((s) => s.shape[3]),
+      [32, 32, 64, 64, 128, 264],
+    );
     assert.deepEqual(PARAM_SPECS.find((s) => s.name === 'classifier.1.weight')!.shape, [2376, 256]);
   });
 });

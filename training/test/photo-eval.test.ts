@@ -8,17 +8,17 @@ import { INPUT_SIZE } from '@emotion/core/classes';
 import { ALIGN_ZOOM } from '@emotion/core/faces';
 import { formatPhotoComparison, photoSettings } from '../src/evaluate.ts';
 import {
+  type DetectedPhoto,
   detectPhotos,
   evaluatePhotos,
   faceInputs,
   formatPhotoEvaluation,
+  type PhotoEvaluation,
+  type PhotoResult,
   parseViews,
   readLabels,
   summarisePhotos,
   VIEW_PRESETS,
-  type DetectedPhoto,
-  type PhotoEvaluation,
-  type PhotoResult,
 } from '../src/photo-eval.ts';
 import { needsShared, SHARED } from './helpers.ts';
 
@@ -71,7 +71,11 @@ describe('photo evaluation: summary figures', () => {
 
   it('parses TTA views and the flag combinations', () => {
     assert.equal(parseViews('shift2').length, 5);
-    assert.deepEqual(parseViews('1:0;0:-1:1.05'), [{ dx: 0, dy: 0, zoom: 1 }, { dx: 1, dy: 0, zoom: 1 }, { dx: 0, dy: -1, zoom: 1.05 }]);
+    assert.deepEqual(parseViews('1:0;0:-1:1.05'), [
+      { dx: 0, dy: 0, zoom: 1 },
+      { dx: 1, dy: 0, zoom: 1 },
+      { dx: 0, dy: -1, zoom: 1.05 },
+    ]);
     assert.throws(() => parseViews('1:x'), /dx:dy/);
     const s = photoSettings('square,aligned', '1,1.1', undefined, ['none', 'scale5'], true);
     assert.equal(s.length, 2 + 4);
@@ -99,15 +103,25 @@ describe('photo evaluation on ../shared/photos-dev (labels.json)', { skip: needs
       assert.equal(e.labelled.n, labels.length);
       assert.equal(e.clear!.n, labels.filter((l) => l.confidence === 'clear').length);
       assert.equal(e.face_counts!.photos, labels.length);
-      assert.equal(e.face_counts!.expected, labels.reduce((a, l) => a + (l.faces ?? 0), 0));
+      assert.equal(
+        e.face_counts!.expected,
+        labels.reduce((a, l) => a + (l.faces ?? 0), 0),
+      );
       assert.ok(e.face_counts!.exact >= labels.length - 3, `faces counted right on ${e.face_counts!.exact} photos`);
-      assert.ok(e.labelled.accuracy > 0.5 && e.labelled.mean_p_true > 0.4, `a trained model: ${e.labelled.accuracy}, ${e.labelled.mean_p_true}`);
+      assert.ok(
+        e.labelled.accuracy > 0.5 && e.labelled.mean_p_true > 0.4,
+        `a trained model: ${e.labelled.accuracy}, ${e.labelled.mean_p_true}`,
+      );
       assert.equal(e.rows_per_face, 2);
     }
     assert.deepEqual(aligned.face_counts, square.face_counts, 'the crop does not change detection');
     assert.equal(square.crop_factor, 1.1);
     assert.equal(aligned.zoom, ALIGN_ZOOM);
-    assert.notDeepEqual(aligned.photos.map((p) => p.p_true), square.photos.map((p) => p.p_true), 'the crops differ');
+    assert.notDeepEqual(
+      aligned.photos.map((p) => p.p_true),
+      square.photos.map((p) => p.p_true),
+      'the crops differ',
+    );
     const text = formatPhotoEvaluation(aligned);
     assert.match(text, /crop: aligned zoom 1\.1 .*flip TTA: 2 model rows per face/);
     assert.match(text, /Clear photos: +\d+\/\d+/);

@@ -2,23 +2,24 @@
  * The recipe levers: class-weighted cross-entropy (value and gradient, in the gradient threads),
  * the EMA of the weights, --init, and resume staying exact with both on.
  */
-import { before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+import { before, describe, it } from 'node:test';
 import { INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
 import { Rng } from '@emotion/core/rng';
+import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend.ts';
 import { FILES, loadCheckpoint, loadWeights, readMetrics, saveCheckpoint, writeMetrics } from '../src/checkpoint.ts';
 import type { Dataset } from '../src/data.ts';
-import { threadPool } from '../src/gradient-pool.ts';
 import { exportRun, MODEL_FILES } from '../src/export.ts';
+import { threadPool } from '../src/gradient-pool.ts';
 import { initWeights, PARAM_SPECS, TRAINABLE, type Weights } from '../src/model.ts';
 import { initAdam } from '../src/optim.ts';
 import { classWeightsFor, copyWeights, emaUpdate } from '../src/recipe.ts';
-import { runStep, sharedWeights, type StepRequest } from '../src/shard.ts';
+import { runStep, type StepRequest, sharedWeights } from '../src/shard.ts';
 import { trainStep, weightedCrossEntropy } from '../src/step.ts';
 import { train } from '../src/train.ts';
 import { FER, needsShared } from './helpers.ts';
@@ -117,7 +118,13 @@ describe('class-weighted cross-entropy', () => {
     const { buffer, weights } = sharedWeights(initWeights(5));
     const pool = await threadPool(1, 'wasm', { train: data, val: data }, buffer);
     try {
-      const req: StepRequest = { indices: Uint32Array.from({ length: n }, (_, i) => i), augSeed: 1, dropoutSeed: 2, labelSmoothing: 0.1, augment: false };
+      const req: StepRequest = {
+        indices: Uint32Array.from({ length: n }, (_, i) => i),
+        augSeed: 1,
+        dropoutSeed: 2,
+        labelSmoothing: 0.1,
+        augment: false,
+      };
       const [plain] = await pool.step([req]);
       const [weighted] = await pool.step([{ ...req, classWeights: new Array(NUM_CLASSES).fill(3) }]);
       const local = runStep(data, weights, { ...req, classWeights: new Array(NUM_CLASSES).fill(3) });
@@ -170,13 +177,39 @@ describe('--init and --ema runs', { skip }, () => {
     adam.step = 24;
     saveCheckpoint(parent, { epoch: 3, weights: pw, adam });
     writeMetrics(parent, {
-      run: { flags: { epochs: 3, lr: 0.002, warmup: 0.2, weightDecay: 5e-4, labelSmoothing: 0.1, batchSize: 32, augment: true, seed: 99 }, git_commit: 'abc' },
-      epochs: [1, 2, 3].map((epoch) => ({ epoch, train_loss: 1, train_acc: 0.5, val_loss: 1, val_acc: epoch === 2 ? 0.61 : 0.6, lr: 1e-3, seconds: 36, images_per_second: 100 })),
+      run: {
+        flags: { epochs: 3, lr: 0.002, warmup: 0.2, weightDecay: 5e-4, labelSmoothing: 0.1, batchSize: 32, augment: true, seed: 99 },
+        git_commit: 'abc',
+      },
+      epochs: [1, 2, 3].map((epoch) => ({
+        epoch,
+        train_loss: 1,
+        train_acc: 0.5,
+        val_loss: 1,
+        val_acc: epoch === 2 ? 0.61 : 0.6,
+        lr: 1e-3,
+        seconds: 36,
+        images_per_second: 100,
+      })),
       best: { epoch: 2, val_acc: 0.61, val_loss: 1 },
     });
     const out = join(dir, 'child');
     // lr 0: AdamW leaves every trainable weight exactly where --init put it.
-    const m = await train([...base, '--out', out, '--epochs', '1', '--lr', '0', '--threads', '1', '--init', join(parent, FILES.checkpoint), '--seed', '7']);
+    const m = await train([
+      ...base,
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      '--lr',
+      '0',
+      '--threads',
+      '1',
+      '--init',
+      join(parent, FILES.checkpoint),
+      '--seed',
+      '7',
+    ]);
     const st = loadCheckpoint(out);
     assert.equal(st.adam.step, 8, 'fresh optimizer state: only this run steps');
     for (const s of TRAINABLE) assert.deepEqual(st.weights[s.name], pw[s.name], `${s.name} is the --init weight`);
@@ -191,7 +224,7 @@ describe('--init and --ema runs', { skip }, () => {
     assert.equal(from.parent.best.val_acc, 0.61);
     assert.match(from.sha256, /^[0-9a-f]{64}$/);
     assert.equal((saved.run.flags as any).init, join(parent, FILES.checkpoint));
-    assert.equal(m.epochs[0].lr, 0, 'fresh schedule from this run\'s own --lr');
+    assert.equal(m.epochs[0].lr, 0, "fresh schedule from this run's own --lr");
     assert.equal(loadWeights(join(out, FILES.best)).metadata.num_batches_tracked, String(24 + 8), 'BatchNorm updates count the lineage');
 
     const exported = join(dir, 'export');
@@ -228,7 +261,8 @@ describe('--init and --ema runs', { skip }, () => {
     assert.notDeepEqual(st.ema!['classifier.4.weight'], st.weights['classifier.4.weight']);
     const best = loadWeights(join(dir, 'split', FILES.best)).weights as Weights;
     const bestEpoch = readMetrics(join(dir, 'split')).best!.epoch;
-    if (bestEpoch === 2) assert.deepEqual(best['classifier.4.weight'], st.ema!['classifier.4.weight'], 'best.safetensors holds the EMA weights');
+    if (bestEpoch === 2)
+      assert.deepEqual(best['classifier.4.weight'], st.ema!['classifier.4.weight'], 'best.safetensors holds the EMA weights');
     const flags = readMetrics(join(dir, 'split')).run.flags as any;
     assert.equal(flags.ema, 0.9);
     assert.equal(flags.classWeights, 'sqrt-inverse');

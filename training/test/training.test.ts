@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { train } from '../src/train.ts';
 import { FER, needsShared } from './helpers.ts';
 
@@ -43,6 +43,9 @@ describe('training', { skip }, () => {
     );
     // --backend is pinned on every invocation: both runs really computed on the same backend.
     assert.deepEqual([straight.run.backend, ...resumed.run.segments!.map((s) => s.backend)], ['wasm', 'wasm', 'wasm']);
-    assert.deepEqual(readFileSync(join(dir, 'split', 'checkpoint.safetensors')), readFileSync(join(dir, 'straight', 'checkpoint.safetensors')));
+    assert.deepEqual(
+      readFileSync(join(dir, 'split', 'checkpoint.safetensors')),
+      readFileSync(join(dir, 'straight', 'checkpoint.safetensors')),
+    );
   });
 });

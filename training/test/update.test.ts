@@ -3,22 +3,23 @@
  * references/make_update_refs.py): AdamW, the one-cycle learning rate, BatchNorm running
  * statistics; and the data-parallel gradient, against the same shards computed in this thread.
  */
-import { before, describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
+import { INPUT_PIXELS } from '@emotion/core/classes';
 import { Rng } from '@emotion/core/rng';
+import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend.ts';
 import { batchNormRelu } from '../src/batchnorm.ts';
+import { loadWeights } from '../src/checkpoint.ts';
 import { averageGrads, updateRunningLayer } from '../src/combine.ts';
-import { INPUT_PIXELS } from '@emotion/core/classes';
 import type { Dataset } from '../src/data.ts';
 import { threadPool } from '../src/gradient-pool.ts';
-import { loadWeights } from '../src/checkpoint.ts';
 import { initWeights, isConvBias, TRAINABLE, type Weights } from '../src/model.ts';
-import { adamwStep, oneCycleLr, type AdamState } from '../src/optim.ts';
-import { runStep, sharedWeights, type StepRequest } from '../src/shard.ts';
+import { type AdamState, adamwStep, oneCycleLr } from '../src/optim.ts';
+import { runStep, type StepRequest, sharedWeights } from '../src/shard.ts';
 import { trainStep } from '../src/step.ts';
 
 const refs = JSON.parse(readFileSync(new URL('./fixtures/update-refs.json', import.meta.url), 'utf8'));
@@ -74,7 +75,12 @@ describe('training update against PyTorch', () => {
     for (const c of refs.one_cycle) {
       const steps = Object.keys(c.lr).map(Number);
       const got = steps.map((s) => oneCycleLr(s, c.totalSteps, c.maxLr, c.warmup));
-      assertClose(got, steps.map((s) => c.lr[s]), 1e-9, `${c.totalSteps} steps, warm-up ${c.warmup}, lr at steps ${steps.join(', ')}`);
+      assertClose(
+        got,
+        steps.map((s) => c.lr[s]),
+        1e-9,
+        `${c.totalSteps} steps, warm-up ${c.warmup}, lr at steps ${steps.join(', ')}`,
+      );
     }
   });
 
@@ -90,7 +96,11 @@ describe('training update against PyTorch', () => {
       // Unequal shards (4 + 2 images), so the merge of their moments is weighted by size.
       const shards = [x.subarray(0, 4 * h * w * c), x.subarray(4 * h * w * c)].map((part) => {
         const { y, stats } = batchNormRelu(tf.tensor4d(part, [part.length / (h * w * c), h, w, c]), one, zero, 1e-5);
-        const out = { mean: stats.mean.dataSync() as Float32Array, variance: stats.variance.dataSync() as Float32Array, count: stats.count };
+        const out = {
+          mean: stats.mean.dataSync() as Float32Array,
+          variance: stats.variance.dataSync() as Float32Array,
+          count: stats.count,
+        };
         tf.dispose([y, stats.mean, stats.variance]);
         return out;
       });
@@ -120,13 +130,19 @@ describe('training update against PyTorch', () => {
         continue;
       }
       const got = r.grads[name];
-      assertClose(g.index.map((i) => got[i]), g.value, GRAD_TOL, `gradient ${name}`, true);
+      assertClose(
+        g.index.map((i) => got[i]),
+        g.value,
+        GRAD_TOL,
+        `gradient ${name}`,
+        true,
+      );
       let l2 = 0;
       for (const v of got) l2 += v * v;
       assertClose([Math.sqrt(l2)], [g.l2], GRAD_TOL, `gradient ${name} L2 norm`);
       checked++;
     }
-    assert.equal(checked, 22, "6 conv weights, 12 BatchNorm, 4 dense");
+    assert.equal(checked, 22, '6 conv weights, 12 BatchNorm, 4 dense');
   });
 });
 
@@ -135,10 +151,24 @@ describe('data-parallel gradient', () => {
     await selectBackend('wasm');
     const r = new Rng(3);
     const n = 12;
-    const train: Dataset = { images: Uint8Array.from({ length: n * INPUT_PIXELS }, () => Math.floor(r.next() * 256)), labels: Uint8Array.from({ length: n }, (_, i) => i % 7), n, source: 'random' };
+    const train: Dataset = {
+      images: Uint8Array.from({ length: n * INPUT_PIXELS }, () => Math.floor(r.next() * 256)),
+      labels: Uint8Array.from({ length: n }, (_, i) => i % 7),
+      n,
+      source: 'random',
+    };
     const { buffer, weights } = sharedWeights(initWeights(7));
     // Unequal shards (7 + 5): an unweighted mean of the two would be wrong.
-    const reqs: StepRequest[] = [[0, 7], [7, 12]].map(([s, e], k) => ({ indices: Uint32Array.from({ length: e - s }, (_, i) => s + i), augSeed: 10 + k, dropoutSeed: 20 + k, labelSmoothing: 0.1, augment: true }));
+    const reqs: StepRequest[] = [
+      [0, 7],
+      [7, 12],
+    ].map(([s, e], k) => ({
+      indices: Uint32Array.from({ length: e - s }, (_, i) => s + i),
+      augSeed: 10 + k,
+      dropoutSeed: 20 + k,
+      labelSmoothing: 0.1,
+      augment: true,
+    }));
     const pool = await threadPool(2, 'wasm', { train, val: train }, buffer);
     let threads: ReturnType<typeof averageGrads>;
     try {

@@ -9,14 +9,14 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
 import { decodeGray, toModelInput } from '@emotion/core';
 import { decodeRgba } from '@emotion/core/faces';
-import { decoderRows } from './decoders.ts';
-import { groupPhotoJpeg, hasCjpeg, upscaledPhotoJpeg } from '../test/large-images.ts';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { MODEL_PATH, startWorker, type RunningWorker } from '../test/harness.ts';
-import { encodeJpeg, encodePng, ferCrops, photo, resampledRgba, type Bytes } from '../test/images.ts';
+import * as ort from 'onnxruntime-node';
+import { MODEL_PATH, type RunningWorker, startWorker } from '../test/harness.ts';
+import { type Bytes, encodeJpeg, encodePng, ferCrops, photo, resampledRgba } from '../test/images.ts';
+import { groupPhotoJpeg, hasCjpeg, upscaledPhotoJpeg } from '../test/large-images.ts';
+import { decoderRows } from './decoders.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '60' }, cold: { type: 'string', default: '3' } } });
 const REQUESTS = Number(values.requests);
@@ -55,9 +55,17 @@ const inputs: Input[] = [
 // Phone-sized photos (made with cjpeg, as cameras encode: baseline 4:2:0), when cjpeg is installed.
 const large: Input[] = hasCjpeg()
   ? [
-      { name: '12 MP EXIF-6 portrait JPEG, 3024x4032', bytes: upscaledPhotoJpeg('happy.jpg', 3024, 4032, { orientation: 6, quality: 92 }), type: 'image/jpeg' },
+      {
+        name: '12 MP EXIF-6 portrait JPEG, 3024x4032',
+        bytes: upscaledPhotoJpeg('happy.jpg', 3024, 4032, { orientation: 6, quality: 92 }),
+        type: 'image/jpeg',
+      },
       { name: '12 MP group photo JPEG (16 faces), 4032x3024', bytes: groupPhotoJpeg(), type: 'image/jpeg' },
-      { name: '12 MP progressive JPEG, 4032x3024', bytes: upscaledPhotoJpeg('surprised.jpg', 4032, 3024, { quality: 90, flags: ['-progressive'] }), type: 'image/jpeg' },
+      {
+        name: '12 MP progressive JPEG, 4032x3024',
+        bytes: upscaledPhotoJpeg('surprised.jpg', 4032, 3024, { quality: 90, flags: ['-progressive'] }),
+        type: 'image/jpeg',
+      },
       { name: '48 MP JPEG, 8000x6000', bytes: upscaledPhotoJpeg('bbt1.jpg', 8000, 6000, { quality: 85 }), type: 'image/jpeg' },
     ]
   : [];
@@ -66,12 +74,21 @@ inputs.push(...large);
 
 async function classify(w: RunningWorker, input: Input) {
   const t0 = performance.now();
-  const res = await w.fetch(`/classify${input.query ?? ''}`, { method: 'POST', body: input.bytes, headers: { 'content-type': input.type } });
+  const res = await w.fetch(`/classify${input.query ?? ''}`, {
+    method: 'POST',
+    body: input.bytes,
+    headers: { 'content-type': input.type },
+  });
   const text = await res.text();
   const client = performance.now() - t0;
   if (res.status !== 200) throw new Error(`${input.name}: status ${res.status} ${text.slice(0, 300)}`);
   const body = JSON.parse(text);
-  return { client, timings: body.timings as Record<string, number>, faces: (body.faces as unknown[]).length, source: body.source as string };
+  return {
+    client,
+    timings: body.timings as Record<string, number>,
+    faces: (body.faces as unknown[]).length,
+    source: body.source as string,
+  };
 }
 
 // Cold start: a fresh workerd; its first request loads the script (compiling ORT's WASM), the first
@@ -141,11 +158,18 @@ for (const [label, opts] of [
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`\nWorker benchmark: workerd via wrangler ${(await import('wrangler/package.json', { with: { type: 'json' } })).default.version}, ` +
-  `onnxruntime-web 1.30.0 (WASM SIMD, 1 thread), Node ${process.version}, ${os.cpus().length} x ${cpu}; ${REQUESTS} requests per input after ${WARMUP} warm-up; ` +
-  `load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} after.\n`);
+console.log(
+  `\nWorker benchmark: workerd via wrangler ${(await import('wrangler/package.json', { with: { type: 'json' } })).default.version}, ` +
+    `onnxruntime-web 1.30.0 (WASM SIMD, 1 thread), Node ${process.version}, ${os.cpus().length} x ${cpu}; ${REQUESTS} requests per input after ${WARMUP} warm-up; ` +
+    `load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} after.\n`,
+);
 console.log('Cold start (fresh workerd isolate, first /classify of the 48x48 crop), ms:\n');
-console.log('| run | wrangler + workerd start | first request: script load (/healthz) | first /classify (client) | creating both InferenceSessions in it (server) |');
+console.log(
+  '| run | wrangler + workerd start | first request: script load (/healthz) | first /classify (client) | creating both InferenceSessions in it (server) |',
+);
 console.log('|---|---|---|---|---|');
 cold.forEach((c, i) => console.log(`| ${i + 1} | ${f(c.boot)} | ${f(c.script)} | ${f(c.first)} | ${f(c.load)} |`));
 console.log('\nWarm, server time per stage, p50 / p95 ms (workerd clock: 1 ms resolution); client = round trip on 127.0.0.1:\n');
@@ -155,18 +179,34 @@ for (const r of rows) console.log(r);
 console.log('\nInference of one 1x1x48x48 input, ms:\n');
 console.log('| runtime | p50 | mean | p95 |');
 console.log('|---|---|---|---|');
-console.log(`| onnxruntime-web WASM in workerd (server timing) | ${f(pct(wasmInference, 50))} | ${f(mean(wasmInference))} | ${f(pct(wasmInference, 95))} |`);
-for (const [label, times] of Object.entries(node)) console.log(`| onnxruntime-node, ${label} | ${f(pct(times, 50))} | ${f(mean(times))} | ${f(pct(times, 95))} |`);
+console.log(
+  `| onnxruntime-web WASM in workerd (server timing) | ${f(pct(wasmInference, 50))} | ${f(mean(wasmInference))} | ${f(pct(wasmInference, 95))} |`,
+);
+for (const [label, times] of Object.entries(node))
+  console.log(`| onnxruntime-node, ${label} | ${f(pct(times, 50))} | ${f(mean(times))} | ${f(pct(times, 95))} |`);
 console.log('');
 for (const [label, times] of Object.entries(node)) {
-  console.log(`WASM in workerd / onnxruntime-node (${label}): ${(mean(wasmInference) / mean(times)).toFixed(1)}x by means, ${(pct(wasmInference, 50) / pct(times, 50)).toFixed(1)}x by p50`);
+  console.log(
+    `WASM in workerd / onnxruntime-node (${label}): ${(mean(wasmInference) / mean(times)).toFixed(1)}x by means, ${(pct(wasmInference, 50) / pct(times, 50)).toFixed(1)}x by p50`,
+  );
 }
 console.log('\nFace detection of the 640x480 JPEG (letterbox to 256x256, BlazeFace, anchors and NMS), ms:\n');
 console.log('| runtime | p50 | mean | p95 |');
 console.log('|---|---|---|---|');
-console.log(`| onnxruntime-web WASM in workerd (server timing) | ${f(pct(wasmDetect, 50))} | ${f(mean(wasmDetect))} | ${f(pct(wasmDetect, 95))} |`);
-console.log(`| onnxruntime-node, 1 thread (same core functions) | ${f(pct(nodeDetect, 50))} | ${f(mean(nodeDetect))} | ${f(pct(nodeDetect, 95))} |`);
-console.log(`\nDetection, WASM in workerd / onnxruntime-node (1 thread): ${(mean(wasmDetect) / mean(nodeDetect)).toFixed(1)}x by means, ${(pct(wasmDetect, 50) / pct(nodeDetect, 50)).toFixed(1)}x by p50`);
+console.log(
+  `| onnxruntime-web WASM in workerd (server timing) | ${f(pct(wasmDetect, 50))} | ${f(mean(wasmDetect))} | ${f(pct(wasmDetect, 95))} |`,
+);
+console.log(
+  `| onnxruntime-node, 1 thread (same core functions) | ${f(pct(nodeDetect, 50))} | ${f(mean(nodeDetect))} | ${f(pct(nodeDetect, 95))} |`,
+);
+console.log(
+  `\nDetection, WASM in workerd / onnxruntime-node (1 thread): ${(mean(wasmDetect) / mean(nodeDetect)).toFixed(1)}x by means, ${(pct(wasmDetect, 50) / pct(nodeDetect, 50)).toFixed(1)}x by p50`,
+);
 
 // Decoding alone, in this process (Node, the same V8 as workerd), against jpeg-js and libjpeg-turbo.
-console.log('\n' + decoderRows([{ name: 'bbt1.jpg, 1366x768', bytes: photo('bbt1.jpg') }, ...large.map((l) => ({ name: l.name, bytes: l.bytes }))]).join('\n'));
+console.log(
+  '\n' +
+    decoderRows([{ name: 'bbt1.jpg, 1366x768', bytes: photo('bbt1.jpg') }, ...large.map((l) => ({ name: l.name, bytes: l.bytes }))]).join(
+      '\n',
+    ),
+);

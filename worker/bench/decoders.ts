@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jpeg from 'jpeg-js';
 import { readDetectionImage } from '@emotion/core/faces';
+import jpeg from 'jpeg-js';
 import { openUpload } from '../src/decode.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -57,11 +57,19 @@ export function decoderRows(files: { name: string; bytes: Uint8Array }[]): strin
     }, 9);
     const native = djpeg ? time(() => execFileSync('djpeg', ['-scale', `1/${scale}`, '-outfile', '/dev/null', path]), 9) : NaN;
     // jpeg-js takes 1-2 s a run on 12 MP: 3 runs there, and none on 48 MP (about 200 MB and 8 s).
-    const mp = openUpload(f.bytes).width * openUpload(f.bytes).height / 1e6;
-    const reference = mp > 20 ? NaN : time(() => jpeg.decode(f.bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 4096, maxResolutionInMP: 100 }), mp > 4 ? 3 : 9);
+    const mp = (openUpload(f.bytes).width * openUpload(f.bytes).height) / 1e6;
+    const reference =
+      mp > 20
+        ? NaN
+        : time(
+            () => jpeg.decode(f.bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 4096, maxResolutionInMP: 100 }),
+            mp > 4 ? 3 : 9,
+          );
     const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
     const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(1)}x` : '-');
-    out.push(`| ${f.name} | ${ms(ours)} (1/${scale}) | ${(memory / 2 ** 20).toFixed(1)} MiB | ${ms(native)} | ${ratio(ours, native)} | ${ms(reference)} | ${ratio(reference, ours)} |`);
+    out.push(
+      `| ${f.name} | ${ms(ours)} (1/${scale}) | ${(memory / 2 ** 20).toFixed(1)} MiB | ${ms(native)} | ${ratio(ours, native)} | ${ms(reference)} | ${ratio(reference, ours)} |`,
+    );
   });
   return out;
 }

@@ -8,15 +8,17 @@
  * resets). Exits 1 on any 5xx, dropped connection or unexpected answer.
  */
 import { parseArgs } from 'node:util';
+import { LIMITS } from '@emotion/core/api';
 import autocannon from 'autocannon';
 import pako from 'pako';
-import { startWorker } from '../test/harness.ts';
-import { concat, ferCrops, ihdr, photo, PNG_SIGNATURE, pngChunk, withJpegSize } from '../test/images.ts';
 import { jpegScanBomb } from '../test/fuzz/mutate.ts';
-import { LIMITS } from '@emotion/core/api';
+import { startWorker } from '../test/harness.ts';
+import { concat, ferCrops, ihdr, PNG_SIGNATURE, photo, pngChunk, withJpegSize } from '../test/images.ts';
 import { photosSkip } from '../test/shared-data.ts';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, levels: { type: 'string', default: '1,4,16,64' } } });
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '10' }, levels: { type: 'string', default: '1,4,16,64' } },
+});
 const duration = Number(values.duration);
 const levels = values.levels.split(',').map(Number);
 const missing = photosSkip();
@@ -33,7 +35,9 @@ interface Input {
 
 function form(bytes: Uint8Array, filename: string, field = 'image'): { body: Uint8Array; contentType: string } {
   const b = 'loadbench0123456789';
-  const head = new TextEncoder().encode(`--${b}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = new TextEncoder().encode(
+    `--${b}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   return { body: concat(head, bytes, new TextEncoder().encode(`\r\n--${b}--\r\n`)), contentType: `multipart/form-data; boundary=${b}` };
 }
 
@@ -49,20 +53,49 @@ const good: Input[] = [
   { name: 'fearful.jpg, box', path: '/classify?box=60,20,120,120', body: photo('fearful.jpg'), contentType: 'image/jpeg', expect: 200 },
   ...ferCrops(1)
     .slice(0, 4)
-    .map((c) => ({ name: `FER2013 ${c.file} (48x48)`, path: '/classify?detect=false', body: c.bytes, contentType: 'image/jpeg', expect: 200 })),
+    .map((c) => ({
+      name: `FER2013 ${c.file} (48x48)`,
+      path: '/classify?detect=false',
+      body: c.bytes,
+      contentType: 'image/jpeg',
+      expect: 200,
+    })),
 ];
 const happy = photo('happy.jpg');
 const bad: Input[] = [
-  { name: 'text as image/jpeg', path: '/classify', body: new TextEncoder().encode('not an image at all'), contentType: 'image/jpeg', expect: 415 },
-  { name: 'GIF', path: '/classify', body: new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;'), contentType: 'image/gif', expect: 415 },
+  {
+    name: 'text as image/jpeg',
+    path: '/classify',
+    body: new TextEncoder().encode('not an image at all'),
+    contentType: 'image/jpeg',
+    expect: 415,
+  },
+  {
+    name: 'GIF',
+    path: '/classify',
+    body: new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;'),
+    contentType: 'image/gif',
+    expect: 415,
+  },
   { name: 'truncated JPEG', path: '/classify', body: happy.subarray(0, 2000), contentType: 'image/jpeg', expect: 400 },
   { name: 'empty body', path: '/classify', body: new Uint8Array(0), contentType: 'image/jpeg', expect: 400 },
-  { name: 'JPEG declaring 60000x60000', path: '/classify', body: withJpegSize(happy, 60000, 60000), contentType: 'image/jpeg', expect: 413 },
+  {
+    name: 'JPEG declaring 60000x60000',
+    path: '/classify',
+    body: withJpegSize(happy, 60000, 60000),
+    contentType: 'image/jpeg',
+    expect: 413,
+  },
   { name: 'JPEG of 3000 scans (CPU bomb)', path: '/classify', body: jpegScanBomb(2000, 3000), contentType: 'image/jpeg', expect: 413 },
   {
     name: 'PNG inflating to 16 MiB (zip bomb)',
     path: '/classify',
-    body: concat(PNG_SIGNATURE, ihdr(1, 1, 8, 0), pngChunk('IDAT', pako.deflate(new Uint8Array(16 * 2 ** 20))), pngChunk('IEND', new Uint8Array(0))),
+    body: concat(
+      PNG_SIGNATURE,
+      ihdr(1, 1, 8, 0),
+      pngChunk('IDAT', pako.deflate(new Uint8Array(16 * 2 ** 20))),
+      pngChunk('IEND', new Uint8Array(0)),
+    ),
     contentType: 'image/png',
     expect: 400,
   },
@@ -97,7 +130,13 @@ async function level(url: string, connections: number) {
         const i = next++ % mix.length;
         (context as { input: number }).input = i;
         const input = mix[i];
-        return { ...req, method: 'POST' as const, path: input.path, headers: input.contentType ? { 'content-type': input.contentType } : {}, body: Buffer.from(input.body) };
+        return {
+          ...req,
+          method: 'POST' as const,
+          path: input.path,
+          headers: input.contentType ? { 'content-type': input.contentType } : {},
+          body: Buffer.from(input.body),
+        };
       },
       onResponse: (status: number, body: string, context: object) => {
         const input = mix[(context as { input: number }).input];
@@ -114,7 +153,9 @@ async function level(url: string, connections: number) {
     },
   ];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration, pipelining: 1, timeout: 30, requests }, (err, res) => (err ? reject(err) : resolve(res)));
+    const instance = autocannon({ url, connections, duration, pipelining: 1, timeout: 30, requests }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    );
     instance.on('response', (_client, _status, _bytes, ms) => t.latencies.push(ms));
   });
   t.latencies.sort((a, b) => a - b);
@@ -138,11 +179,17 @@ const w = await startWorker();
 try {
   // Warm up: load the models and compile everything once, outside the measurement.
   for (const input of mix) {
-    const res = await w.fetch(input.path, { method: 'POST', body: input.body as Uint8Array<ArrayBuffer>, headers: input.contentType ? { 'content-type': input.contentType } : {} });
+    const res = await w.fetch(input.path, {
+      method: 'POST',
+      body: input.body as Uint8Array<ArrayBuffer>,
+      headers: input.contentType ? { 'content-type': input.contentType } : {},
+    });
     await res.arrayBuffer();
     if (res.status !== input.expect) throw new Error(`warm-up: ${input.name} answered ${res.status}, expected ${input.expect}`);
   }
-  console.log(`Mix of ${mix.length} inputs (${good.length} good images, ${bad.length} bad inputs), taken in turn by the connections; ${duration} s per level on ${w.url}\n`);
+  console.log(
+    `Mix of ${mix.length} inputs (${good.length} good images, ${bad.length} bad inputs), taken in turn by the connections; ${duration} s per level on ${w.url}\n`,
+  );
   const rows = [];
   for (const c of levels) {
     const r = await level(w.url, c);
@@ -150,12 +197,16 @@ try {
     console.error(`  ${c} connections: ${r.answered} answers`);
   }
   const n = (x: number) => x.toFixed(x < 10 ? 1 : 0);
-  console.log('| connections | requests | req/s | p50 ms | p95 ms | p99 ms | 200 | 4xx | 5xx | unexpected | dropped (errors / timeouts / resets) |');
+  console.log(
+    '| connections | requests | req/s | p50 ms | p95 ms | p99 ms | 200 | 4xx | 5xx | unexpected | dropped (errors / timeouts / resets) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const by = (lo: number, hi: number) => [...r.t.statuses].filter(([s]) => s >= lo && s < hi).reduce((a, [, k]) => a + k, 0);
     const unexpected = [...r.t.unexpected.values()].reduce((a, k) => a + k, 0);
-    console.log(`| ${r.connections} | ${r.answered} | ${n(r.rps)} | ${n(r.p50)} | ${n(r.p95)} | ${n(r.p99)} | ${by(200, 300)} | ${by(400, 500)} | ${r.fivexx} | ${unexpected} | ${r.dropped.errors} / ${r.dropped.timeouts} / ${r.dropped.resets} |`);
+    console.log(
+      `| ${r.connections} | ${r.answered} | ${n(r.rps)} | ${n(r.p50)} | ${n(r.p95)} | ${n(r.p99)} | ${by(200, 300)} | ${by(400, 500)} | ${r.fivexx} | ${unexpected} | ${r.dropped.errors} / ${r.dropped.timeouts} / ${r.dropped.resets} |`,
+    );
   }
   console.log('\n4xx answers by status and error code:\n');
   console.log('| connections | ' + [...new Set(rows.flatMap((r) => [...r.t.codes.keys()]))].sort().join(' | ') + ' |');
@@ -164,10 +215,16 @@ try {
   for (const r of rows) console.log(`| ${r.connections} | ${codeKeys.map((k) => r.t.codes.get(k) ?? 0).join(' | ')} |`);
   const failures = rows.flatMap((r) => [
     ...(r.fivexx ? [`${r.connections} connections: ${r.fivexx} answers 5xx`] : []),
-    ...(r.dropped.errors + r.dropped.timeouts + r.dropped.resets ? [`${r.connections} connections: dropped ${JSON.stringify(r.dropped)}`] : []),
+    ...(r.dropped.errors + r.dropped.timeouts + r.dropped.resets
+      ? [`${r.connections} connections: dropped ${JSON.stringify(r.dropped)}`]
+      : []),
     ...[...r.t.unexpected].map(([k, v]) => `${r.connections} connections: ${v} x ${k}`),
   ]);
-  console.log(failures.length ? `\nTARGET MISSED:\n${failures.join('\n')}` : '\nTarget met: no 5xx, no dropped connection, every good image 200 and every bad input its 4xx, at every level.');
+  console.log(
+    failures.length
+      ? `\nTARGET MISSED:\n${failures.join('\n')}`
+      : '\nTarget met: no 5xx, no dropped connection, every good image 200 and every bad input its 4xx, at every level.',
+  );
   process.exitCode = failures.length ? 1 : 0;
 } finally {
   await w.dispose();

@@ -9,13 +9,13 @@
  * Run with --expose-gc (the npm script does).
  */
 import { readFileSync } from 'node:fs';
-import pako from 'pako';
-import { pngDecodeBytes } from '@emotion/core/png';
-import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
 import { LIMITS } from '@emotion/core/api';
+import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
+import { pngDecodeBytes } from '@emotion/core/png';
+import pako from 'pako';
 import { MODEL_PATH } from '../test/harness.ts';
-import { loadOrtWeb, ORT_SESSION_OPTIONS } from '../test/ort-web-node.ts';
 import { concat, ihdr, PNG_SIGNATURE, pngChunk } from '../test/images.ts';
+import { loadOrtWeb, ORT_SESSION_OPTIONS } from '../test/ort-web-node.ts';
 
 const maybeGc = (globalThis as { gc?: () => void }).gc;
 if (!maybeGc) throw new Error('run with node --expose-gc');
@@ -51,14 +51,27 @@ const rows = (w: number, h: number, bpp: number) => {
   for (let y = 0; y < h; y++) for (let x = 1; x < w * bpp; x += 3) raw[y * (1 + w * bpp) + x] = (x * 31 + y * 17) & 255;
   return pako.deflate(raw);
 };
-const pngStreamed = concat(PNG_SIGNATURE, ihdr(pngSide, pngSide, 8, 2), pngChunk('IDAT', rows(pngSide, pngSide, 3)), pngChunk('IEND', new Uint8Array(0)));
+const pngStreamed = concat(
+  PNG_SIGNATURE,
+  ihdr(pngSide, pngSide, 8, 2),
+  pngChunk('IDAT', rows(pngSide, pngSide, 3)),
+  pngChunk('IEND', new Uint8Array(0)),
+);
 const interlacedSide = 1600;
 const interlacedHeader = { width: interlacedSide, height: interlacedSide, depth: 8, ctype: 6, interlace: 1 };
 const pngInterlaced = encodeInterlaced(interlacedSide);
 
 /** An Adam7-interlaced 8-bit RGBA PNG of a pattern (each pass's rows filtered with type 0). */
 function encodeInterlaced(side: number): Uint8Array {
-  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  const passes = [
+    [0, 0, 8, 8],
+    [4, 0, 8, 8],
+    [0, 4, 4, 8],
+    [2, 0, 4, 4],
+    [0, 2, 2, 4],
+    [1, 0, 2, 2],
+    [0, 1, 1, 2],
+  ];
   const parts: Uint8Array[] = [];
   for (const [x0, y0, dx, dy] of passes) {
     const w = Math.ceil((side - x0) / dx);
@@ -67,7 +80,12 @@ function encodeInterlaced(side: number): Uint8Array {
     for (let y = 0; y < h; y++) for (let x = 0; x < w * 4; x++) raw[y * (1 + w * 4) + 1 + x] = x % 4 === 3 ? 255 : (x * 7 + y * 3) & 255;
     parts.push(raw);
   }
-  return concat(PNG_SIGNATURE, ihdr(side, side, 8, 6, 1), pngChunk('IDAT', pako.deflate(concat(...parts))), pngChunk('IEND', new Uint8Array(0)));
+  return concat(
+    PNG_SIGNATURE,
+    ihdr(side, side, 8, 6, 1),
+    pngChunk('IDAT', pako.deflate(concat(...parts))),
+    pngChunk('IEND', new Uint8Array(0)),
+  );
 }
 
 // 2. Decoding: sample live memory (heap + ArrayBuffers, after a GC) at every large typed array.
@@ -93,12 +111,18 @@ for (const name of ['Uint8Array', 'Int32Array', 'Float32Array', 'Uint16Array']) 
   });
 }
 const { denominatorFor } = await import('@emotion/core');
-const { alignedInput, cropInput, DETECTION_MIN_SIDE, detectionTiles, faceDetector, findFaces, readDetectionImage } = await import('@emotion/core/faces');
+const { alignedInput, cropInput, DETECTION_MIN_SIDE, detectionTiles, faceDetector, findFaces, readDetectionImage } = await import(
+  '@emotion/core/faces'
+);
 const { openUpload } = await import('../src/decode.ts');
 const { upscaledPhotoJpeg } = await import('../test/large-images.ts');
 const detector = faceDetector(detectorSession, ort.Tensor);
 const mega = upscaledPhotoJpeg('bbt1.jpg', 8000, 6000, { quality: 85 });
-const progressive = upscaledPhotoJpeg('bbt2.jpg', progressiveSide, progressiveSide, { quality: 85, flags: ['-progressive'], orientation: 6 });
+const progressive = upscaledPhotoJpeg('bbt2.jpg', progressiveSide, progressiveSide, {
+  quality: 85,
+  flags: ['-progressive'],
+  orientation: 6,
+});
 
 /** What the decoder accounts for the detection image (its largest read). */
 function accountedMB(bytes: Uint8Array): number {
@@ -147,9 +171,15 @@ async function measure(name: string, bytes: Uint8Array, accountedMB: number, pat
 
 const uploads = [
   { name: '8000x6000 baseline JPEG (48 MP, streamed)', bytes: mega },
-  { name: `${progressiveSide}x${progressiveSide} progressive JPEG 4:2:0, EXIF orientation 6 (coefficients at the budget)`, bytes: progressive },
+  {
+    name: `${progressiveSide}x${progressiveSide} progressive JPEG 4:2:0, EXIF orientation 6 (coefficients at the budget)`,
+    bytes: progressive,
+  },
   { name: `${pngSide}x${pngSide} PNG, 8-bit RGB (streamed, at the held-pixel limit)`, bytes: pngStreamed },
-  { name: `${interlacedSide}x${interlacedSide} interlaced PNG, 8-bit RGBA (decoded whole; ${(pngDecodeBytes(interlacedHeader) / MB).toFixed(1)} MiB by pngDecodeBytes)`, bytes: pngInterlaced },
+  {
+    name: `${interlacedSide}x${interlacedSide} interlaced PNG, 8-bit RGBA (decoded whole; ${(pngDecodeBytes(interlacedHeader) / MB).toFixed(1)} MiB by pngDecodeBytes)`,
+    bytes: pngInterlaced,
+  },
 ].map((u) => ({ ...u, accounted: accountedMB(u.bytes) }));
 const results: Awaited<ReturnType<typeof measure>>[] = [];
 for (const u of uploads) {
@@ -158,7 +188,9 @@ for (const u of uploads) {
 }
 
 const f = (x: number) => x.toFixed(1);
-console.log(`\nLimits (core/src/api/limits.ts): body ${LIMITS.maxBodyBytes / MB} MiB, ${LIMITS.maxSide} px a side, ${LIMITS.maxPixelsHeld / 1e6} MP held, decode ${LIMITS.maxDecodeMemoryMB} MB\n`);
+console.log(
+  `\nLimits (core/src/api/limits.ts): body ${LIMITS.maxBodyBytes / MB} MiB, ${LIMITS.maxSide} px a side, ${LIMITS.maxPixelsHeld / 1e6} MP held, decode ${LIMITS.maxDecodeMemoryMB} MB\n`,
+);
 console.log(
   `onnxruntime-web: WebAssembly memory ${f(wasmEmotionMB)} MiB after the emotion session and a batch-8 run; ${f(wasmMB)} MiB after adding the detector session, ` +
     `a detector run and a batch-${LIMITS.maxBatch} run (JS heap +${f(ortHeapMB)} MiB); model bytes ${f(modelsMB)} MiB\n`,
@@ -170,4 +202,6 @@ const worstDecode = Math.max(LIMITS.maxDecodeMemoryMB, ...results.map((r) => r.l
 // While the body is read up to 3 copies live; once read, one, and decoding starts after that.
 const body = LIMITS.maxBodyBytes / MB;
 const total = wasmMB + ortHeapMB + modelsMB + Math.max(3 * body, body + worstDecode);
-console.log(`\nWorst case for one request: ORT ${f(wasmMB + ortHeapMB)} + models ${f(modelsMB)} + max(body x3 ${f(3 * body)}, body ${f(body)} + decode and detection ${f(worstDecode)}) = ${f(total)} MiB of the 128 MB isolate limit`);
+console.log(
+  `\nWorst case for one request: ORT ${f(wasmMB + ortHeapMB)} + models ${f(modelsMB)} + max(body x3 ${f(3 * body)}, body ${f(body)} + decode and detection ${f(worstDecode)}) = ${f(total)} MiB of the 128 MB isolate limit`,
+);

@@ -13,8 +13,9 @@
  *
  * Nothing of a key or its digest is logged or answered.
  */
-import type { MiddlewareHandler } from 'hono';
+
 import { ApiError, RATE_LIMITS } from '@emotion/core/api';
+import type { MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.ts';
 
 /** The Rate Limiting binding (workers-types' RateLimit), as much of it as is used. */
@@ -82,7 +83,10 @@ export function addressKey(ip: string | null | undefined): string {
   if (!v6) return 'unknown';
   // An IPv4-mapped address (::ffff:a.b.c.d) is that IPv4 client.
   if (v6.slice(0, 5).every((h) => h === 0) && v6[5] === 0xffff) return `ip4:${v6[6] >> 8}.${v6[6] & 255}.${v6[7] >> 8}.${v6[7] & 255}`;
-  return `ip6:${v6.slice(0, 4).map((h) => h.toString(16)).join(':')}::/64`;
+  return `ip6:${v6
+    .slice(0, 4)
+    .map((h) => h.toString(16))
+    .join(':')}::/64`;
 }
 
 function ipv4(s: string): string | null {

@@ -36,7 +36,8 @@ export function requestedBoxes(query: string | undefined, form: string | undefin
   if (text === undefined) return undefined;
   const entries = text.split(';');
   const max = BOX_PARAMS.boxes.maxEntries;
-  if (entries.length > max) throw new ApiError('bad_box', `boxes holds ${entries.length} boxes; at most ${max} are classified in one request.`);
+  if (entries.length > max)
+    throw new ApiError('bad_box', `boxes holds ${entries.length} boxes; at most ${max} are classified in one request.`);
   return entries.map((entry, i) => {
     try {
       return parseBox(entry);

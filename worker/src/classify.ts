@@ -4,7 +4,7 @@
  * classify them in batches) on this isolate's models, and shape the JSON answer.
  */
 import { analyzeImage } from '@emotion/core';
-import { ApiError, LIMITS, type ClassifyResponse, type Face, type Nullable } from '@emotion/core/api';
+import { ApiError, type ClassifyResponse, type Face, LIMITS, type Nullable } from '@emotion/core/api';
 import { requestedBox, requestedBoxes } from './box.ts';
 import { SOURCE_LIMITS } from './decode.ts';
 import { getEngine, isEngineReady } from './engine.ts';
@@ -15,7 +15,18 @@ import { readUpload } from './upload.ts';
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-const NO_FACE: Nullable<Face> = { box: null, crop: null, detection_score: null, landmarks: null, pose: null, quality: null, emotion: null, confidence: null, uncertain: null, scores: null };
+const NO_FACE: Nullable<Face> = {
+  box: null,
+  crop: null,
+  detection_score: null,
+  landmarks: null,
+  pose: null,
+  quality: null,
+  emotion: null,
+  confidence: null,
+  uncertain: null,
+  scores: null,
+};
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
@@ -34,7 +45,12 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     if (cold) modelLoad = performance.now() - t0;
     return engine;
   };
-  const analysis = await analyzeImage(upload.bytes, models, { ...params, boxes: boxes ?? (box ? [box] : undefined) }, { ...SOURCE_LIMITS, maxFaces: LIMITS.maxFaces });
+  const analysis = await analyzeImage(
+    upload.bytes,
+    models,
+    { ...params, boxes: boxes ?? (box ? [box] : undefined) },
+    { ...SOURCE_LIMITS, maxFaces: LIMITS.maxFaces },
+  );
   const { faces, timings } = analysis;
   const timingsOut: ClassifyResponse['timings'] = {
     decode: round(timings.decode),

@@ -17,7 +17,10 @@ const EXPOSE = 'retry-after, www-authenticate';
 const MAX_AGE = '86400';
 
 export function parseAllowedOrigins(value: string | undefined): '*' | Set<string> {
-  const list = (value ?? '*').split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean);
+  const list = (value ?? '*')
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   if (list.length === 0 || list.includes('*')) return '*';
   return new Set(list);
 }

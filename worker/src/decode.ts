@@ -1,5 +1,5 @@
 /** Opening an upload for shrink-on-load decoding, with the API's limits (@emotion/core/api). */
-import { openImage, type DecodeLimits, type ImageSource, type SourceLimits } from '@emotion/core';
+import { type DecodeLimits, type ImageSource, openImage, type SourceLimits } from '@emotion/core';
 import { LIMITS } from '@emotion/core/api';
 
 export const SOURCE_LIMITS: SourceLimits = {
@@ -11,7 +11,11 @@ export const SOURCE_LIMITS: SourceLimits = {
 };
 
 /** The same limits for core's whole-image decodeGray (tests and tools that decode a whole upload). */
-export const DECODE_LIMITS: DecodeLimits = { maxPixels: LIMITS.maxPixels, maxMemoryMB: LIMITS.maxDecodeMemoryMB, maxJpegScans: LIMITS.maxJpegScans };
+export const DECODE_LIMITS: DecodeLimits = {
+  maxPixels: LIMITS.maxPixels,
+  maxMemoryMB: LIMITS.maxDecodeMemoryMB,
+  maxJpegScans: LIMITS.maxJpegScans,
+};
 
 /**
  * JPEG or PNG bytes -> an ImageSource (size, format, JPEG scan count and limits checked from the

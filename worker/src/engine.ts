@@ -10,13 +10,14 @@
  * marker as its "binary" and, while ORT initializes, substitute the precompiled module when
  * `WebAssembly.instantiate` is called with exactly those marker bytes.
  */
-import * as ort from 'onnxruntime-web/wasm';
-import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
-import { emotionClassifier, type EmotionClassifier } from '@emotion/core/emotion';
-import { faceDetector, type FaceDetector } from '@emotion/core/faces';
-import modelBytes from '../../model/scratchcnn.onnx';
-import detectorBytes from '../../model/blazeface.onnx';
+
 import { LIMITS } from '@emotion/core/api';
+import { type EmotionClassifier, emotionClassifier } from '@emotion/core/emotion';
+import { type FaceDetector, faceDetector } from '@emotion/core/faces';
+import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+import * as ort from 'onnxruntime-web/wasm';
+import detectorBytes from '../../model/blazeface.onnx';
+import modelBytes from '../../model/scratchcnn.onnx';
 
 /** Not valid WebAssembly on purpose: if the substitution ever failed, instantiation fails loudly. */
 const MARKER = new TextEncoder().encode('emotion-edge:precompiled-ort-wasm');

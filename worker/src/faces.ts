@@ -3,8 +3,9 @@
  * of the detector. Detection itself is core's (analyzeImage in @emotion/core, on this isolate's
  * onnxruntime-web session); the defaults are core's measured ones (tools/blazeface/README.md).
  */
-import { DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, TILE_ABOVE_SIDE } from '@emotion/core/faces';
+
 import { LIMITS } from '@emotion/core/api';
+import { DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, TILE_ABOVE_SIDE } from '@emotion/core/faces';
 
 export const NO_FACE_MESSAGE =
   'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';
@@ -14,7 +15,8 @@ export const DETECTOR_INFO = {
   name: 'BlazeFace',
   variant: 'back (MediaPipe short-range face detector, 256x256), converted to ONNX (model/blazeface.onnx)',
   input_size: DETECTOR_SIZE,
-  input: 'the whole image letterboxed into 256x256 RGB, area-averaged, scaled to [-1, 1]; images over tile_above_side px also in overlapping square tiles of half the longest side, merged by NMS',
+  input:
+    'the whole image letterboxed into 256x256 RGB, area-averaged, scaled to [-1, 1]; images over tile_above_side px also in overlapping square tiles of half the longest side, merged by NMS',
   tile_above_side: TILE_ABOVE_SIDE,
   score_threshold: DEFAULT_DETECTION_OPTIONS.scoreThreshold,
   iou_threshold: DEFAULT_DETECTION_OPTIONS.iouThreshold,

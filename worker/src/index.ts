@@ -1,9 +1,9 @@
 /** The Worker: the API (Hono) in front of the static site (Workers static assets). */
-import { ALLOWED_METHODS, API_PATHS, ApiError, isApiPath, ROUTES, toApiError, type Health } from '@emotion/core/api';
+import { ALLOWED_METHODS, API_PATHS, ApiError, type Health, isApiPath, ROUTES, toApiError } from '@emotion/core/api';
 import { Hono } from 'hono';
-import { apiAccess, type AuthEnv } from './auth.ts';
+import { type AuthEnv, apiAccess } from './auth.ts';
 import { handleClassify } from './classify.ts';
-import { cors, type CorsEnv } from './cors.ts';
+import { type CorsEnv, cors } from './cors.ts';
 import { isEngineReady } from './engine.ts';
 import { errorResponse } from './errors.ts';
 import { modelInfo } from './model-info.ts';
@@ -40,7 +40,9 @@ for (const path of API_PATHS) {
   app.all(path, (c) => {
     const allow = ALLOWED_METHODS[path];
     if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } });
-    return errorResponse(new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${path}; use ${allow.split(', ')[0]}.`), { allow });
+    return errorResponse(new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${path}; use ${allow.split(', ')[0]}.`), {
+      allow,
+    });
   });
 }
 

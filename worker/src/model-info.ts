@@ -1,10 +1,10 @@
 /** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
+import { ACCEPTED_FORMATS, LIMITS } from '@emotion/core/api';
+import type { ModelCard } from '@emotion/core/artifacts';
 import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
 import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
-import { ACCEPTED_FORMATS, LIMITS } from '@emotion/core/api';
-import type { ModelCard } from '@emotion/core/artifacts';
 
 /** The committed card may be older or partial: every field is optional here. */
 type Card = Partial<ModelCard>;
@@ -30,18 +30,22 @@ export function modelInfo() {
     input: { size: INPUT_SIZE, channels: 1, layout: 'NCHW', tensor: 'input', output: 'logits' },
     normalization: { ...NORMALIZATION, formula: '(p / 255 - mean) / std' },
     preprocessing: [
-      'decode JPEG (core\'s decoder, shrink-on-load: each region at the scale it needs, as an exact area average) or PNG (rows streamed; interlaced: upng-js)',
+      "decode JPEG (core's decoder, shrink-on-load: each region at the scale it needs, as an exact area average) or PNG (rows streamed; interlaced: upng-js)",
       'apply the EXIF orientation',
       'composite alpha over white',
       'grayscale with BT.601 luma 0.299 R + 0.587 G + 0.114 B',
-      'crop: each detected face aligned as FER2013\'s faces are (eyes level, framed by eyes and mouth: detector.crop), read from at least 4x 48 px; or the given box, or the whole image with detect=false',
+      "crop: each detected face aligned as FER2013's faces are (eyes level, framed by eyes and mouth: detector.crop), read from at least 4x 48 px; or the given box, or the whole image with detect=false",
       'area-averaging resize to 48x48 (the aligned crop: area-averaged rotated sampling)',
       'normalize (p / 255 - 0.5) / 0.5',
       'with tta (the default): also the mirror image of each crop; the two softmax outputs are averaged',
     ],
     parameters: c.parameters ?? null,
     training: c.training
-      ? { epochs_run: c.training.epochs_run ?? null, epochs_planned: c.training.epochs_planned ?? null, best_epoch: c.training.best_epoch ?? null }
+      ? {
+          epochs_run: c.training.epochs_run ?? null,
+          epochs_planned: c.training.epochs_planned ?? null,
+          best_epoch: c.training.best_epoch ?? null,
+        }
       : null,
     validation: c.validation ?? null,
     reference: c.reference ?? null,

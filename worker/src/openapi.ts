@@ -1,7 +1,18 @@
 /** The OpenAPI 3.1 document of the API; a test checks real responses against its schemas. */
 import { CLASSES, INPUT_SIZE, UNCERTAIN_BELOW } from '@emotion/core';
+import {
+  BOX_PARAMS,
+  BOX_PATTERN,
+  CLASSIFY_PARAMS,
+  ERROR_STATUS,
+  type Face,
+  FLAG_VALUES,
+  LIMITS,
+  mib,
+  RATE_LIMITS,
+  ROUTES,
+} from '@emotion/core/api';
 import { LANDMARK_NAMES, QUALITY_THRESHOLDS as QT } from '@emotion/core/faces';
-import { BOX_PATTERN, BOX_PARAMS, CLASSIFY_PARAMS, ERROR_STATUS, FLAG_VALUES, LIMITS, mib, RATE_LIMITS, ROUTES, type Face } from '@emotion/core/api';
 import { DETECTOR_INFO } from './faces.ts';
 
 const ms = { type: 'number', minimum: 0, description: 'milliseconds' } as const;
@@ -18,7 +29,12 @@ const scores = {
 const box = {
   type: 'object',
   description: 'A region in pixels of the EXIF-oriented image.',
-  properties: { x: { type: 'number', minimum: 0 }, y: { type: 'number', minimum: 0 }, w: { type: 'number', minimum: 1 }, h: { type: 'number', minimum: 1 } },
+  properties: {
+    x: { type: 'number', minimum: 0 },
+    y: { type: 'number', minimum: 0 },
+    w: { type: 'number', minimum: 1 },
+    h: { type: 'number', minimum: 1 },
+  },
   required: ['x', 'y', 'w', 'h'],
   additionalProperties: false,
 };
@@ -38,7 +54,8 @@ const boxParam =
   'Optional region "x,y,w,h" (non-negative numbers, pixels of the EXIF-oriented image) to classify as given: no face detection runs, and `faces` holds that one region.';
 const { maxFaces, minDetectionScore, minFaceSize } = CLASSIFY_PARAMS;
 const boxesParam = `Optional regions "x,y,w,h;x,y,w,h;..." (at most ${BOX_PARAMS.boxes.maxEntries}) to classify as given, in order: bring your own face detector. Each as for \`box\`; an invalid entry is a 400 naming it. Not together with \`box\`.`;
-const detectParam = 'Find the faces and classify each (true, the default), or classify the whole image (false). Accepts true/false/1/0. Ignored when `box` is given.';
+const detectParam =
+  'Find the faces and classify each (true, the default), or classify the whole image (false). Accepts true/false/1/0. Ignored when `box` is given.';
 const ttaParam =
   'Flip test-time augmentation (true, the default): each crop and its mirror image are classified and their scores averaged, a little more accurate on the validation set (the model card gives the figure) for a second model row. false: the crop alone. Accepts true/false/1/0.';
 const maxFacesParam = `Classify at most this many faces, the largest (${maxFaces.min} to ${maxFaces.max}, default ${maxFaces.default}).`;
@@ -50,19 +67,33 @@ const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
 
 /** One classified region, as each entry of `faces` and (nullable) at the top level. */
 const faceProperties = {
-  box: { $ref: '#/components/schemas/Box', description: 'The face as the detector found it (x, y, w, h in pixels of the oriented image, clipped to it); the given box; or the whole image.' },
-  crop: { $ref: '#/components/schemas/Box', description: `The region classified (resized to ${INPUT_SIZE}x${INPUT_SIZE}): for a detected face the box of source pixels its aligned crop reads (eyes level, framed by eyes and mouth as FER2013's faces are; see /model detector.crop); otherwise \`box\` itself.` },
-  detection_score: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'The detector\'s score; null when the region was not detected (a given box, or detect=false).' },
+  box: {
+    $ref: '#/components/schemas/Box',
+    description:
+      'The face as the detector found it (x, y, w, h in pixels of the oriented image, clipped to it); the given box; or the whole image.',
+  },
+  crop: {
+    $ref: '#/components/schemas/Box',
+    description: `The region classified (resized to ${INPUT_SIZE}x${INPUT_SIZE}): for a detected face the box of source pixels its aligned crop reads (eyes level, framed by eyes and mouth as FER2013's faces are; see /model detector.crop); otherwise \`box\` itself.`,
+  },
+  detection_score: {
+    type: ['number', 'null'],
+    minimum: 0,
+    maximum: 1,
+    description: "The detector's score; null when the region was not detected (a given box, or detect=false).",
+  },
   landmarks: nullable({
     type: 'object',
-    description: "BlazeFace's six keypoints by name (the subject's right and left eye, nose tip, mouth centre, right and left ear), in pixels of the oriented image; null when the region was not detected.",
+    description:
+      "BlazeFace's six keypoints by name (the subject's right and left eye, nose tip, mouth centre, right and left ear), in pixels of the oriented image; null when the region was not detected.",
     properties: Object.fromEntries(LANDMARK_NAMES.map((n) => [n, { $ref: '#/components/schemas/Point' }])),
     required: [...LANDMARK_NAMES],
     additionalProperties: false,
   }),
   pose: nullable({
     type: 'object',
-    description: 'Head pose: roll in degrees from the eyes, positive when the face is turned clockwise in the image; null when the region was not detected.',
+    description:
+      'Head pose: roll in degrees from the eyes, positive when the face is turned clockwise in the image; null when the region was not detected.',
     properties: { roll: { type: 'number', minimum: -180, maximum: 180 } },
     required: ['roll'],
     additionalProperties: false,
@@ -73,20 +104,34 @@ const faceProperties = {
       `What the classifier saw: measured on its ${INPUT_SIZE}x${INPUT_SIZE} gray input (the aligned crop, the resized box or whole image) before normalization, luma 0..255. ` +
       'Thresholds (GET /model quality.thresholds) were chosen so that clear local photos are not flagged and blurred, darkened or brightened copies are.',
     properties: {
-      size: { type: 'number', minimum: 0, description: `Side in source pixels of the square the ${INPUT_SIZE}x${INPUT_SIZE} input is resized from (a box's shorter side).` },
+      size: {
+        type: 'number',
+        minimum: 0,
+        description: `Side in source pixels of the square the ${INPUT_SIZE}x${INPUT_SIZE} input is resized from (a box's shorter side).`,
+      },
       sharpness: { type: 'number', minimum: 0, description: 'Variance of the 4-neighbour Laplacian of the input.' },
       brightness: { type: 'number', minimum: 0, maximum: 255, description: 'Mean luma of the input.' },
       contrast: { type: 'number', minimum: 0, description: 'Standard deviation of the luma of the input.' },
-      too_small: { type: 'boolean', description: `size under ${QT.minSizePx} px: the face was upscaled to the size the model was trained for.` },
-      blurry: { type: 'boolean', description: `sharpness under ${QT.minSharpness} (a dark or washed-out face has fewer edges and may be flagged too).` },
+      too_small: {
+        type: 'boolean',
+        description: `size under ${QT.minSizePx} px: the face was upscaled to the size the model was trained for.`,
+      },
+      blurry: {
+        type: 'boolean',
+        description: `sharpness under ${QT.minSharpness} (a dark or washed-out face has fewer edges and may be flagged too).`,
+      },
       dark: { type: 'boolean', description: `brightness under ${QT.minBrightness}.` },
       overexposed: { type: 'boolean', description: `brightness over ${QT.maxBrightness}.` },
     },
     required: ['size', 'sharpness', 'brightness', 'contrast', 'too_small', 'blurry', 'dark', 'overexposed'],
     additionalProperties: false,
   },
-  emotion: { type: 'string', enum: [...CLASSES], description: 'The apparent facial expression (the top class): what the face shows, not what the person feels.' },
-  confidence: { ...prob, description: 'The top class\'s score.' },
+  emotion: {
+    type: 'string',
+    enum: [...CLASSES],
+    description: 'The apparent facial expression (the top class): what the face shows, not what the person feels.',
+  },
+  confidence: { ...prob, description: "The top class's score." },
   uncertain: {
     type: 'boolean',
     description: `true when the top score is under ${UNCERTAIN_BELOW}: the lowest threshold at which the answers kept are at least 80% right on FER2013 PublicTest (there 61% of images are answered, 82.8% right). Show "not sure" instead of the label; the scores are still given.`,
@@ -122,13 +167,55 @@ export const openapi = {
           rates,
         security: [{}, { bearerAuth: [] }],
         parameters: [
-          { name: BOX_PARAMS.box.name, in: 'query', required: false, description: boxParam, schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] } },
-          { name: BOX_PARAMS.boxes.name, in: 'query', required: false, description: boxesParam, schema: { type: 'string', examples: ['10,10,100,100;200,40,90,90'] } },
-          { name: CLASSIFY_PARAMS.detect.name, in: 'query', required: false, description: detectParam, schema: flag(CLASSIFY_PARAMS.detect.default) },
-          { name: maxFaces.name, in: 'query', required: false, description: maxFacesParam, schema: { type: 'integer', minimum: maxFaces.min, maximum: maxFaces.max, default: maxFaces.default } },
-          { name: minDetectionScore.name, in: 'query', required: false, description: minScoreParam, schema: { type: 'number', minimum: minDetectionScore.min, maximum: minDetectionScore.max, default: minDetectionScore.default } },
-          { name: minFaceSize.name, in: 'query', required: false, description: minSizeParam, schema: { type: 'number', minimum: minFaceSize.min, maximum: minFaceSize.max, default: minFaceSize.default } },
-          { name: CLASSIFY_PARAMS.tta.name, in: 'query', required: false, description: ttaParam, schema: flag(CLASSIFY_PARAMS.tta.default) },
+          {
+            name: BOX_PARAMS.box.name,
+            in: 'query',
+            required: false,
+            description: boxParam,
+            schema: { type: 'string', pattern: BOX_PATTERN, examples: ['10,10,100,100'] },
+          },
+          {
+            name: BOX_PARAMS.boxes.name,
+            in: 'query',
+            required: false,
+            description: boxesParam,
+            schema: { type: 'string', examples: ['10,10,100,100;200,40,90,90'] },
+          },
+          {
+            name: CLASSIFY_PARAMS.detect.name,
+            in: 'query',
+            required: false,
+            description: detectParam,
+            schema: flag(CLASSIFY_PARAMS.detect.default),
+          },
+          {
+            name: maxFaces.name,
+            in: 'query',
+            required: false,
+            description: maxFacesParam,
+            schema: { type: 'integer', minimum: maxFaces.min, maximum: maxFaces.max, default: maxFaces.default },
+          },
+          {
+            name: minDetectionScore.name,
+            in: 'query',
+            required: false,
+            description: minScoreParam,
+            schema: { type: 'number', minimum: minDetectionScore.min, maximum: minDetectionScore.max, default: minDetectionScore.default },
+          },
+          {
+            name: minFaceSize.name,
+            in: 'query',
+            required: false,
+            description: minSizeParam,
+            schema: { type: 'number', minimum: minFaceSize.min, maximum: minFaceSize.max, default: minFaceSize.default },
+          },
+          {
+            name: CLASSIFY_PARAMS.tta.name,
+            in: 'query',
+            required: false,
+            description: ttaParam,
+            schema: flag(CLASSIFY_PARAMS.tta.default),
+          },
         ],
         requestBody: {
           required: true,
@@ -151,17 +238,25 @@ export const openapi = {
             },
             'image/jpeg': { schema: { type: 'string', format: 'binary' } },
             'image/png': { schema: { type: 'string', format: 'binary' } },
-            'application/octet-stream': { schema: { type: 'string', format: 'binary', description: 'JPEG or PNG bytes (the format is sniffed)' } },
+            'application/octet-stream': {
+              schema: { type: 'string', format: 'binary', description: 'JPEG or PNG bytes (the format is sniffed)' },
+            },
           },
         },
         responses: {
-          '200': { description: 'The faces and their classification (possibly none).', content: { 'application/json': { schema: { $ref: '#/components/schemas/Classification' } } } },
-          '400': errorResponse('Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` or `boxes` entry (`bad_box`), or a bad `detect` / `max_faces` / `tta` / `min_detection_score` / `min_face_size` (`bad_parameter`).'),
+          '200': {
+            description: 'The faces and their classification (possibly none).',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Classification' } } },
+          },
+          '400': errorResponse(
+            'Corrupt or truncated image, empty body, a form without `image`, malformed multipart, a bad `box` or `boxes` entry (`bad_box`), or a bad `detect` / `max_faces` / `tta` / `min_detection_score` / `min_face_size` (`bad_parameter`).',
+          ),
           '401': {
             ...errorResponse('A wrong or malformed API key (`unauthorized`), or none where the deployment requires one.'),
             headers: {
               'WWW-Authenticate': {
-                description: 'The Bearer challenge: `Bearer realm="emotion-edge"`, with `error="invalid_token"` for a wrong or malformed key.',
+                description:
+                  'The Bearer challenge: `Bearer realm="emotion-edge"`, with `error="invalid_token"` for a wrong or malformed key.',
                 required: true,
                 schema: { type: 'string' },
               },
@@ -172,7 +267,11 @@ export const openapi = {
           '429': {
             ...errorResponse(`Over this client's rate limit (\`rate_limited\`). ${rates}`),
             headers: {
-              'Retry-After': { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer', minimum: 1 } },
+              'Retry-After': {
+                description: 'Seconds to wait before trying again.',
+                required: true,
+                schema: { type: 'integer', minimum: 1 },
+              },
             },
           },
           '500': errorResponse('A fault of the server (never caused by the input).'),
@@ -184,18 +283,26 @@ export const openapi = {
       get: {
         operationId: 'model',
         summary: 'The model: classes, input, normalization, version, limits and validation results.',
-        responses: { '200': { description: 'Model information.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Model' } } } } },
+        responses: {
+          '200': { description: 'Model information.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Model' } } } },
+        },
       },
     },
     [ROUTES.healthz]: {
       get: {
         operationId: 'healthz',
         summary: 'Liveness: answers without loading the model.',
-        responses: { '200': { description: 'Alive.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } } },
+        responses: {
+          '200': { description: 'Alive.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
+        },
       },
     },
     [ROUTES.openapi]: {
-      get: { operationId: 'openapi', summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      get: {
+        operationId: 'openapi',
+        summary: 'This document.',
+        responses: { '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
+      },
     },
   },
   components: {
@@ -211,7 +318,12 @@ export const openapi = {
     schemas: {
       Scores: scores,
       Box: box,
-      Point: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } }, required: ['x', 'y'], additionalProperties: false },
+      Point: {
+        type: 'object',
+        properties: { x: { type: 'number' }, y: { type: 'number' } },
+        required: ['x', 'y'],
+        additionalProperties: false,
+      },
       ModelId: {
         type: 'object',
         properties: { name: { type: 'string' }, version: { type: 'string' }, input_size: { type: 'integer', const: INPUT_SIZE } },
@@ -235,7 +347,7 @@ export const openapi = {
           pose: faceProperties.pose,
           quality: nullable(faceProperties.quality),
           emotion: { type: ['string', 'null'], enum: [...CLASSES, null], description: faceProperties.emotion.description },
-          confidence: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'The top class\'s score.' },
+          confidence: { type: ['number', 'null'], minimum: 0, maximum: 1, description: "The top class's score." },
           uncertain: { type: ['boolean', 'null'], description: faceProperties.uncertain.description },
           scores: nullable({ $ref: '#/components/schemas/Scores' }),
           faces: {
@@ -262,31 +374,73 @@ export const openapi = {
           timings: {
             type: 'object',
             description:
-              'Server time per stage in ms. On Cloudflare\'s edge the clock only advances on I/O, so stages without I/O may read 0 there; local workerd reports real time.',
+              "Server time per stage in ms. On Cloudflare's edge the clock only advances on I/O, so stages without I/O may read 0 there; local workerd reports real time.",
             properties: {
               decode: { ...ms, description: 'Decoding (and, with detection, the grayscale conversion).' },
               detect: { ...ms, description: 'Face detection (letterbox, detector, decoding its output); only when it ran.' },
               preprocess: ms,
               inference: { ...ms, description: 'The emotion model, all regions in one batch.' },
-              model_load: { ...ms, description: 'Only on the request that created the sessions (emotion model and detector) in this isolate.' },
+              model_load: {
+                ...ms,
+                description: 'Only on the request that created the sessions (emotion model and detector) in this isolate.',
+              },
               total: ms,
             },
             required: ['decode', 'preprocess', 'inference', 'total'],
             additionalProperties: false,
           },
         },
-        required: ['emotion', 'confidence', 'uncertain', 'scores', 'box', 'crop', 'detection_score', 'landmarks', 'pose', 'quality', 'faces', 'message', 'source', 'tta', 'image', 'model', 'timings'],
+        required: [
+          'emotion',
+          'confidence',
+          'uncertain',
+          'scores',
+          'box',
+          'crop',
+          'detection_score',
+          'landmarks',
+          'pose',
+          'quality',
+          'faces',
+          'message',
+          'source',
+          'tta',
+          'image',
+          'model',
+          'timings',
+        ],
         additionalProperties: false,
         // A face answers the face fields and no message; no face answers nulls and a message.
         if: { type: 'object', properties: { faces: { type: 'array', maxItems: 0 } } },
         // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
         then: {
           type: 'object',
-          properties: { emotion: { type: 'null' }, confidence: { type: 'null' }, uncertain: { type: 'null' }, scores: { type: 'null' }, box: { type: 'null' }, crop: { type: 'null' }, detection_score: { type: 'null' }, landmarks: { type: 'null' }, pose: { type: 'null' }, quality: { type: 'null' }, message: { type: 'string', minLength: 1 }, source: { const: 'detection' } },
+          properties: {
+            emotion: { type: 'null' },
+            confidence: { type: 'null' },
+            uncertain: { type: 'null' },
+            scores: { type: 'null' },
+            box: { type: 'null' },
+            crop: { type: 'null' },
+            detection_score: { type: 'null' },
+            landmarks: { type: 'null' },
+            pose: { type: 'null' },
+            quality: { type: 'null' },
+            message: { type: 'string', minLength: 1 },
+            source: { const: 'detection' },
+          },
         },
         else: {
           type: 'object',
-          properties: { emotion: { type: 'string' }, confidence: { type: 'number' }, scores: { type: 'object' }, box: { type: 'object' }, crop: { type: 'object' }, quality: { type: 'object' }, message: { type: 'null' } },
+          properties: {
+            emotion: { type: 'string' },
+            confidence: { type: 'number' },
+            scores: { type: 'object' },
+            box: { type: 'object' },
+            crop: { type: 'object' },
+            quality: { type: 'object' },
+            message: { type: 'null' },
+          },
         },
       },
       Model: {
@@ -296,7 +450,11 @@ export const openapi = {
           version: { type: 'string' },
           input_size: { type: 'integer', const: INPUT_SIZE },
           classes: { type: 'array', items: { type: 'string' }, const: [...CLASSES] },
-          input: { type: 'object', properties: { size: { type: 'integer' }, channels: { type: 'integer' }, layout: { type: 'string' } }, required: ['size', 'channels', 'layout'] },
+          input: {
+            type: 'object',
+            properties: { size: { type: 'integer' }, channels: { type: 'integer' }, layout: { type: 'string' } },
+            required: ['size', 'channels', 'layout'],
+          },
           normalization: { type: 'object', properties: { mean: { type: 'number' }, std: { type: 'number' } }, required: ['mean', 'std'] },
           preprocessing: { type: 'array', items: { type: 'string' } },
           parameters: { type: ['integer', 'null'] },
@@ -319,13 +477,20 @@ export const openapi = {
               iou_threshold: { type: 'number', const: DETECTOR_INFO.iou_threshold },
               alignment: {
                 type: 'object',
-                properties: { eye_centre: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } } }, eye_mouth: { type: 'number' }, size: { type: 'integer' } },
+                properties: {
+                  eye_centre: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } } },
+                  eye_mouth: { type: 'number' },
+                  size: { type: 'integer' },
+                },
               },
               tile_above_side: { type: 'integer', const: DETECTOR_INFO.tile_above_side },
               crop: { type: 'string' },
               max_faces: {
                 type: 'object',
-                properties: { default: { type: 'integer', const: LIMITS.defaultMaxFaces }, max: { type: 'integer', const: LIMITS.maxFaces } },
+                properties: {
+                  default: { type: 'integer', const: LIMITS.defaultMaxFaces },
+                  max: { type: 'integer', const: LIMITS.maxFaces },
+                },
                 required: ['default', 'max'],
               },
               license: { type: 'string' },
@@ -334,7 +499,7 @@ export const openapi = {
           },
           quality: {
             type: 'object',
-            description: 'How each face\'s `quality` flags are decided (core/src/faces/quality.ts).',
+            description: "How each face's `quality` flags are decided (core/src/faces/quality.ts).",
             properties: {
               measured_on: { type: 'string' },
               thresholds: {
@@ -355,15 +520,32 @@ export const openapi = {
             type: 'object',
             properties: {
               max_body_bytes: { type: 'integer', const: LIMITS.maxBodyBytes },
-              max_pixels: { type: 'integer', const: LIMITS.maxPixels, description: 'largest width x height of a baseline JPEG (decoded streamed)' },
-              max_pixels_held: { type: 'integer', const: LIMITS.maxPixelsHeld, description: 'largest width x height of what is held whole: a progressive JPEG, a PNG' },
+              max_pixels: {
+                type: 'integer',
+                const: LIMITS.maxPixels,
+                description: 'largest width x height of a baseline JPEG (decoded streamed)',
+              },
+              max_pixels_held: {
+                type: 'integer',
+                const: LIMITS.maxPixelsHeld,
+                description: 'largest width x height of what is held whole: a progressive JPEG, a PNG',
+              },
               max_side: { type: 'integer', const: LIMITS.maxSide },
               max_decode_memory_mb: { type: 'number', const: LIMITS.maxDecodeMemoryMB },
               max_jpeg_scans: { type: 'integer', const: LIMITS.maxJpegScans },
               max_faces: { type: 'integer', const: LIMITS.maxFaces },
               accepted_formats: { type: 'array', items: { type: 'string' } },
             },
-            required: ['max_body_bytes', 'max_pixels', 'max_pixels_held', 'max_side', 'max_decode_memory_mb', 'max_jpeg_scans', 'max_faces', 'accepted_formats'],
+            required: [
+              'max_body_bytes',
+              'max_pixels',
+              'max_pixels_held',
+              'max_side',
+              'max_decode_memory_mb',
+              'max_jpeg_scans',
+              'max_faces',
+              'accepted_formats',
+            ],
           },
         },
         required: ['name', 'version', 'input_size', 'classes', 'input', 'normalization', 'validation', 'detector', 'quality', 'limits'],

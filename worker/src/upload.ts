@@ -12,7 +12,8 @@ export interface Upload {
 }
 
 const RAW_TYPES = new Set(['image/jpeg', 'image/jpg', 'image/pjpeg', 'image/png', 'application/octet-stream']);
-const ACCEPTED = 'Send a JPEG or PNG image as multipart/form-data (field "image") or as the raw body with Content-Type image/jpeg or image/png.';
+const ACCEPTED =
+  'Send a JPEG or PNG image as multipart/form-data (field "image") or as the raw body with Content-Type image/jpeg or image/png.';
 
 function tooLarge(size?: number): ApiError {
   const got = size === undefined ? 'The request body is' : `The request body (${mib(size)}) is`;

@@ -4,14 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Validator } from '@seriousme/openapi-schema-validator';
 import { CLASSES } from '@emotion/core';
 import { LIMITS } from '@emotion/core/api';
-import { contract, type Contract } from './contract.ts';
-import { startWorker, type RunningWorker } from './harness.ts';
-import { photosSkip } from './shared-data.ts';
-import { concat, encodeJpeg, ihdr, photo, PNG_SIGNATURE, pngChunk, resampledRgba, withJpegSize, type Bytes } from './images.ts';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import pako from 'pako';
+import { type Contract, contract } from './contract.ts';
+import { type RunningWorker, startWorker } from './harness.ts';
+import { type Bytes, concat, encodeJpeg, ihdr, PNG_SIGNATURE, photo, pngChunk, resampledRgba, withJpegSize } from './images.ts';
+import { photosSkip } from './shared-data.ts';
 
 let w: RunningWorker;
 let spec: any;
@@ -140,7 +140,12 @@ describe('POST /classify', { skip }, () => {
 
 describe('errors', () => {
   test('text sent as image/jpeg: 415 naming the accepted formats', async () => {
-    await expectError(await post(new TextEncoder().encode('this is not an image at all'), 'image/jpeg'), 415, 'unsupported_media_type', /JPEG and PNG/);
+    await expectError(
+      await post(new TextEncoder().encode('this is not an image at all'), 'image/jpeg'),
+      415,
+      'unsupported_media_type',
+      /JPEG and PNG/,
+    );
   });
   test('GIF bytes: 415 saying it is a GIF', async () => {
     const gif = new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;\x00\x00\x00');
@@ -164,14 +169,29 @@ describe('errors', () => {
     await expectError(await post(withJpegSize(photo('happy.jpg'), 60000, 60000), 'image/jpeg'), 413, 'too_large', /limit is \d/);
   });
   test('JPEG over the longest side: 413 with the limit', { skip }, async () => {
-    await expectError(await post(withJpegSize(photo('bbt1.jpg'), 8200, 3000), 'image/jpeg'), 413, 'too_large', /8200x3000; the limit is 8192 pixels/);
+    await expectError(
+      await post(withJpegSize(photo('bbt1.jpg'), 8200, 3000), 'image/jpeg'),
+      413,
+      'too_large',
+      /8200x3000; the limit is 8192 pixels/,
+    );
   });
   test('progressive JPEG over the pixel limit for held coefficients: 413', { skip }, async () => {
     // happy.jpg is progressive: its coefficients are held whole (2 bytes each).
-    await expectError(await post(withJpegSize(photo('happy.jpg'), 6000, 4100), 'image/jpeg'), 413, 'too_large', /24\.6 MP\); the limit for progressive JPEGs is 24\.0 MP/);
+    await expectError(
+      await post(withJpegSize(photo('happy.jpg'), 6000, 4100), 'image/jpeg'),
+      413,
+      'too_large',
+      /24\.6 MP\); the limit for progressive JPEGs is 24\.0 MP/,
+    );
   });
   test('progressive JPEG within the pixel limit but over the decoding memory limit: 413 with the limit', { skip }, async () => {
-    await expectError(await post(withJpegSize(photo('happy.jpg'), 4800, 4800), 'image/jpeg'), 413, 'too_large', new RegExp(`needs about \\d+ MB, over the limit of ${LIMITS.maxDecodeMemoryMB} MB`));
+    await expectError(
+      await post(withJpegSize(photo('happy.jpg'), 4800, 4800), 'image/jpeg'),
+      413,
+      'too_large',
+      new RegExp(`needs about \\d+ MB, over the limit of ${LIMITS.maxDecodeMemoryMB} MB`),
+    );
   });
   test('a 1900x1900 4:4:4 baseline JPEG (refused by the old full decode) streams: 200', { skip }, async () => {
     const body = await api.documented(await post(baseline444, 'image/jpeg'), '/classify', 'POST');
@@ -184,7 +204,12 @@ describe('errors', () => {
   });
   test('PNG whose decode would need more than the memory limit: 413 from the header alone', async () => {
     // 16-bit RGBA, interlaced, 3.96 MP: inflated 31.7 MB + de-interlaced 31.7 MB + RGBA 15.8 MB.
-    const png = concat(PNG_SIGNATURE, ihdr(1990, 1990, 16, 6, 1), pngChunk('IDAT', pako.deflate(new Uint8Array(100))), pngChunk('IEND', new Uint8Array(0)));
+    const png = concat(
+      PNG_SIGNATURE,
+      ihdr(1990, 1990, 16, 6, 1),
+      pngChunk('IDAT', pako.deflate(new Uint8Array(100))),
+      pngChunk('IEND', new Uint8Array(0)),
+    );
     await expectError(await post(png, 'image/png'), 413, 'too_large', /over the limit of \d+ MB/);
   });
   test('PNG with a chunk length past the end of the file: 400', { skip }, async () => {
@@ -209,7 +234,12 @@ describe('errors', () => {
         c.enqueue(chunk);
       },
     });
-    const res = await w.fetch('/classify', { method: 'POST', body: stream, headers: { 'content-type': 'image/jpeg' }, duplex: 'half' } as RequestInit);
+    const res = await w.fetch('/classify', {
+      method: 'POST',
+      body: stream,
+      headers: { 'content-type': 'image/jpeg' },
+      duplex: 'half',
+    } as RequestInit);
     await expectError(res, 413, 'too_large');
   });
   test('bad box: malformed, negative, zero-sized, outside the image, given twice differently', { skip }, async () => {

@@ -8,19 +8,20 @@ import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { RATE_LIMITS } from '@emotion/core/api';
 import { unstable_readConfig } from 'wrangler';
 import { addressKey, digestMatches, parseDigests } from '../src/auth.ts';
-import { RATE_LIMITS } from '@emotion/core/api';
-import { captureLogs } from './log-capture.ts';
-import { contract, type Contract } from './contract.ts';
-import { REPO, startWorker, type Bindings, type RunningWorker } from './harness.ts';
+import { type Contract, contract } from './contract.ts';
+import { type Bindings, REPO, type RunningWorker, startWorker } from './harness.ts';
 import { photo } from './images.ts';
+import { captureLogs } from './log-capture.ts';
 import { photosSkip } from './shared-data.ts';
 
 const skipPhotos = photosSkip();
 
 const newKey = () => Buffer.from(webcrypto.getRandomValues(new Uint8Array(32))).toString('base64url');
-const digestOf = async (key: string) => Buffer.from(await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(key))).toString('hex');
+const digestOf = async (key: string) =>
+  Buffer.from(await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(key))).toString('hex');
 
 const KEY = newKey();
 const OTHER_KEY = newKey();
@@ -43,12 +44,21 @@ const answers: string[] = [];
 const LOW = { anonymous: 3, keyed: 5 };
 // API_KEYS as wrangler passes a secret (`wrangler secret put`, .dev.vars): a secret_text binding.
 const apiKeys = (value: string) => ({ API_KEYS: { type: 'secret_text', value } as unknown as Bindings[string] });
-const limiter = (namespace_id: string, limit: number) => ({ type: 'ratelimit', namespace_id, simple: { limit, period: RATE_LIMITS.periodSeconds } }) as unknown as Bindings[string];
+const limiter = (namespace_id: string, limit: number) =>
+  ({ type: 'ratelimit', namespace_id, simple: { limit, period: RATE_LIMITS.periodSeconds } }) as unknown as Bindings[string];
 
 before(async () => {
   DIGEST = await digestOf(KEY);
   OTHER_DIGEST = await digestOf(OTHER_KEY);
-  secrets = [KEY, OTHER_KEY, DIGEST, OTHER_DIGEST, DIGEST.toUpperCase(), Buffer.from(DIGEST, 'hex').toString('base64'), Buffer.from(DIGEST, 'hex').toString('base64url')];
+  secrets = [
+    KEY,
+    OTHER_KEY,
+    DIGEST,
+    OTHER_DIGEST,
+    DIGEST.toUpperCase(),
+    Buffer.from(DIGEST, 'hex').toString('base64'),
+    Buffer.from(DIGEST, 'hex').toString('base64url'),
+  ];
   capture();
   const level = process.env.WORKER_LOG_LEVEL;
   process.env.WORKER_LOG_LEVEL = 'debug';
@@ -56,7 +66,11 @@ before(async () => {
     const keys = apiKeys(` ${DIGEST.toUpperCase()} , not-a-digest, ${OTHER_DIGEST}`);
     open = await startWorker({ REQUIRE_API_KEY: 'false' }, undefined, keys);
     closed = await startWorker({ REQUIRE_API_KEY: 'true' }, undefined, keys);
-    limited = await startWorker({}, undefined, { ...apiKeys(DIGEST), ANON_LIMITER: limiter('1001', LOW.anonymous), KEY_LIMITER: limiter('1002', LOW.keyed) });
+    limited = await startWorker({}, undefined, {
+      ...apiKeys(DIGEST),
+      ANON_LIMITER: limiter('1001', LOW.anonymous),
+      KEY_LIMITER: limiter('1002', LOW.keyed),
+    });
   } finally {
     if (level === undefined) delete process.env.WORKER_LOG_LEVEL;
     else process.env.WORKER_LOG_LEVEL = level;
@@ -173,7 +187,10 @@ describe('REQUIRE_API_KEY=true', () => {
       await read(res);
     }
     // A preflight naming no headers is still told that Authorization may be sent.
-    const bare = await closed.fetch('/classify', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
+    const bare = await closed.fetch('/classify', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    });
     assert.equal(bare.status, 204);
     assert.match(bare.headers.get('access-control-allow-headers') ?? '', /authorization/i);
     await read(bare);
@@ -227,7 +244,12 @@ describe('rate limits (ANON_LIMITER 3, KEY_LIMITER 5 a minute for this worker)',
       }
       const pre = await limited.fetch('/classify', {
         method: 'OPTIONS',
-        headers: { 'cf-connecting-ip': '203.0.113.7', origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+        headers: {
+          'cf-connecting-ip': '203.0.113.7',
+          origin: 'https://app.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
       });
       assert.equal(pre.status, 204);
       await read(pre);

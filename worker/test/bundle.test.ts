@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,10 @@ test('wrangler deploy --dry-run builds a bundle within the 10 MB (gzip) Workers 
     }
     const reported = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(r.stdout + r.stderr);
     for (const row of rows) t.diagnostic(row);
-    t.diagnostic(`total ${(raw / 2 ** 20).toFixed(2)} MiB, gzip ${(gz / 2 ** 20).toFixed(2)} MiB` + (reported ? ` (wrangler: ${reported[1]} KiB / gzip ${reported[2]} KiB)` : ''));
+    t.diagnostic(
+      `total ${(raw / 2 ** 20).toFixed(2)} MiB, gzip ${(gz / 2 ** 20).toFixed(2)} MiB` +
+        (reported ? ` (wrangler: ${reported[1]} KiB / gzip ${reported[2]} KiB)` : ''),
+    );
     assert.ok(gz < PAID_LIMIT, `gzip size ${gz} over ${PAID_LIMIT}`);
     if (reported) assert.ok(Number(reported[2]) * 1024 < PAID_LIMIT, `wrangler's gzip size ${reported[2]} KiB`);
   } finally {

@@ -22,7 +22,11 @@ test('"*" (the default, also for an empty or missing setting): any origin, never
 test('a list: exactly those origins, echoed, with credentials and Vary: Origin', () => {
   const allowed = parseAllowedOrigins(' https://app.example , https://admin.example/ ');
   for (const origin of ['https://app.example', 'https://admin.example']) {
-    assert.deepEqual(corsHeaders(origin, allowed), { vary: 'Origin', 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' });
+    assert.deepEqual(corsHeaders(origin, allowed), {
+      vary: 'Origin',
+      'access-control-allow-origin': origin,
+      'access-control-allow-credentials': 'true',
+    });
   }
 });
 

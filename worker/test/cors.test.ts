@@ -1,7 +1,7 @@
 /** CORS with a configured origin list (wrangler.toml [vars] CORS_ALLOWED_ORIGINS), in workerd. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startWorker, type RunningWorker } from './harness.ts';
+import { type RunningWorker, startWorker } from './harness.ts';
 import { photo } from './images.ts';
 import { photosSkip } from './shared-data.ts';
 
@@ -14,7 +14,10 @@ before(async () => {
 after(async () => w?.dispose());
 
 const preflight = (origin: string) =>
-  w.fetch('/classify', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+  w.fetch('/classify', {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
 
 test('an allowed origin is echoed, with credentials', { skip: skipPhotos }, async () => {
   for (const origin of ['https://app.example', 'https://admin.example']) {

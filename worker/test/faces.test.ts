@@ -9,14 +9,26 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import * as ort from 'onnxruntime-node';
-import { CLASSES, decodeGray, UNCERTAIN_BELOW, type Box, type ScaledImage } from '@emotion/core';
-import { alignedInput, cropInput, decodeRgba, faceQuality, findFaces, LANDMARK_NAMES, QUALITY_THRESHOLDS, rollDegrees, type Face, type FaceDetector, type FaceQuality } from '@emotion/core/faces';
-import { openUpload } from '../src/decode.ts';
+import { type Box, CLASSES, decodeGray, type ScaledImage, UNCERTAIN_BELOW } from '@emotion/core';
+import {
+  alignedInput,
+  cropInput,
+  decodeRgba,
+  type Face,
+  type FaceDetector,
+  type FaceQuality,
+  faceQuality,
+  findFaces,
+  LANDMARK_NAMES,
+  QUALITY_THRESHOLDS,
+  rollDegrees,
+} from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { contract, type Contract } from './contract.ts';
-import { MODEL_PATH, PHOTOS, startWorker, type RunningWorker } from './harness.ts';
-import { encodeJpeg, encodePng, ihdr, photo, PNG_SIGNATURE, pngChunk, concat, withJpegSize, type Bytes } from './images.ts';
+import * as ort from 'onnxruntime-node';
+import { openUpload } from '../src/decode.ts';
+import { type Contract, contract } from './contract.ts';
+import { MODEL_PATH, PHOTOS, type RunningWorker, startWorker } from './harness.ts';
+import { type Bytes, concat, encodeJpeg, encodePng, ihdr, PNG_SIGNATURE, photo, pngChunk, withJpegSize } from './images.ts';
 import { referenceScores } from './reference-scores.ts';
 import { photosSkip } from './shared-data.ts';
 
@@ -98,7 +110,12 @@ function tightCropGrid(cols: number, rows: number): Bytes {
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort()
-    .flatMap((p) => readdirSync(join(PHOTOS, p)).sort().slice(0, 2).map((f) => `${p}/${f}`));
+    .flatMap((p) =>
+      readdirSync(join(PHOTOS, p))
+        .sort()
+        .slice(0, 2)
+        .map((f) => `${p}/${f}`),
+    );
   assert.ok(files.length >= cols * rows);
   const S = 150;
   const W = cols * S;
@@ -138,7 +155,10 @@ function assertSameFaces(name: string, body: any, expected: Expected[]): number 
   body.faces.forEach((f: any, i: number) => {
     const e = expected[i];
     assert.deepEqual(f.box, e.face.box, `${name} face ${i}: box`);
-    assert.ok(Math.abs(f.detection_score - e.face.score) < SCORE_TOLERANCE, `${name} face ${i}: detection score ${f.detection_score} vs ${e.face.score}`);
+    assert.ok(
+      Math.abs(f.detection_score - e.face.score) < SCORE_TOLERANCE,
+      `${name} face ${i}: detection score ${f.detection_score} vs ${e.face.score}`,
+    );
     assert.deepEqual(f.crop, e.crop, `${name} face ${i}: crop`);
     const diff = scoreDiff(f.scores, e.scores);
     worst = Math.max(worst, diff);
@@ -150,19 +170,28 @@ function assertSameFaces(name: string, body: any, expected: Expected[]): number 
     const clipped = f.crop.x === 0 || f.crop.y === 0 || f.crop.x + f.crop.w === width || f.crop.y + f.crop.h === height;
     assert.ok(Math.abs(f.crop.w - f.crop.h) <= 2 || clipped, `${name} face ${i}: crop ${JSON.stringify(f.crop)} is not square`);
     assert.ok(inside({ x: f.box.x + f.box.w / 2, y: f.box.y + f.box.h / 2 }, f.crop), `${name} face ${i}: box centre outside the crop`);
-    for (const k of e.face.keypoints.slice(0, 4)) assert.ok(inside(k, f.crop), `${name} face ${i}: keypoint (${k.x}, ${k.y}) outside the crop`);
+    for (const k of e.face.keypoints.slice(0, 4))
+      assert.ok(inside(k, f.crop), `${name} face ${i}: keypoint (${k.x}, ${k.y}) outside the crop`);
     // The named landmarks are the detector's keypoints (to 0.1 px), and the roll is the eyes' angle.
     LANDMARK_NAMES.forEach((n, k) => {
-      assert.ok(Math.abs(f.landmarks[n].x - e.face.keypoints[k].x) < 0.2 && Math.abs(f.landmarks[n].y - e.face.keypoints[k].y) < 0.2, `${name} face ${i}: ${n}`);
+      assert.ok(
+        Math.abs(f.landmarks[n].x - e.face.keypoints[k].x) < 0.2 && Math.abs(f.landmarks[n].y - e.face.keypoints[k].y) < 0.2,
+        `${name} face ${i}: ${n}`,
+      );
     });
     assert.ok(Math.abs(f.pose.roll - rollDegrees(e.face.keypoints)) < 0.2, `${name} face ${i}: roll ${f.pose.roll}`);
     assert.equal(f.uncertain, f.confidence < UNCERTAIN_BELOW, `${name} face ${i}: uncertain`);
     assertQuality(f.quality, e.quality, `${name} face ${i}`);
   });
   const areas = body.faces.map((f: any) => f.box.w * f.box.h);
-  assert.deepEqual(areas, [...areas].sort((a, b) => b - a), `${name}: largest first`);
+  assert.deepEqual(
+    areas,
+    [...areas].sort((a, b) => b - a),
+    `${name}: largest first`,
+  );
   if (body.faces.length) {
-    for (const k of ['box', 'crop', 'detection_score', 'landmarks', 'pose', 'quality', 'emotion', 'confidence', 'uncertain', 'scores']) assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
+    for (const k of ['box', 'crop', 'detection_score', 'landmarks', 'pose', 'quality', 'emotion', 'confidence', 'uncertain', 'scores'])
+      assert.deepEqual(body[k], body.faces[0][k], `${name}: top-level ${k}`);
     assert.equal(body.message, null);
   }
   assert.equal(typeof body.timings.detect, 'number');
@@ -194,7 +223,10 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
   });
 
   test('tight 150x150 PNG crops (one per person): one face each', { skip: skipPhotos }, async () => {
-    const people = readdirSync(PHOTOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const people = readdirSync(PHOTOS, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     assert.equal(people.length, 8);
     for (const person of people) {
       const file = `${person}/${readdirSync(join(PHOTOS, person)).sort()[0]}`;
@@ -205,13 +237,17 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     }
   });
 
-  test('16 faces (a 4x4 grid of tight crops): all by default; max_faces=10 keeps the 10 largest; classified in batches, as onnxruntime-node', { skip: skipPhotos }, async () => {
+  test('16 faces (a 4x4 grid of tight crops): all by default; max_faces=10 keeps the 10 largest; classified in batches, as onnxruntime-node', {
+    skip: skipPhotos,
+  }, async () => {
     const grid = tightCropGrid(4, 4);
     const all = await ok(await post(grid, '?max_faces=16', 'image/png'));
     assertSameFaces('grid, max_faces=16', all, await reference(grid, 16));
     assert.equal(all.faces.length, 16);
     // Each face in its own tile.
-    const tiles = new Set(all.faces.map((f: any) => `${Math.floor((f.box.x + f.box.w / 2) / 150)},${Math.floor((f.box.y + f.box.h / 2) / 150)}`));
+    const tiles = new Set(
+      all.faces.map((f: any) => `${Math.floor((f.box.x + f.box.w / 2) / 150)},${Math.floor((f.box.y + f.box.h / 2) / 150)}`),
+    );
     assert.equal(tiles.size, 16);
     const byDefault = await ok(await post(grid, '', 'image/png'));
     assert.ok(model.detector.max_faces.default >= 16);
@@ -229,7 +265,18 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
       const body = await ok(res);
       assert.equal(body.source, 'whole_image');
       assert.equal(body.faces.length, 1);
-      assert.deepEqual(body.faces[0], { box: whole, crop: whole, detection_score: null, landmarks: null, pose: null, quality: body.quality, emotion: body.emotion, confidence: body.confidence, uncertain: body.uncertain, scores: body.scores });
+      assert.deepEqual(body.faces[0], {
+        box: whole,
+        crop: whole,
+        detection_score: null,
+        landmarks: null,
+        pose: null,
+        quality: body.quality,
+        emotion: body.emotion,
+        confidence: body.confidence,
+        uncertain: body.uncertain,
+        scores: body.scores,
+      });
       assertQuality(body.quality, faceQuality(cropInput(openUpload(bytes), whole), Math.min(whole.w, whole.h)), 'whole image');
       assert.deepEqual(body.box, whole);
       assert.ok(scoreDiff(body.scores, expected) < SCORE_TOLERANCE);
@@ -249,7 +296,13 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
       for (const [i, f] of body.faces.entries()) {
         assert.deepEqual(f.crop, withTta.faces[i].crop);
         assert.ok(scoreDiff(f.scores, plain[i].scores) < SCORE_TOLERANCE, `face ${i}`);
-        assert.ok(scoreDiff(f.scores, CLASSES.map((c) => withTta.faces[i].scores[c])) > 1e-4, `face ${i}: TTA changes the scores`);
+        assert.ok(
+          scoreDiff(
+            f.scores,
+            CLASSES.map((c) => withTta.faces[i].scores[c]),
+          ) > 1e-4,
+          `face ${i}: TTA changes the scores`,
+        );
       }
     }
   });
@@ -270,14 +323,22 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
         const a = all.faces[i];
         assert.deepEqual([f.box, f.crop, f.detection_score], [a.box, a.crop, a.detection_score]);
         // A smaller batch may round differently in the last bits.
-        assert.ok(scoreDiff(f.scores, CLASSES.map((c) => a.scores[c])) < 1e-6);
+        assert.ok(
+          scoreDiff(
+            f.scores,
+            CLASSES.map((c) => a.scores[c]),
+          ) < 1e-6,
+        );
       });
     }
   });
 
   test('a box takes precedence over detection: that region, as given', { skip: skipPhotos }, async () => {
     const box = { x: 500, y: 100, w: 200, h: 200 };
-    for (const res of [await post(photo('bbt1.jpg'), '?box=500,100,200,200&detect=true'), await postForm(photo('bbt1.jpg'), { box: '500,100,200,200' })]) {
+    for (const res of [
+      await post(photo('bbt1.jpg'), '?box=500,100,200,200&detect=true'),
+      await postForm(photo('bbt1.jpg'), { box: '500,100,200,200' }),
+    ]) {
       const body = await ok(res);
       assert.equal(body.source, 'box');
       assert.equal(body.faces.length, 1);
@@ -313,7 +374,8 @@ describe('landmarks, pose and the detection filters', { skip: photosSkip() }, ()
         const fy = sy - y0;
         for (let k = 0; k < 3; k++) {
           const p = (yy: number, xx: number) => src.data[(yy * src.width + xx) * 4 + k];
-          out[(y * W + x) * 4 + k] = (1 - fy) * ((1 - fx) * p(y0, x0) + fx * p(y0, x0 + 1)) + fy * ((1 - fx) * p(y0 + 1, x0) + fx * p(y0 + 1, x0 + 1));
+          out[(y * W + x) * 4 + k] =
+            (1 - fy) * ((1 - fx) * p(y0, x0) + fx * p(y0, x0 + 1)) + fy * ((1 - fx) * p(y0 + 1, x0) + fx * p(y0 + 1, x0 + 1));
         }
         out[(y * W + x) * 4 + 3] = 255;
       }
@@ -322,12 +384,17 @@ describe('landmarks, pose and the detection filters', { skip: photosSkip() }, ()
     return encodePng(out, W, H);
   }
 
-  test('landmarks lie in the face box, the eyes above the mouth; roll is near 0 upright and follows a turned copy', { skip: skipPhotos }, async (t) => {
+  test('landmarks lie in the face box, the eyes above the mouth; roll is near 0 upright and follows a turned copy', {
+    skip: skipPhotos,
+  }, async (t) => {
     for (const name of ['happy.jpg', 'neutral.jpg', 'surprised.jpg']) {
       const body = await ok(await post(photo(name)));
       const f = body.faces[0];
       for (const n of LANDMARK_NAMES.slice(0, 4)) assert.ok(inside(f.landmarks[n], f.box), `${name}: ${n} outside the box`);
-      assert.ok(f.landmarks.right_eye.y < f.landmarks.mouth.y && f.landmarks.left_eye.y < f.landmarks.mouth.y, `${name}: eyes above the mouth`);
+      assert.ok(
+        f.landmarks.right_eye.y < f.landmarks.mouth.y && f.landmarks.left_eye.y < f.landmarks.mouth.y,
+        `${name}: eyes above the mouth`,
+      );
       assert.ok(f.landmarks.right_eye.x < f.landmarks.left_eye.x, `${name}: the subject's right eye on the image's left`);
       assert.ok(Math.abs(f.pose.roll) < 10, `${name}: roll ${f.pose.roll}`);
       for (const degrees of [25, -25]) {
@@ -342,7 +409,9 @@ describe('landmarks, pose and the detection filters', { skip: photosSkip() }, ()
     }
   });
 
-  test('min_detection_score and min_face_size filter the faces; a given box or the whole image has no landmarks', { skip: skipPhotos }, async () => {
+  test('min_detection_score and min_face_size filter the faces; a given box or the whole image has no landmarks', {
+    skip: skipPhotos,
+  }, async () => {
     const bytes = photo('bbt4.jpg');
     const all = await ok(await post(bytes));
     const strict = await ok(await post(bytes, '?min_detection_score=0.999'));
@@ -356,7 +425,13 @@ describe('landmarks, pose and the detection filters', { skip: photosSkip() }, ()
     const none = await ok(await post(bytes, '?min_face_size=4000'));
     assert.equal(none.faces.length, 0);
     assert.equal(none.landmarks, null);
-    for (const q of ['min_detection_score=2', 'min_detection_score=-1', 'min_detection_score=abc', 'min_face_size=-5', 'min_face_size=9999']) {
+    for (const q of [
+      'min_detection_score=2',
+      'min_detection_score=-1',
+      'min_detection_score=abc',
+      'min_face_size=-5',
+      'min_face_size=9999',
+    ]) {
       await badParameter(await post(bytes, `?${q}`), /min_detection_score|min_face_size/);
     }
     const whole = await ok(await post(bytes, '?detect=false'));
@@ -412,8 +487,22 @@ describe('quality flags', { skip: photosSkip() }, () => {
     const r = Math.max(1, Math.round((2 * normal.quality.size) / 48));
     const copies: [string, Bytes, Partial<typeof NONE>][] = [
       [`blurred (r=${r})`, edited(name, blurred(r)), { blurry: true, dark: false, overexposed: false }],
-      ['darkened (x0.3)', edited(name, scaled((v) => v * 0.3)), { dark: true, overexposed: false }],
-      ['brightened', edited(name, scaled((v) => 255 - 0.3 * (255 - v))), { dark: false, overexposed: true }],
+      [
+        'darkened (x0.3)',
+        edited(
+          name,
+          scaled((v) => v * 0.3),
+        ),
+        { dark: true, overexposed: false },
+      ],
+      [
+        'brightened',
+        edited(
+          name,
+          scaled((v) => 255 - 0.3 * (255 - v)),
+        ),
+        { dark: false, overexposed: true },
+      ],
     ];
     for (const [what, bytes, want] of copies) {
       for (const query of ['', `?box=${box}`]) {
@@ -437,7 +526,9 @@ describe('quality flags', { skip: photosSkip() }, () => {
 });
 
 describe('boxes: several caller-given regions', { skip: photosSkip() }, () => {
-  test('boxes with 1 and 3 entries: one result per box, in order, each as its own box; an invalid entry or box with boxes: 400', { skip: skipPhotos }, async () => {
+  test('boxes with 1 and 3 entries: one result per box, in order, each as its own box; an invalid entry or box with boxes: 400', {
+    skip: skipPhotos,
+  }, async () => {
     const bytes = photo('bbt1.jpg');
     const list = [
       { x: 500, y: 100, w: 200, h: 200 },
@@ -455,9 +546,20 @@ describe('boxes: several caller-given regions', { skip: photosSkip() }, () => {
         assert.deepEqual([f.box, f.crop, f.detection_score, f.landmarks], [list[i], list[i], null, null], `box ${i}`);
       });
       const alone = await ok(await post(bytes, `?box=${text([list[2]])}`));
-      assert.ok(scoreDiff(body.faces[2].scores, CLASSES.map((c) => alone.faces[0].scores[c])) < 1e-6, 'each box scored as on its own');
+      assert.ok(
+        scoreDiff(
+          body.faces[2].scores,
+          CLASSES.map((c) => alone.faces[0].scores[c]),
+        ) < 1e-6,
+        'each box scored as on its own',
+      );
     }
-    for (const q of [`boxes=${text(list.slice(0, 2))};1,2,3`, 'boxes=1,1,10,10;;2,2,10,10', `boxes=1,1,10,10;5000,0,10,10`, `box=1,1,10,10&boxes=1,1,10,10`]) {
+    for (const q of [
+      `boxes=${text(list.slice(0, 2))};1,2,3`,
+      'boxes=1,1,10,10;;2,2,10,10',
+      `boxes=1,1,10,10;5000,0,10,10`,
+      `box=1,1,10,10&boxes=1,1,10,10`,
+    ]) {
       const res = await post(bytes, `?${q}`);
       assert.equal(res.status, 400, q);
       const body = await api.documented(res, '/classify', 'POST');
@@ -480,7 +582,8 @@ describe('no face, parameters and limits', () => {
       assert.deepEqual(body.faces, []);
       assert.match(body.message, /No face was found/);
       assert.match(body.message, /detect=false/);
-      for (const k of ['emotion', 'confidence', 'uncertain', 'scores', 'box', 'crop', 'detection_score', 'landmarks', 'pose']) assert.equal(body[k], null, k);
+      for (const k of ['emotion', 'confidence', 'uncertain', 'scores', 'box', 'crop', 'detection_score', 'landmarks', 'pose'])
+        assert.equal(body[k], null, k);
       assert.equal(body.source, 'detection');
       assert.deepEqual(body.image, { width: W, height: H });
       assert.equal(typeof body.timings.detect, 'number');
@@ -500,7 +603,16 @@ describe('no face, parameters and limits', () => {
 
   test('bad detect, max_faces and tta values: 400 bad_parameter', async () => {
     const img = grayJpeg();
-    for (const q of ['max_faces=0', `max_faces=${model.limits.max_faces + 1}`, 'max_faces=abc', 'max_faces=2.5', 'max_faces=-1', 'max_faces=', 'max_faces=1e1', 'max_faces=99999999999']) {
+    for (const q of [
+      'max_faces=0',
+      `max_faces=${model.limits.max_faces + 1}`,
+      'max_faces=abc',
+      'max_faces=2.5',
+      'max_faces=-1',
+      'max_faces=',
+      'max_faces=1e1',
+      'max_faces=99999999999',
+    ]) {
       await badParameter(await post(img, `?${q}`), new RegExp(`max_faces must be a whole number from 1 to ${model.limits.max_faces}`));
     }
     await badParameter(await postForm(img, { max_faces: 'ten' }), /max_faces/);

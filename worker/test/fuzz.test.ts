@@ -15,11 +15,23 @@ const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 10_000);
 
 test(`in-process: ${ITERATIONS} fuzz cases (seed ${SEED}) end in a 200 or a 4xx error, in time and memory`, async (t) => {
   const report = await runFuzz({ seed: SEED, from: 0, to: ITERATIONS, timeBoundMs: 3000 });
-  for (const line of summary(report).split("\n")) t.diagnostic(line);
+  for (const line of summary(report).split('\n')) t.diagnostic(line);
   assert.equal(report.cases, ITERATIONS);
-  assert.deepEqual(report.failures.map((f) => `${f.c.id}: ${f.outcome.failure}`), []);
+  assert.deepEqual(
+    report.failures.map((f) => `${f.c.id}: ${f.outcome.failure}`),
+    [],
+  );
   // The run reaches every kind of answer: valid images, corrupt ones, bombs, bad requests.
-  for (const code of ['ok', 'corrupt_image', 'too_large', 'unsupported_media_type', 'bad_box', 'bad_request', 'empty_body', 'missing_image']) {
+  for (const code of [
+    'ok',
+    'corrupt_image',
+    'too_large',
+    'unsupported_media_type',
+    'bad_box',
+    'bad_request',
+    'empty_body',
+    'missing_image',
+  ]) {
     assert.ok((report.byCode[code] ?? 0) > 0, `some case answered ${code}`);
   }
 });

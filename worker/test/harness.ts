@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { unstable_startWorker } from 'wrangler';
 import { SHARED_DIR } from '@emotion/core/shared-data';
+import { unstable_startWorker } from 'wrangler';
 import { goOffline } from '../scripts/offline-env.mjs';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,7 +44,13 @@ export async function startWorker(vars: Record<string, string> = {}, assetsDir?:
     env: 'local',
     assets,
     bindings: { ...plain, ...bindings },
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: (process.env.WORKER_LOG_LEVEL as 'error' | undefined) ?? 'error' },
+    dev: {
+      server: { hostname: '127.0.0.1', port: 0 },
+      inspector: false,
+      persist: false,
+      watch: false,
+      logLevel: (process.env.WORKER_LOG_LEVEL as 'error' | undefined) ?? 'error',
+    },
   });
   await worker.ready;
   const url = (await worker.url).toString();

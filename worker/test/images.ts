@@ -2,9 +2,9 @@
  * Test and benchmark images, made here from the shared photos (nothing is copied into the repo);
  * the encoders and byte-level helpers are core's (@emotion/core/testing/images).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resampleJpeg, type Bytes } from '@emotion/core/testing/images';
+import { type Bytes, resampleJpeg } from '@emotion/core/testing/images';
 import { FER_TEST, PHOTOS } from './harness.ts';
 
 export * from '@emotion/core/testing/images';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRgbaRaw, orient } from '@emotion/core';
 import { withJpegOrientation } from '@emotion/core/jpeg/headers';
-import { photo, type Bytes } from './images.ts';
+import { type Bytes, photo } from './images.ts';
 
 export function hasCjpeg(): boolean {
   try {
@@ -39,8 +39,16 @@ export function encodeWithCjpeg(img: Rgb, flags: string[] = [], quality = 90, or
   const dir = mkdtempSync(join(tmpdir(), 'big-jpeg-'));
   try {
     const ppm = join(dir, 'in.ppm');
-    writeFileSync(ppm, Buffer.concat([Buffer.from(`P6\n${img.width} ${img.height}\n255\n`), Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length)]));
-    const out = new Uint8Array(execFileSync('cjpeg', ['-quality', String(quality), '-sample', '2x2', ...flags, ppm], { maxBuffer: 1 << 30 }));
+    writeFileSync(
+      ppm,
+      Buffer.concat([
+        Buffer.from(`P6\n${img.width} ${img.height}\n255\n`),
+        Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length),
+      ]),
+    );
+    const out = new Uint8Array(
+      execFileSync('cjpeg', ['-quality', String(quality), '-sample', '2x2', ...flags, ppm], { maxBuffer: 1 << 30 }),
+    );
     return orientation === 1 ? out : withJpegOrientation(out, orientation);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -48,7 +56,15 @@ export function encodeWithCjpeg(img: Rgb, flags: string[] = [], quality = 90, or
 }
 
 /** Bilinear resize of `src` (1 or 4 bytes a pixel) into the rectangle (ox, oy, sw, sh) of an RGB image, clipped to it. */
-function paste(src: { width: number; height: number; data: Uint8Array }, channels: number, dst: Rgb, ox: number, oy: number, sw: number, sh: number): void {
+function paste(
+  src: { width: number; height: number; data: Uint8Array },
+  channels: number,
+  dst: Rgb,
+  ox: number,
+  oy: number,
+  sw: number,
+  sh: number,
+): void {
   const x0 = Math.max(0, ox);
   const x1 = Math.min(dst.width, ox + sw);
   const n = Math.max(0, x1 - x0);
@@ -99,7 +115,12 @@ function uprightRgbOf(name: string): { width: number; height: number; data: Uint
  * A photo enlarged (aspect ratio kept) to fill the width or height of a w x h upright frame over a
  * gray background, stored for `orientation` (cameras store the sensor's landscape).
  */
-export function upscaledPhotoJpeg(name: string, w: number, h: number, opts: { orientation?: number; quality?: number; flags?: string[] } = {}): Bytes {
+export function upscaledPhotoJpeg(
+  name: string,
+  w: number,
+  h: number,
+  opts: { orientation?: number; quality?: number; flags?: string[] } = {},
+): Bytes {
   const src = uprightRgbOf(name);
   const upright: Rgb = { width: w, height: h, data: new Uint8Array(w * h * 3).fill(118) };
   const scale = Math.min(w / src.width, h / src.height);

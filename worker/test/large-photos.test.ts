@@ -7,18 +7,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import * as ort from 'onnxruntime-node';
 import { CLASSES } from '@emotion/core';
-import { alignedInput, findFaces, type FaceDetector } from '@emotion/core/faces';
-import { openFaceDetector } from '@emotion/core/faces/node';
-import { openUpload } from '../src/decode.ts';
 import { LIMITS } from '@emotion/core/api';
-import { contract, type Contract } from './contract.ts';
-import { MODEL_PATH, startWorker, type RunningWorker } from './harness.ts';
+import { alignedInput, type FaceDetector, findFaces } from '@emotion/core/faces';
+import { openFaceDetector } from '@emotion/core/faces/node';
+import * as ort from 'onnxruntime-node';
+import { openUpload } from '../src/decode.ts';
+import { type Contract, contract } from './contract.ts';
+import { MODEL_PATH, type RunningWorker, startWorker } from './harness.ts';
+import type { Bytes } from './images.ts';
 import { cjpegSkip, GROUP_PHOTO_FACES, groupPhotoJpeg, upscaledPhotoJpeg } from './large-images.ts';
 import { referenceScores } from './reference-scores.ts';
 import { photosSkip } from './shared-data.ts';
-import type { Bytes } from './images.ts';
 
 const skip = photosSkip() || cjpegSkip();
 

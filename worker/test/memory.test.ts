@@ -14,21 +14,20 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import pako from 'pako';
 import { denominatorFor, toScaled } from '@emotion/core';
-import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
+import { ApiError, LIMITS } from '@emotion/core/api';
 import { cropInput, DETECTION_MIN_SIDE, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
+import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
+import pako from 'pako';
 import { openUpload } from '../src/decode.ts';
-import { ApiError } from '@emotion/core/api';
-import { LIMITS } from '@emotion/core/api';
 import { readUpload } from '../src/upload.ts';
-import { MODEL_PATH } from './harness.ts';
-import { loadOrtWeb, ORT_SESSION_OPTIONS } from './ort-web-node.ts';
-import { concat, ihdr, PNG_SIGNATURE, pngChunk, withJpegSize, type Bytes } from './images.ts';
 import { countAllocations, onLargeAllocation } from './fuzz/alloc.ts';
 import { runInProcess } from './fuzz/run.ts';
 import { FIXTURES, makeJpeg } from './fuzz/seeds.ts';
+import { MODEL_PATH } from './harness.ts';
+import { type Bytes, concat, ihdr, PNG_SIGNATURE, pngChunk, withJpegSize } from './images.ts';
 import { cjpegSkip, upscaledPhotoJpeg } from './large-images.ts';
+import { loadOrtWeb, ORT_SESSION_OPTIONS } from './ort-web-node.ts';
 import { photosSkip } from './shared-data.ts';
 
 setFlagsFromString('--expose-gc');
@@ -104,7 +103,8 @@ async function livePeak(fn: () => void): Promise<number> {
 function detectionPath(bytes: Uint8Array): void {
   const image = openUpload(bytes);
   const img = readDetectionImage(image);
-  for (const tile of [undefined, ...detectionTiles(image.width, image.height)]) prepareDetectorInput(img, 'letterbox', tile && toScaled(tile, img));
+  for (const tile of [undefined, ...detectionTiles(image.width, image.height)])
+    prepareDetectorInput(img, 'letterbox', tile && toScaled(tile, img));
   cropInput(image, { x: 0, y: 0, w: Math.min(image.width, 300), h: Math.min(image.height, 300) }, img);
 }
 
@@ -116,17 +116,24 @@ function accounted(bytes: Uint8Array): number {
   return image.bytesFor({ denominator: d, format: 'rgba' });
 }
 
-test('the largest uploads the limits accept stay within 128 MB, by the decoder\'s accounting and measured', { skip: cjpegSkip() || photosSkip() }, async (t) => {
+test("the largest uploads the limits accept stay within 128 MB, by the decoder's accounting and measured", {
+  skip: cjpegSkip() || photosSkip(),
+}, async (t) => {
   // Streamed baseline JPEGs: memory independent of the size. Held: a progressive JPEG's
   // coefficients at the budget (4:2:0, 3 bytes a pixel), a PNG's decode.
   const progressiveSide = Math.floor(Math.sqrt(DECODE_LIMIT / 3.1) / 16) * 16;
   const uploads = [
     { name: '8000x6000 baseline JPEG (48 MP)', bytes: upscaledPhotoJpeg('bbt1.jpg', 8000, 6000, { quality: 85 }) },
-    { name: `${progressiveSide}x${progressiveSide} progressive JPEG 4:2:0, EXIF-rotated`, bytes: upscaledPhotoJpeg('bbt2.jpg', progressiveSide, progressiveSide, { quality: 85, flags: ['-progressive'], orientation: 6 }) },
+    {
+      name: `${progressiveSide}x${progressiveSide} progressive JPEG 4:2:0, EXIF-rotated`,
+      bytes: upscaledPhotoJpeg('bbt2.jpg', progressiveSide, progressiveSide, { quality: 85, flags: ['-progressive'], orientation: 6 }),
+    },
     { name: '2400x2400 PNG, 8-bit RGBA', bytes: patternPng(2400, 2400, 8, 6, 4) },
   ];
   const f = (b: number) => `${(b / MiB).toFixed(1)} MiB`;
-  t.diagnostic(`ORT WebAssembly memory (both sessions, batch of ${LIMITS.maxBatch}) ${f(ortBytes)}; models ${f(modelBytes)}; body ${f(LIMITS.maxBodyBytes)}`);
+  t.diagnostic(
+    `ORT WebAssembly memory (both sessions, batch of ${LIMITS.maxBatch}) ${f(ortBytes)}; models ${f(modelBytes)}; body ${f(LIMITS.maxBodyBytes)}`,
+  );
   for (const u of uploads) {
     assert.ok(u.bytes.length <= LIMITS.maxBodyBytes, `${u.name}: ${u.bytes.length} bytes fit the body limit`);
     const a = accounted(u.bytes);
@@ -160,7 +167,12 @@ test('a request over any limit gets its 413 before any large allocation', async 
   const small = makeJpeg(16, 16);
   const progressive = new Uint8Array(readFileSync(join(FIXTURES, 'progressive.jpg')));
   const png = (w: number, h: number, depth = 8, ctype = 6, interlace = 0) =>
-    concat(PNG_SIGNATURE, ihdr(w, h, depth, ctype, interlace), pngChunk('IDAT', pako.deflate(new Uint8Array(64))), pngChunk('IEND', new Uint8Array(0)));
+    concat(
+      PNG_SIGNATURE,
+      ihdr(w, h, depth, ctype, interlace),
+      pngChunk('IDAT', pako.deflate(new Uint8Array(64))),
+      pngChunk('IEND', new Uint8Array(0)),
+    );
   const cases: [string, Bytes, string][] = [
     ['20000x20000 PNG in a few hundred bytes', png(20000, 20000), 'image/png'],
     ['20000x20000 JPEG in a few hundred bytes', withJpegSize(small, 20000, 20000), 'image/jpeg'],
@@ -177,7 +189,11 @@ test('a request over any limit gets its 413 before any large allocation', async 
     assert.ok(o.allocated! < 256 * 1024, `${name}: allocated ${o.allocated} bytes before the 413`);
   }
   // A body declared over the limit is refused from Content-Length, before a byte of it is read.
-  const declared = new Request('http://x/classify', { method: 'POST', body: small, headers: { 'content-type': 'image/jpeg', 'content-length': String(LIMITS.maxBodyBytes + 1) } });
+  const declared = new Request('http://x/classify', {
+    method: 'POST',
+    body: small,
+    headers: { 'content-type': 'image/jpeg', 'content-length': String(LIMITS.maxBodyBytes + 1) },
+  });
   const { error, bytes } = await countAllocations(() => readUpload(declared));
   assert.ok(error instanceof ApiError && error.status === 413, String(error));
   assert.ok(bytes < 1024, `allocated ${bytes} bytes`);

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { photo, type Bytes } from './images.ts';
 import { REPO, startWorker } from './harness.ts';
+import { type Bytes, photo } from './images.ts';
 import { captureLogs } from './log-capture.ts';
 import { photosSkip } from './shared-data.ts';
 
@@ -21,23 +21,35 @@ function sources(dir: string): { file: string; text: string }[] {
 
 // Core's Node-only modules (node.ts files, shared-data.ts: the tests' ../shared resolver) are never bundled.
 const NODE_ONLY = ['node.ts', 'shared-data.ts'];
-const shipped = [...sources(join(REPO, 'worker', 'src')), ...sources(join(REPO, 'core', 'src')).filter((s) => !NODE_ONLY.some((n) => s.file.endsWith(n)))];
+const shipped = [
+  ...sources(join(REPO, 'worker', 'src')),
+  ...sources(join(REPO, 'core', 'src')).filter((s) => !NODE_ONLY.some((n) => s.file.endsWith(n))),
+];
 
 test('the only log line is the class name of an internal error', () => {
-  const calls = shipped.flatMap(({ file, text }) => [...text.matchAll(/console\.\w+\([^;]*/g)].map((m) => `${file.slice(REPO.length + 1)}: ${m[0]}`));
+  const calls = shipped.flatMap(({ file, text }) =>
+    [...text.matchAll(/console\.\w+\([^;]*/g)].map((m) => `${file.slice(REPO.length + 1)}: ${m[0]}`),
+  );
   assert.deepEqual(calls, ["worker/src/index.ts: console.error('internal error:', err instanceof Error ? err.name : typeof err)"]);
 });
 
 test('nothing is written anywhere: no cache, KV, R2, D1, Durable Object or queue use, no outbound fetch', () => {
   for (const { file, text } of shipped) {
-    assert.doesNotMatch(text, /\bcaches\b|\.put\(|\bR2Bucket\b|\bKVNamespace\b|\bD1Database\b|\bDurableObject|\bQueue\b|\bwaitUntil\b/, file);
-    for (const m of text.matchAll(/\bfetch\(/g)) assert.match(text.slice(Math.max(0, m.index - 12), m.index), /ASSETS\.$/, `${file}: only the assets binding is fetched`);
+    assert.doesNotMatch(
+      text,
+      /\bcaches\b|\.put\(|\bR2Bucket\b|\bKVNamespace\b|\bD1Database\b|\bDurableObject|\bQueue\b|\bwaitUntil\b/,
+      file,
+    );
+    for (const m of text.matchAll(/\bfetch\(/g))
+      assert.match(text.slice(Math.max(0, m.index - 12), m.index), /ASSETS\.$/, `${file}: only the assets binding is fetched`);
   }
   const toml = readFileSync(join(REPO, 'wrangler.toml'), 'utf8');
   assert.doesNotMatch(toml, /kv_namespaces|r2_buckets|d1_databases|durable_objects|queues|analytics_engine|logpush|tail_consumers/);
 });
 
-test('no log line of a request holds the image (its bytes, hex or base64) or the landmarks it answered', { skip: photosSkip() }, async () => {
+test('no log line of a request holds the image (its bytes, hex or base64) or the landmarks it answered', {
+  skip: photosSkip(),
+}, async () => {
   const previous = process.env.WORKER_LOG_LEVEL;
   process.env.WORKER_LOG_LEVEL = 'debug';
   const logs = captureLogs();
@@ -65,7 +77,8 @@ test('no log line of a request holds the image (its bytes, hex or base64) or the
   const image = Buffer.from(bytes!);
   for (let at = 2; at + 24 < image.length; at += Math.floor(image.length / 40)) {
     const piece = image.subarray(at, at + 24);
-    for (const spelling of [piece.toString('base64'), piece.toString('hex'), piece.toString('latin1')]) assert.ok(!text.includes(spelling), `image bytes at ${at} in the log`);
+    for (const spelling of [piece.toString('base64'), piece.toString('hex'), piece.toString('latin1')])
+      assert.ok(!text.includes(spelling), `image bytes at ${at} in the log`);
   }
   for (const [name, p] of Object.entries(body.faces[0].landmarks as Record<string, { x: number; y: number }>)) {
     assert.ok(!text.includes(`${p.x}`) || !text.includes(`${p.y}`) || !text.includes(name), `the landmark ${name} in the log`);

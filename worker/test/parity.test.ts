@@ -4,16 +4,16 @@
  * FER2013 crops, with and without a box.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import * as ort from 'onnxruntime-node';
-import { CLASSES, type Box } from '@emotion/core';
+import { type Box, CLASSES } from '@emotion/core';
 import { cropInput } from '@emotion/core/faces';
+import * as ort from 'onnxruntime-node';
 import { openUpload } from '../src/decode.ts';
-import { MODEL_PATH, PHOTOS, startWorker, type RunningWorker } from './harness.ts';
+import { MODEL_PATH, PHOTOS, type RunningWorker, startWorker } from './harness.ts';
+import { type Bytes, ferCrops, photo } from './images.ts';
 import { referenceScores } from './reference-scores.ts';
-import { ferCrops, photo, type Bytes } from './images.ts';
 import { ferSkip, photosSkip } from './shared-data.ts';
 
 const skipPhotos = photosSkip();
@@ -36,7 +36,12 @@ const nodeScores = (bytes: Uint8Array, box: Box | undefined, tta: boolean) => {
   return referenceScores(session, cropInput(image, box ?? { x: 0, y: 0, w: image.width, h: image.height }), tta);
 };
 
-async function workerScores(bytes: Bytes, type: string, box: Box | undefined, tta: boolean): Promise<{ scores: number[]; emotion: string }> {
+async function workerScores(
+  bytes: Bytes,
+  type: string,
+  box: Box | undefined,
+  tta: boolean,
+): Promise<{ scores: number[]; emotion: string }> {
   // Without a box, the whole image (detect=false); face crops are compared in faces.test.ts.
   const q = (box ? `?box=${box.x},${box.y},${box.w},${box.h}` : '?detect=false') + (tta ? '' : '&tta=false');
   const res = await w.fetch(`/classify${q}`, { method: 'POST', body: bytes, headers: { 'content-type': type } });
@@ -65,8 +70,12 @@ async function compare(cases: { name: string; bytes: Bytes; type: string; box?: 
 }
 
 test('real photos (single-face, group, and tight crops): WASM in workerd = onnxruntime-node', { skip: skipPhotos }, async (t) => {
-  const files = readdirSync(PHOTOS).filter((f) => /\.jpg$/.test(f)).sort();
-  const crops = readdirSync(PHOTOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${d.name}/${readdirSync(join(PHOTOS, d.name)).sort()[0]}`);
+  const files = readdirSync(PHOTOS)
+    .filter((f) => /\.jpg$/.test(f))
+    .sort();
+  const crops = readdirSync(PHOTOS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => `${d.name}/${readdirSync(join(PHOTOS, d.name)).sort()[0]}`);
   const cases = [
     ...files.map((f) => ({ name: f, bytes: photo(f), type: 'image/jpeg' })),
     ...crops.map((f) => ({ name: f, bytes: photo(f), type: 'image/png' })),

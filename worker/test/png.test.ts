@@ -1,10 +1,10 @@
 /** The PNG guards in @emotion/core (core/src/png.ts), unit-tested in Node. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pako from 'pako';
 import { decodeGray, ImageError } from '@emotion/core';
 import { boundedInflate, pngDecodeBytes, pngInflatedSize } from '@emotion/core/png';
-import { concat, ihdr, photo, PNG_SIGNATURE, pngChunk } from './images.ts';
+import pako from 'pako';
+import { concat, ihdr, PNG_SIGNATURE, photo, pngChunk } from './images.ts';
 import { photosSkip } from './shared-data.ts';
 
 const skipPhotos = photosSkip();
@@ -63,7 +63,15 @@ test('interlaced (Adam7) PNG: the inflated size and the decoded pixels are right
   const W = 13;
   const H = 11;
   const px = (x: number, y: number) => (x * 7 + y * 13) & 255;
-  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  const passes = [
+    [0, 0, 8, 8],
+    [4, 0, 8, 8],
+    [0, 4, 4, 8],
+    [2, 0, 4, 4],
+    [0, 2, 2, 4],
+    [1, 0, 2, 2],
+    [0, 1, 1, 2],
+  ];
   const rows: number[] = [];
   for (const [x0, y0, dx, dy] of passes) {
     for (let y = y0; y < H; y += dy) {
@@ -101,12 +109,28 @@ test('structural damage is a 400-class error, found before upng-js runs', { skip
   const iend = chunks(png).find((c) => c.type === 'IEND')!;
   rejects(() => decodeGray(png.subarray(0, png.length - iend.bytes.length)), 'corrupt_image', /no IEND/);
   rejects(() => decodeGray(concat(PNG_SIGNATURE, ihdr(4, 4, 8, 0), IEND)), 'corrupt_image', /no image data/);
-  rejects(() => decodeGray(concat(PNG_SIGNATURE, ihdr(4, 4, 3, 2), pngChunk('IDAT', pako.deflate(new Uint8Array(8))), IEND)), 'corrupt_image', /bit depth/);
-  rejects(() => decodeGray(concat(PNG_SIGNATURE, ihdr(4, 4, 8, 0), pngChunk('IDAT', pako.deflate(new Uint8Array(3))), IEND)), 'corrupt_image', /ends early/);
+  rejects(
+    () => decodeGray(concat(PNG_SIGNATURE, ihdr(4, 4, 3, 2), pngChunk('IDAT', pako.deflate(new Uint8Array(8))), IEND)),
+    'corrupt_image',
+    /bit depth/,
+  );
+  rejects(
+    () => decodeGray(concat(PNG_SIGNATURE, ihdr(4, 4, 8, 0), pngChunk('IDAT', pako.deflate(new Uint8Array(3))), IEND)),
+    'corrupt_image',
+    /ends early/,
+  );
 });
 
 test('the PNG memory estimate is what the limit is checked against', () => {
   const h = { width: 1000, height: 1000, depth: 8, ctype: 6, interlace: 0 };
   assert.equal(pngDecodeBytes(h), 1000 * 4001 + 4_000_000);
-  rejects(() => decodeGray(concat(PNG_SIGNATURE, ihdr(1000, 1000, 8, 6), pngChunk('IDAT', pako.deflate(new Uint8Array(10))), IEND), { maxPixels: 4e6, maxMemoryMB: 7 }), 'too_large', /limit is 7 MB/);
+  rejects(
+    () =>
+      decodeGray(concat(PNG_SIGNATURE, ihdr(1000, 1000, 8, 6), pngChunk('IDAT', pako.deflate(new Uint8Array(10))), IEND), {
+        maxPixels: 4e6,
+        maxMemoryMB: 7,
+      }),
+    'too_large',
+    /limit is 7 MB/,
+  );
 });

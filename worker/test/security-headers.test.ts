@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { API_CSP, SECURITY_HEADERS, SITE_CSP } from '../src/security-headers.ts';
-import { PHOTOS, REPO, startWorker, type RunningWorker } from './harness.ts';
+import { PHOTOS, REPO, type RunningWorker, startWorker } from './harness.ts';
 import { photosSkip, requireOrSkip } from './shared-data.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -39,7 +39,11 @@ function assertSecurityHeaders(res: Response, csp: string, what: string) {
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers.get(k), v, `${what}: ${k}`);
   assert.equal(res.headers.get('content-security-policy'), csp, `${what}: content-security-policy`);
   // The site is cross-origin isolated (COOP + COEP) so on-device mode can use threads; the API needs no COEP.
-  assert.equal(res.headers.get('cross-origin-embedder-policy'), csp === SITE_CSP ? 'require-corp' : null, `${what}: cross-origin-embedder-policy`);
+  assert.equal(
+    res.headers.get('cross-origin-embedder-policy'),
+    csp === SITE_CSP ? 'require-corp' : null,
+    `${what}: cross-origin-embedder-policy`,
+  );
 }
 
 describe('headers, in workerd', () => {
@@ -59,7 +63,14 @@ describe('headers, in workerd', () => {
   });
 
   test('site pages, assets and their 404 carry the site policy', async () => {
-    for (const path of ['/csp-fixture/', '/csp-fixture/_astro/page.js', '/csp-fixture/_astro/page.css', '/csp-fixture/icon.svg', '/no/such/page', ...(hasSite ? ['/', '/training', '/api'] : [])]) {
+    for (const path of [
+      '/csp-fixture/',
+      '/csp-fixture/_astro/page.js',
+      '/csp-fixture/_astro/page.css',
+      '/csp-fixture/icon.svg',
+      '/no/such/page',
+      ...(hasSite ? ['/', '/training', '/api'] : []),
+    ]) {
       const res = await w.fetch(path);
       await res.arrayBuffer();
       assert.ok(res.status === 200 || (path === '/no/such/page' && res.status === 404), `${path}: ${res.status}`);
@@ -73,9 +84,15 @@ describe('headers, in workerd', () => {
       ['GET /model', w.fetch('/model')],
       ['GET /openapi.json', w.fetch('/openapi.json')],
       ['POST /classify (415)', w.fetch('/classify', { method: 'POST', body: 'text', headers: { 'content-type': 'text/plain' } })],
-      ['POST /classify (400)', w.fetch('/classify', { method: 'POST', body: new Uint8Array([0xff, 0xd8, 0xff, 0]), headers: { 'content-type': 'image/jpeg' } })],
+      [
+        'POST /classify (400)',
+        w.fetch('/classify', { method: 'POST', body: new Uint8Array([0xff, 0xd8, 0xff, 0]), headers: { 'content-type': 'image/jpeg' } }),
+      ],
       ['GET /classify (405)', w.fetch('/classify')],
-      ['OPTIONS /classify (preflight)', w.fetch('/classify', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } })],
+      [
+        'OPTIONS /classify (preflight)',
+        w.fetch('/classify', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } }),
+      ],
     ];
     for (const [what, pending] of answers) {
       const res = await pending;
@@ -86,7 +103,10 @@ describe('headers, in workerd', () => {
 
   test('default CORS: any origin, never with credentials', async () => {
     for (const origin of ['https://evil.example', 'null']) {
-      const pre = await w.fetch('/classify', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', cookie: 'session=1' } });
+      const pre = await w.fetch('/classify', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', cookie: 'session=1' },
+      });
       assert.equal(pre.status, 204);
       assert.equal(pre.headers.get('access-control-allow-origin'), '*');
       assert.equal(pre.headers.get('access-control-allow-credentials'), null);
@@ -105,7 +125,12 @@ describe('in Chromium, under the policy', () => {
   const noSite = skip || requireOrSkip(hasSite, `a site build in ${SITE_DIST} (npm run build -w site)`);
   const noPhotos = skip || noSite || photosSkip();
   before(async () => {
-    if (!skip) browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    if (!skip)
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+      });
   });
   after(async () => browser?.close());
 
@@ -131,27 +156,40 @@ describe('in Chromium, under the policy', () => {
     await page.waitForSelector('body[data-done="1"]', { timeout: 30_000 });
     const status = await page.textContent('#status');
     assert.match(status ?? '', /^emotion: \w+/, `the page classified its canvas: ${status}`);
-    const sizes = await page.evaluate(() => ['blob-img', 'data-img', 'svg-img'].map((id) => (document.getElementById(id) as HTMLImageElement).naturalWidth));
-    assert.deepEqual(sizes.map((s) => s > 0), [true, true, true], 'blob:, data: and same-origin images load');
-    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.bar')!).height), '8px', 'the bundled stylesheet applies');
+    const sizes = await page.evaluate(() =>
+      ['blob-img', 'data-img', 'svg-img'].map((id) => (document.getElementById(id) as HTMLImageElement).naturalWidth),
+    );
+    assert.deepEqual(
+      sizes.map((s) => s > 0),
+      [true, true, true],
+      'blob:, data: and same-origin images load',
+    );
+    assert.equal(
+      await page.evaluate(() => getComputedStyle(document.querySelector('.bar')!).height),
+      '8px',
+      'the bundled stylesheet applies',
+    );
     const violations = await violationsOf(page);
     assert.deepEqual(violations, []);
     assert.deepEqual(errors, []);
     await page.close();
   });
 
-  test('what the policy is for is blocked: inline script, inline styles, another origin\'s image', { skip }, async () => {
+  test("what the policy is for is blocked: inline script, inline styles, another origin's image", { skip }, async () => {
     const { page } = await open('/csp-fixture/blocked');
     await page.waitForTimeout(300);
     const violations = await violationsOf(page);
     assert.notEqual(await page.title(), 'inline script ran');
     for (const directive of ['script-src-elem', 'style-src-elem', 'style-src-attr', 'img-src']) {
-      assert.ok(violations.some((v) => v.startsWith(directive)), `${directive} reported: ${violations.join(' | ')}`);
+      assert.ok(
+        violations.some((v) => v.startsWith(directive)),
+        `${directive} reported: ${violations.join(' | ')}`,
+      );
     }
     await page.close();
   });
 
-  test('the site build\'s pages run with no CSP violation or error', { skip: noSite }, async (t) => {
+  test("the site build's pages run with no CSP violation or error", { skip: noSite }, async (t) => {
     for (const path of ['/', '/training', '/training/model-card', '/api', '/no/such/page']) {
       const { page, errors } = await open(path);
       await page.waitForTimeout(200);
@@ -160,14 +198,22 @@ describe('in Chromium, under the policy', () => {
         // Upload a photo the way a visitor does; the page calls /classify and shows the answer.
         assert.ok(await page.$('#file-input'), 'the upload page has its file input');
         const answered = page.waitForResponse((r) => r.url().includes('/classify'), { timeout: 30_000 });
-        await page.setInputFiles('#file-input', { name: 'happy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(PHOTOS, 'happy.jpg')) });
+        await page.setInputFiles('#file-input', {
+          name: 'happy.jpg',
+          mimeType: 'image/jpeg',
+          buffer: readFileSync(join(PHOTOS, 'happy.jpg')),
+        });
         assert.equal((await answered).status(), 200);
         await page.waitForTimeout(500);
       }
       const violations = await violationsOf(page);
       assert.deepEqual(violations, [], `${path}: CSP violations`);
       // The 404 page logs its own 404; nothing else may fail.
-      assert.deepEqual(errors.filter((e) => !(path === '/no/such/page' && /status of 404/.test(e))), [], `${path}: console or page errors`);
+      assert.deepEqual(
+        errors.filter((e) => !(path === '/no/such/page' && /status of 404/.test(e))),
+        [],
+        `${path}: console or page errors`,
+      );
       await page.close();
     }
   });

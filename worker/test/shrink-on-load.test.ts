@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import * as ort from 'onnxruntime-node';
 import { decodeGray, normalizePixels } from '@emotion/core';
-import { alignedCrop, alignedInput, alignmentTransform, decodeRgba, findFaces, type FaceDetector } from '@emotion/core/faces';
+import { alignedCrop, alignedInput, alignmentTransform, decodeRgba, type FaceDetector, findFaces } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import * as ort from 'onnxruntime-node';
 import { openUpload } from '../src/decode.ts';
 import { MODEL_PATH, SHARED } from './harness.ts';
 import { referenceScores } from './reference-scores.ts';
@@ -38,7 +38,7 @@ function photos(): { dir: string; file: string; faces?: number }[] {
   );
 }
 
-test('each face: the input read at reduced scale = the full decode\'s, within 2 levels and 0.02 of score', { skip }, async (t) => {
+test("each face: the input read at reduced scale = the full decode's, within 2 levels and 0.02 of score", { skip }, async (t) => {
   let worstLevels = 0;
   let worstScore = 0;
   let n = 0;

@@ -7,9 +7,8 @@ import type { Landmarks } from '../faces/landmarks.ts';
 import type { FaceQuality } from '../faces/quality.ts';
 import type { Box } from '../preprocess.ts';
 
-export type { Box };
 export type { Point } from '../faces/decode.ts';
-export type { FaceQuality, Landmarks };
+export type { Box, FaceQuality, Landmarks };
 
 /** Softmax probability of every class; they sum to 1. */
 export type Scores = Record<Emotion, number>;

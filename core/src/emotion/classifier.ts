@@ -9,12 +9,11 @@
  *   const classifier = emotionClassifier(session, ort.Tensor, { maxBatch: 10 });
  *   const { results } = await classifier.classify([toModelInput(gray, box)], { tta: true });
  */
-import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW, type Emotion } from '../classes.ts';
+import { CLASSES, type Emotion, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../classes.ts';
 import { argmax, meanOf, softmaxRows } from '../maths.ts';
 import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
 import { mirrorInputs } from '../preprocess.ts';
 import { DEFAULT_MAX_BATCH, EMOTION_INPUT, EMOTION_OUTPUT } from './model.ts';
-
 
 export type Scores = Record<Emotion, number>;
 
@@ -72,7 +71,8 @@ export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClas
   };
 
   const checkInputs = (inputs: Float32Array, n: number) => {
-    if (!Number.isInteger(n) || n < 0 || inputs.length < n * INPUT_PIXELS) throw new RangeError(`${n} model inputs need ${n * INPUT_PIXELS} floats (got ${inputs.length})`);
+    if (!Number.isInteger(n) || n < 0 || inputs.length < n * INPUT_PIXELS)
+      throw new RangeError(`${n} model inputs need ${n * INPUT_PIXELS} floats (got ${inputs.length})`);
   };
 
   /**
@@ -131,7 +131,8 @@ export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClas
       return { plain, tta: meanOf(plain, mirrored!) };
     },
     async classify(inputs, { tta }) {
-      for (const x of inputs) if (x.length !== INPUT_PIXELS) throw new RangeError(`a model input is ${INPUT_PIXELS} floats (got ${x.length})`);
+      for (const x of inputs)
+        if (x.length !== INPUT_PIXELS) throw new RangeError(`a model input is ${INPUT_PIXELS} floats (got ${x.length})`);
       const timings: ClassifyTimings = { preprocess: 0, inference: 0 };
       const stack = (s: number, e: number) => {
         const out = new Float32Array((e - s) * INPUT_PIXELS);

@@ -4,12 +4,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { OrtNodeLike } from '../faces/node.ts';
-import { emotionClassifier, type EmotionClassifier } from './classifier.ts';
+import { type EmotionClassifier, emotionClassifier } from './classifier.ts';
 
 /** The committed emotion model, at the repository root. */
 export const EMOTION_MODEL_FILE = fileURLToPath(new URL('../../../model/scratchcnn.onnx', import.meta.url));
 
-export async function openEmotionClassifier(ort: OrtNodeLike, modelPath = EMOTION_MODEL_FILE, opts: { maxBatch?: number } = {}): Promise<EmotionClassifier> {
+export async function openEmotionClassifier(
+  ort: OrtNodeLike,
+  modelPath = EMOTION_MODEL_FILE,
+  opts: { maxBatch?: number } = {},
+): Promise<EmotionClassifier> {
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   return emotionClassifier(session, ort.Tensor, opts);
 }

@@ -242,6 +242,10 @@ export function alignedCrop(img: GrayImage, t: AlignTransform, frame: Readonly<I
 }
 
 /** alignmentTransform + alignedCrop in one call, for a face's keypoints in `img`'s own pixels. */
-export function alignFace(img: GrayImage, keypoints: readonly Point[], framing: Readonly<AlignFraming> = DEFAULT_ALIGN_FRAMING): Float32Array {
+export function alignFace(
+  img: GrayImage,
+  keypoints: readonly Point[],
+  framing: Readonly<AlignFraming> = DEFAULT_ALIGN_FRAMING,
+): Float32Array {
   return alignedCrop(img, alignmentTransform(keypoints, framing));
 }

@@ -3,8 +3,8 @@ import type { Box } from '../preprocess.ts';
 import { detectorAnchors } from './anchors.ts';
 import type { DetectorTransform } from './input.ts';
 import { DETECTOR_ANCHORS, DETECTOR_VALUES_PER_ANCHOR } from './model.ts';
-import { dropContained, weightedNms } from './nms.ts';
 import type { Candidate } from './nms.ts';
+import { dropContained, weightedNms } from './nms.ts';
 
 /** The detector's two outputs, as flat arrays. */
 export interface RawDetections {
@@ -53,11 +53,7 @@ const LOGIT_CLIP = 100;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-Math.max(-LOGIT_CLIP, Math.min(LOGIT_CLIP, x))));
 
-export function decodeDetections(
-  raw: RawDetections,
-  t: DetectorTransform,
-  options: Partial<DetectionOptions> = {},
-): Face[] {
+export function decodeDetections(raw: RawDetections, t: DetectorTransform, options: Partial<DetectionOptions> = {}): Face[] {
   const opts = { ...DEFAULT_DETECTION_OPTIONS, ...options };
   return facesFromCandidates(detectionCandidates(raw, t, opts.scoreThreshold), t, opts);
 }
@@ -78,8 +74,14 @@ export function detectionCandidates(raw: RawDetections, t: DetectorTransform, sc
     const cx = ax + r[0];
     const cy = ay + r[1];
     const points: number[] = [];
-    for (let k = 4; k < DETECTOR_VALUES_PER_ANCHOR; k += 2) points.push((ax + r[k]) * t.scaleX + t.offsetX, (ay + r[k + 1]) * t.scaleY + t.offsetY);
-    const box = { x: (cx - r[2] / 2) * t.scaleX + t.offsetX, y: (cy - r[3] / 2) * t.scaleY + t.offsetY, w: r[2] * t.scaleX, h: r[3] * t.scaleY };
+    for (let k = 4; k < DETECTOR_VALUES_PER_ANCHOR; k += 2)
+      points.push((ax + r[k]) * t.scaleX + t.offsetX, (ay + r[k + 1]) * t.scaleY + t.offsetY);
+    const box = {
+      x: (cx - r[2] / 2) * t.scaleX + t.offsetX,
+      y: (cy - r[3] / 2) * t.scaleY + t.offsetY,
+      w: r[2] * t.scaleX,
+      h: r[3] * t.scaleY,
+    };
     candidates.push({ box, score, points });
   }
   return candidates;
@@ -98,9 +100,7 @@ export function facesFromCandidates(candidates: Candidate[], t: { width: number;
     for (let k = 0; k < c.points.length; k += 2) keypoints.push({ x: c.points[k], y: c.points[k + 1] });
     faces.push({ box, score: c.score, keypoints });
   }
-  return faces
-    .sort((a, b) => b.box.w * b.box.h - a.box.w * a.box.h || b.score - a.score)
-    .slice(0, Math.max(0, opts.maxFaces));
+  return faces.sort((a, b) => b.box.w * b.box.h - a.box.w * a.box.h || b.score - a.score).slice(0, Math.max(0, opts.maxFaces));
 }
 
 /** A box in image pixels clipped to the image and rounded; null when nothing is left. */

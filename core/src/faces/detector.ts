@@ -2,14 +2,15 @@
  * The detector on any onnxruntime (onnxruntime-web in the worker, onnxruntime-node in Node): the
  * caller creates the InferenceSession its own way and hands it in with that runtime's Tensor class.
  */
-import type { DecodeLimits, GrayImage } from '../preprocess.ts';
-import { decodeDetections } from './decode.ts';
-import type { DetectionOptions, Face, RawDetections } from './decode.ts';
-import { decodeRgba, grayOf } from './image.ts';
-import type { RgbaImage } from './image.ts';
-import { prepareDetectorInput } from './input.ts';
-import type { DetectorInput } from './input.ts';
+
 import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
+import type { DecodeLimits, GrayImage } from '../preprocess.ts';
+import type { DetectionOptions, Face, RawDetections } from './decode.ts';
+import { decodeDetections } from './decode.ts';
+import type { RgbaImage } from './image.ts';
+import { decodeRgba, grayOf } from './image.ts';
+import type { DetectorInput } from './input.ts';
+import { prepareDetectorInput } from './input.ts';
 import { DETECTOR_BOXES, DETECTOR_INPUT, DETECTOR_SCORES, DETECTOR_SIZE } from './model.ts';
 
 export type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
@@ -23,11 +24,7 @@ export interface FaceDetector {
    * Decodes a JPEG/PNG (throws ImageError like decodeGray) and finds its faces. Answers the
    * classifier's grayscale image too, so the bytes are decoded once.
    */
-  detectBytes(
-    bytes: Uint8Array,
-    options?: Partial<DetectionOptions>,
-    limits?: DecodeLimits,
-  ): Promise<{ gray: GrayImage; faces: Face[] }>;
+  detectBytes(bytes: Uint8Array, options?: Partial<DetectionOptions>, limits?: DecodeLimits): Promise<{ gray: GrayImage; faces: Face[] }>;
 }
 
 export function faceDetector(session: OrtSessionLike, Tensor: OrtTensorClass): FaceDetector {

@@ -19,15 +19,23 @@
  *   when that is fine enough, else decoded anew from its own region (a streamed JPEG resumes at
  *   the region's first MCU row).
  */
-import { cropResize, normalizePixels, rgbaToGray, type Box } from '../preprocess.ts';
+
 import { INPUT_SIZE } from '../classes.ts';
-import { cropScaled, denominatorFor, toScaled, type ImageSource, type ScaledImage } from '../image-source.ts';
-import { DEFAULT_DETECTION_OPTIONS, detectionCandidates, facesFromCandidates, type DetectionOptions, type Face, type Point } from './decode.ts';
+import { cropScaled, denominatorFor, type ImageSource, type ScaledImage, toScaled } from '../image-source.ts';
+import { type Box, cropResize, normalizePixels, rgbaToGray } from '../preprocess.ts';
+import { alignedCrop, alignedSourceBox, alignmentTransform } from './align.ts';
+import {
+  DEFAULT_DETECTION_OPTIONS,
+  type DetectionOptions,
+  detectionCandidates,
+  type Face,
+  facesFromCandidates,
+  type Point,
+} from './decode.ts';
 import type { FaceDetector } from './detector.ts';
 import { prepareDetectorInput } from './input.ts';
 import { DETECTOR_SIZE } from './model.ts';
 import type { Candidate } from './nms.ts';
-import { alignedCrop, alignedSourceBox, alignmentTransform } from './align.ts';
 
 /**
  * Images with a longer side than this are also searched in tiles. Each tile costs a detector run
@@ -105,7 +113,13 @@ export async function findFaces(
   const run = async (region?: Box): Promise<Candidate[]> => {
     const input = prepareDetectorInput(img, 'letterbox', region && toScaled(region, img));
     const t = input.transform;
-    const toFull = { ...t, scaleX: t.scaleX * img.step, scaleY: t.scaleY * img.step, offsetX: img.x0 + t.offsetX * img.step, offsetY: img.y0 + t.offsetY * img.step };
+    const toFull = {
+      ...t,
+      scaleX: t.scaleX * img.step,
+      scaleY: t.scaleY * img.step,
+      offsetX: img.x0 + t.offsetX * img.step,
+      offsetY: img.y0 + t.offsetY * img.step,
+    };
     return detectionCandidates(await detector.run(input), toFull, opts.scoreThreshold);
   };
   const candidates = await run();
@@ -149,7 +163,11 @@ export function cropInput(source: ImageSource, crop: Box, detectionImage?: Scale
  * eyes and mouth), from its source pixels at the scale its size needs; and the box of source
  * pixels it reads (the answer's `crop`); `side`: the source pixels the 48 px input's side spans.
  */
-export function alignedInput(source: ImageSource, keypoints: readonly Point[], detectionImage?: ScaledImage): { input: Float32Array; crop: Box; side: number } {
+export function alignedInput(
+  source: ImageSource,
+  keypoints: readonly Point[],
+  detectionImage?: ScaledImage,
+): { input: Float32Array; crop: Box; side: number } {
   const t = alignmentTransform(keypoints);
   const crop = alignedSourceBox(t, source) ?? { x: 0, y: 0, w: source.width, h: source.height };
   const img = cropSource(source, crop, detectionImage, t.scale * INPUT_SIZE);

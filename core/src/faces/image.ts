@@ -1,6 +1,7 @@
 /** Colour decoding for the detector, on the same decode and EXIF path as decodeGray. */
-import { DEFAULT_DECODE_LIMITS, decodeRgbaRaw, orient, rgbaToGray } from '../preprocess.ts';
+
 import type { DecodeLimits, GrayImage } from '../preprocess.ts';
+import { DEFAULT_DECODE_LIMITS, decodeRgbaRaw, orient, rgbaToGray } from '../preprocess.ts';
 
 /** An upright RGBA image, 4 bytes per pixel, row-major. */
 export interface RgbaImage {

@@ -8,15 +8,16 @@
  * In Node, `openFaceDetector(ort)` from './node.ts' opens the committed model with onnxruntime-node.
  * How the model was converted and the defaults measured: tools/blazeface/README.md.
  */
-export * from './model.ts';
-export * from './anchors.ts';
-export * from './image.ts';
-export * from './input.ts';
-export * from './nms.ts';
-export * from './decode.ts';
-export * from './crop.ts';
+
 export * from './align.ts';
+export * from './anchors.ts';
+export * from './crop.ts';
+export * from './decode.ts';
 export * from './detector.ts';
 export * from './find.ts';
+export * from './image.ts';
+export * from './input.ts';
 export * from './landmarks.ts';
+export * from './model.ts';
+export * from './nms.ts';
 export * from './quality.ts';

@@ -3,8 +3,9 @@
  * 256x256 square, as MediaPipe feeds this model, resized with core's area-averaging taps (those
  * of cropResize) so that a large photo is not aliased, then scaled to [-1, 1].
  */
-import { axisTaps } from '../preprocess.ts';
+
 import type { Box, GrayImage } from '../preprocess.ts';
+import { axisTaps } from '../preprocess.ts';
 import type { RgbaImage } from './image.ts';
 import { DETECTOR_SIZE } from './model.ts';
 
@@ -46,8 +47,7 @@ export function prepareDetectorInput(img: RgbaImage | GrayImage, fit: DetectorFi
   // A region (a tile) is letterboxed on its own: what lies outside it is a bar, as outside an image.
   const r = region ?? { x: 0, y: 0, w: W, h: H };
   const side = Math.max(r.w, r.h);
-  const square =
-    fit === 'letterbox' ? { x: r.x + (r.w - side) / 2, y: r.y + (r.h - side) / 2, w: side, h: side } : r;
+  const square = fit === 'letterbox' ? { x: r.x + (r.w - side) / 2, y: r.y + (r.h - side) / 2, w: side, h: side } : r;
   const scaleX = square.w / S;
   const scaleY = square.h / S;
   const offsetX = square.x;

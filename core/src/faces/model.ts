@@ -32,7 +32,4 @@ export const DETECTOR_ANCHOR_LAYERS: readonly { stride: number; perCell: number 
   { stride: 32, perCell: 6 },
 ];
 
-export const DETECTOR_ANCHORS = DETECTOR_ANCHOR_LAYERS.reduce(
-  (n, l) => n + (DETECTOR_SIZE / l.stride) ** 2 * l.perCell,
-  0,
-);
+export const DETECTOR_ANCHORS = DETECTOR_ANCHOR_LAYERS.reduce((n, l) => n + (DETECTOR_SIZE / l.stride) ** 2 * l.perCell, 0);

@@ -3,8 +3,8 @@
  * not depend on it), e.g. `openFaceDetector(await import('onnxruntime-node'))`.
  */
 import { fileURLToPath } from 'node:url';
-import { faceDetector } from './detector.ts';
 import type { FaceDetector, OrtSessionLike, OrtTensorClass } from './detector.ts';
+import { faceDetector } from './detector.ts';
 
 /** The committed detector model, at the repository root. */
 export const DETECTOR_MODEL_FILE = fileURLToPath(new URL('../../../model/blazeface.onnx', import.meta.url));

@@ -16,9 +16,9 @@
  */
 import { ImageError } from '../errors.ts';
 import type { Box } from '../preprocess.ts';
-import { MarkerState, ZIGZAG, type Frame, type ScanHeader } from './frame.ts';
+import { type Frame, MarkerState, type ScanHeader, ZIGZAG } from './frame.ts';
 import { BitReader, type HuffmanTable } from './huffman.ts';
-import { idctBlock, type IdctSize } from './idct.ts';
+import { type IdctSize, idctBlock } from './idct.ts';
 
 /** Output scale 1/denominator. */
 export type Denominator = 1 | 2 | 4 | 8;
@@ -128,10 +128,23 @@ export class JpegDecoder {
       const f = this.frame;
       const rows = this.mcuRows(plan);
       for (let r = rows.first; r <= rows.last; r++) {
-        this.render(plan, r, this.store.coef, this.store.last, f.components.map((c) => r * c.v * c.padW * 64));
+        this.render(
+          plan,
+          r,
+          this.store.coef,
+          this.store.last,
+          f.components.map((c) => r * c.v * c.padW * 64),
+        );
       }
     }
-    return { width: plan.ow, height: plan.oh, data: plan.out, x0: plan.ox0 * req.denominator, y0: plan.oy0 * req.denominator, denominator: req.denominator };
+    return {
+      width: plan.ow,
+      height: plan.oh,
+      data: plan.out,
+      x0: plan.ox0 * req.denominator,
+      y0: plan.oy0 * req.denominator,
+      denominator: req.denominator,
+    };
   }
 
   private outputBox(req: RegionRequest): { ox0: number; oy0: number; ow: number; oh: number } {
@@ -171,7 +184,10 @@ export class JpegDecoder {
   /** MCU rows that hold the plan's output rows. */
   private mcuRows(plan: Plan): { first: number; last: number } {
     const rowPixels = this.frame.vmax * plan.n;
-    return { first: Math.floor(plan.oy0 / rowPixels), last: Math.min(this.frame.mcusH - 1, Math.floor((plan.oy0 + plan.oh - 1) / rowPixels)) };
+    return {
+      first: Math.floor(plan.oy0 / rowPixels),
+      last: Math.min(this.frame.mcusH - 1, Math.floor((plan.oy0 + plan.oh - 1) / rowPixels)),
+    };
   }
 
   private decodeStreaming(plan: Plan): void {
@@ -240,7 +256,10 @@ export class JpegDecoder {
   /** Every scan into the coefficient store (progressive, or baseline with one scan per component). */
   private decodeAllScans(): { coef: Int16Array[]; last: Uint8Array[] } {
     const f = this.frame;
-    const store = { coef: f.components.map((c) => new Int16Array(c.padW * c.padH * 64)), last: f.components.map((c) => new Uint8Array(c.padW * c.padH)) };
+    const store = {
+      coef: f.components.map((c) => new Int16Array(c.padW * c.padH * 64)),
+      last: f.components.map((c) => new Uint8Array(c.padW * c.padH)),
+    };
     let scan: ScanHeader | null = this.firstScan;
     let scans = 0;
     while (scan) {
@@ -430,7 +449,14 @@ function mcuBlocks(scan: ScanHeader, f: Frame) {
       }
     }
   });
-  return { length: comp.length, scanIndex: Int32Array.from(scanIndex), comp: Int32Array.from(comp), h: Int32Array.from(h), k: Int32Array.from(k), rowOffset: Int32Array.from(rowOffset) };
+  return {
+    length: comp.length,
+    scanIndex: Int32Array.from(scanIndex),
+    comp: Int32Array.from(comp),
+    h: Int32Array.from(h),
+    k: Int32Array.from(k),
+    rowOffset: Int32Array.from(rowOffset),
+  };
 }
 
 /** One baseline block (DC difference, then run-length AC); returns the new DC predictor. */
@@ -484,7 +510,17 @@ function decodeBaseline(
 }
 
 /** First AC scan of a spectral band (T.81 G.1.2.2), with end-of-band runs. */
-function decodeAcFirst(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }, last: Uint8Array): void {
+function decodeAcFirst(
+  reader: BitReader,
+  ac: HuffmanTable,
+  coef: Int16Array,
+  off: number,
+  ss: number,
+  se: number,
+  al: number,
+  eob: { run: number },
+  last: Uint8Array,
+): void {
   if (eob.run > 0) {
     eob.run--;
     return;
@@ -510,7 +546,17 @@ function decodeAcFirst(reader: BitReader, ac: HuffmanTable, coef: Int16Array, of
 }
 
 /** Refinement AC scan (T.81 G.1.2.3, as libjpeg's decode_mcu_AC_refine). */
-function decodeAcRefine(reader: BitReader, ac: HuffmanTable, coef: Int16Array, off: number, ss: number, se: number, al: number, eob: { run: number }, last: Uint8Array): void {
+function decodeAcRefine(
+  reader: BitReader,
+  ac: HuffmanTable,
+  coef: Int16Array,
+  off: number,
+  ss: number,
+  se: number,
+  al: number,
+  eob: { run: number },
+  last: Uint8Array,
+): void {
   // No closures here: this runs once per block per refinement scan (a bundler's keepNames would
   // wrap each one created).
   const p1 = 1 << al;

@@ -47,9 +47,8 @@ export interface ScanHeader {
 
 /** Zigzag position -> natural (row-major) position. */
 export const ZIGZAG = Uint8Array.from([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21,
-  28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54,
-  47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57,
+  50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ]);
 
 const corrupt = (why: string) => new ImageError('corrupt_image', `The JPEG data is corrupt or truncated (${why}).`);
@@ -220,6 +219,15 @@ export class MarkerState {
       if (ss > se || se > 63 || (ss === 0 && se !== 0) || (ss > 0 && n !== 1) || al > 13) throw corrupt('bad progression parameters');
     }
     for (const ci of comps) if (!this.quant[f.components[ci].tq]) throw corrupt('a missing quantization table');
-    return { comps, dcTables, acTables, ss: f.progressive ? ss : 0, se: f.progressive ? se : 63, ah: f.progressive ? ah : 0, al: f.progressive ? al : 0, start: e };
+    return {
+      comps,
+      dcTables,
+      acTables,
+      ss: f.progressive ? ss : 0,
+      se: f.progressive ? se : 63,
+      ah: f.progressive ? ah : 0,
+      al: f.progressive ? al : 0,
+      start: e,
+    };
   }
 }

@@ -81,7 +81,6 @@ function orientationFromTiff(dv: DataView, tiff: number, end: number): number {
   return 1;
 }
 
-
 /**
  * The JPEG with an EXIF APP1 segment after SOI that says `orientation` (little-endian TIFF, one
  * IFD entry), as phone cameras write it. For tests and benchmarks that need rotated photos.

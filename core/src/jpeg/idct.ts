@@ -125,7 +125,15 @@ function denseBlock(coef: Int16Array, off: number, quant: Uint16Array, n: IdctSi
   // Columns.
   for (let c = 0; c < 8; c++) {
     const i = off + c;
-    if (coef[i + 8] === 0 && coef[i + 16] === 0 && coef[i + 24] === 0 && coef[i + 32] === 0 && coef[i + 40] === 0 && coef[i + 48] === 0 && coef[i + 56] === 0) {
+    if (
+      coef[i + 8] === 0 &&
+      coef[i + 16] === 0 &&
+      coef[i + 24] === 0 &&
+      coef[i + 32] === 0 &&
+      coef[i + 40] === 0 &&
+      coef[i + 48] === 0 &&
+      coef[i + 56] === 0
+    ) {
       const dc = coef[i] * q[c];
       for (let r = 0; r < 8; r++) ws[r * 8 + c] = dc;
       continue;
@@ -212,7 +220,15 @@ function denseBlock(coef: Int16Array, off: number, quant: Uint16Array, n: IdctSi
 }
 
 /** The separable transform with the averaged basis: the plain reference the tests hold the fast paths to. */
-export function idctBlockSeparable(coef: Int16Array, off: number, quant: Uint16Array, n: IdctSize, out: Uint8Array, outOff: number, stride: number): void {
+export function idctBlockSeparable(
+  coef: Int16Array,
+  off: number,
+  quant: Uint16Array,
+  n: IdctSize,
+  out: Uint8Array,
+  outOff: number,
+  stride: number,
+): void {
   const m = BASIS[n];
   // Rows of coefficients: tmp[v * 8 + x] = sum_u m[x][u] * F(v, u), over the row's nonzero prefix.
   let lastRow = -1;

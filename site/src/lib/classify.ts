@@ -112,7 +112,10 @@ function serverTime(v: unknown): number | null {
 /** Reads a 200 answer. Throws when it is not one the page can show. */
 export function readOutcome(json: unknown): ClassifyOutcome {
   if (!isObject(json)) throw new Error('The server answered with something other than a result.');
-  const image = isObject(json.image) && isNum(json.image.width) && isNum(json.image.height) ? { width: json.image.width, height: json.image.height } : null;
+  const image =
+    isObject(json.image) && isNum(json.image.width) && isNum(json.image.height)
+      ? { width: json.image.width, height: json.image.height }
+      : null;
   const base = { model: modelLabel(json.model), serverMs: serverTime(json.timings), image };
   if (Array.isArray(json.faces)) {
     const faces = json.faces.map(readFace).filter((f): f is FaceResult => f !== null);
@@ -133,8 +136,7 @@ export function describeError(status: number, body: unknown): ErrorView {
   const code = typeof err.code === 'string' ? err.code : null;
   const apiMessage = typeof err.message === 'string' && err.message ? err.message : null;
   const view = (title: string, fallback: string): ErrorView => ({ title, detail: apiMessage ?? fallback, code });
-  if (status === 415 || code === 'unsupported_media_type')
-    return view('That file is not a supported image', 'Choose a JPEG or PNG photo.');
+  if (status === 415 || code === 'unsupported_media_type') return view('That file is not a supported image', 'Choose a JPEG or PNG photo.');
   if (status === 413 || code === 'too_large') return view('The image is too large', 'Try a smaller photo.');
   if (code === 'bad_box') return view('The face box is not valid', 'The box must lie inside the image.');
   if (status === 400) return view('The image could not be read', 'The file may be corrupt or truncated. Try another photo.');

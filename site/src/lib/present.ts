@@ -41,7 +41,8 @@ export function compactJson(value: unknown, indent = '', width = 72): string {
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   if (!entries.length) return open + close;
   const flat = entries.every(([, v]) => v === null || typeof v !== 'object');
-  const item = ([k, v]: readonly [string | null, unknown], pad: string) => (k === null ? '' : JSON.stringify(k) + ': ') + compactJson(v, pad, width);
+  const item = ([k, v]: readonly [string | null, unknown], pad: string) =>
+    (k === null ? '' : JSON.stringify(k) + ': ') + compactJson(v, pad, width);
   if (flat) {
     const line = `${open} ${entries.map((e) => item(e, inner)).join(', ')} ${close}`;
     if (indent.length + line.length <= width) return line;

@@ -5,16 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLASSES } from '@emotion/core/classes';
-
 import type {
   ClassReport,
   EpochRecord,
   Evaluation as EvaluationFile,
+  Report as EvaluationReport,
   Metrics as MetricsFile,
   ModelCard as ModelCardFile,
-  Report as EvaluationReport,
 } from '@emotion/core/artifacts';
+import { CLASSES } from '@emotion/core/classes';
 
 export type { ClassReport, EpochRecord, EvaluationReport };
 
@@ -36,6 +35,7 @@ export interface TrainingData {
 }
 
 export { MODEL_FILES as FILES } from '@emotion/core/artifacts';
+
 import { MODEL_FILES as FILES } from '@emotion/core/artifacts';
 
 type Check<T> = (v: unknown) => T;
@@ -53,7 +53,11 @@ export const checkMetrics: Check<Metrics> = (v) => {
     if (!isObject(e)) fail(`epochs[${i}] is not an object`);
     for (const k of ['epoch', 'train_loss', 'val_loss', 'val_acc'] as const) if (!isNum(e[k])) fail(`epochs[${i}].${k} is not a number`);
   });
-  return { run: isObject(v.run) ? v.run : {}, epochs: v.epochs as EpochRecord[], best: isObject(v.best) ? (v.best as Metrics['best']) : null };
+  return {
+    run: isObject(v.run) ? v.run : {},
+    epochs: v.epochs as EpochRecord[],
+    best: isObject(v.best) ? (v.best as Metrics['best']) : null,
+  };
 };
 
 function checkReport(v: unknown, where: string): EvaluationReport {
@@ -67,7 +71,8 @@ function checkReport(v: unknown, where: string): EvaluationReport {
   if (!Array.isArray(perClass) || perClass.length !== k) fail(`${where}.per_class does not list the ${k} classes`);
   perClass.forEach((c, i) => {
     if (!isObject(c) || c.class !== CLASSES[i]) fail(`${where}.per_class[${i}] is not "${CLASSES[i]}" (classes in model order)`);
-    for (const f of ['precision', 'recall', 'f1', 'support'] as const) if (!isNum(c[f])) fail(`${where}.per_class[${i}].${f} is not a number`);
+    for (const f of ['precision', 'recall', 'f1', 'support'] as const)
+      if (!isNum(c[f])) fail(`${where}.per_class[${i}].${f} is not a number`);
   });
   return v as unknown as EvaluationReport;
 }

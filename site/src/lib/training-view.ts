@@ -1,5 +1,5 @@
 /** What the training pages show, derived from the run's files and the reference's curve. */
-import { lineChart, type LineChartModel, type Point } from './chart';
+import { type LineChartModel, lineChart, type Point } from './chart';
 import { REFERENCE_BEST, REFERENCE_CURVE, REFERENCE_EPOCHS } from './reference';
 import type { EpochRecord, Metrics, ModelCard } from './training-data';
 
@@ -87,13 +87,31 @@ export function lossChart(epochs: readonly EpochRecord[]): ChartView {
       series: [
         { label: 'Training loss (this run)', points: points(epochs, 'train_loss'), color: COLORS.train },
         { label: 'Validation loss (this run)', points: points(epochs, 'val_loss'), color: COLORS.val },
-        { label: 'Training loss (reference)', points: REFERENCE_CURVE.map((r) => [r.epoch, r.train_loss]), color: COLORS.train, dashed: true, markers: true },
-        { label: 'Validation loss (reference)', points: REFERENCE_CURVE.map((r) => [r.epoch, r.val_loss]), color: COLORS.val, dashed: true, markers: true },
+        {
+          label: 'Training loss (reference)',
+          points: REFERENCE_CURVE.map((r) => [r.epoch, r.train_loss]),
+          color: COLORS.train,
+          dashed: true,
+          markers: true,
+        },
+        {
+          label: 'Validation loss (reference)',
+          points: REFERENCE_CURVE.map((r) => [r.epoch, r.val_loss]),
+          color: COLORS.val,
+          dashed: true,
+          markers: true,
+        },
       ],
     }),
     table: {
       columns: ['Epoch', 'Train loss', 'Val loss', 'Reference train loss', 'Reference val loss'],
-      rows: epochsOf(epochs).map((n) => [n, fixed(ours.get(n)?.train_loss), fixed(ours.get(n)?.val_loss), fixed(ref.get(n)?.train_loss), fixed(ref.get(n)?.val_loss)]),
+      rows: epochsOf(epochs).map((n) => [
+        n,
+        fixed(ours.get(n)?.train_loss),
+        fixed(ours.get(n)?.val_loss),
+        fixed(ref.get(n)?.train_loss),
+        fixed(ref.get(n)?.val_loss),
+      ]),
     },
   };
 }
@@ -109,9 +127,17 @@ export function accuracyChart(epochs: readonly EpochRecord[]): ChartView {
       xDomain: xDomain(epochs),
       formatY: pct,
       series: [
-        ...(hasTrainAcc ? [{ label: 'Training accuracy (this run, augmented)', points: points(epochs, 'train_acc'), color: COLORS.train }] : []),
+        ...(hasTrainAcc
+          ? [{ label: 'Training accuracy (this run, augmented)', points: points(epochs, 'train_acc'), color: COLORS.train }]
+          : []),
         { label: 'Validation accuracy (this run)', points: points(epochs, 'val_acc'), color: COLORS.val },
-        { label: 'Validation accuracy (reference)', points: REFERENCE_CURVE.map((r) => [r.epoch, r.val_acc]), color: COLORS.val, dashed: true, markers: true },
+        {
+          label: 'Validation accuracy (reference)',
+          points: REFERENCE_CURVE.map((r) => [r.epoch, r.val_acc]),
+          color: COLORS.val,
+          dashed: true,
+          markers: true,
+        },
       ],
       guides: [{ y: REFERENCE_BEST.val_acc, label: `Reference best ${(REFERENCE_BEST.val_acc * 100).toFixed(2)}%`, color: COLORS.guide }],
     }),

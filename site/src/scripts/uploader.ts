@@ -4,25 +4,26 @@
  * import() on first use); show the answer with a box per face. Nothing is kept: no storage, no
  * cookies, and a new photo cancels the work on the previous one. The live camera view is on-device only.
  */
+
+// Only the routes: the rest of the contract is not needed in the browser.
+import { ROUTES } from '@emotion/core/api/routes';
 import type { CLASSES } from '@emotion/core/classes';
 import {
-  MAX_UPLOAD_SIDE,
-  NETWORK_ERROR,
-  UPLOAD_JPEG_QUALITY,
+  type ClassifyOutcome,
   capitalize,
   coversImage,
   describeError,
+  type ErrorView,
+  type FaceResult,
   fitWithin,
   formatPercent,
+  MAX_UPLOAD_SIDE,
+  NETWORK_ERROR,
   qualityWarning,
   readOutcome,
   scaleBox,
-  type ClassifyOutcome,
-  type ErrorView,
-  type FaceResult,
+  UPLOAD_JPEG_QUALITY,
 } from '../lib/classify';
-// Only the routes: the rest of the contract is not needed in the browser.
-import { ROUTES } from '@emotion/core/api/routes';
 
 /** Where the API lives: the same origin unless PUBLIC_API_BASE was set at build time. */
 const API_BASE = (import.meta.env.PUBLIC_API_BASE ?? '').replace(/\/+$/, '');
@@ -51,7 +52,11 @@ function kb(bytes: number): string {
 
 function canvasToBlob(canvas: HTMLCanvasElement): Promise<Blob> {
   return new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The browser could not encode the image.'))), 'image/jpeg', UPLOAD_JPEG_QUALITY),
+    canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('The browser could not encode the image.'))),
+      'image/jpeg',
+      UPLOAD_JPEG_QUALITY,
+    ),
   );
 }
 
@@ -69,7 +74,12 @@ async function prepare(file: File, onDevice: boolean): Promise<Prepared> {
     // Sent from memory, not from the file on disk: a File whose disk copy changes before the
     // request reads it fails to send, and tools that watch requests (DevTools) cannot see its body.
     const body = new Blob([await file.arrayBuffer()], { type: file.type || 'application/octet-stream' });
-    return { body, filename: file.name || 'upload', canvas: null, caption: `${file.name || 'Pasted file'} · ${kb(file.size)}, ${onDevice ? 'read' : 'sent'} as it is` };
+    return {
+      body,
+      filename: file.name || 'upload',
+      canvas: null,
+      caption: `${file.name || 'Pasted file'} · ${kb(file.size)}, ${onDevice ? 'read' : 'sent'} as it is`,
+    };
   }
   const original = { width: bitmap.width, height: bitmap.height };
   const fit = fitWithin(original.width, original.height, MAX_UPLOAD_SIDE);
@@ -196,7 +206,10 @@ export function mountUploader(doc: Document): void {
     const shown = canvas.getBoundingClientRect().width || canvas.width;
     const fontSize = (13 * canvas.width) / shown;
     // The chosen face is drawn last, so that its label is on top where labels overlap.
-    const order = faces.map((_, i) => i).filter((i) => i !== selected).concat(faces[selected] ? [selected] : []);
+    const order = faces
+      .map((_, i) => i)
+      .filter((i) => i !== selected)
+      .concat(faces[selected] ? [selected] : []);
     for (const i of order) {
       const face = faces[i];
       const box = face.box && scaleBox(face.box, sx, sy);
@@ -226,7 +239,8 @@ export function mountUploader(doc: Document): void {
       const lx = Math.min(Math.max(0, box.x), canvas.width - labelW);
       const ly = box.y - labelH >= 0 ? box.y - labelH : Math.min(canvas.height - labelH, box.y + box.h);
       const tag = doc.createElementNS(SVG_NS, 'rect');
-      for (const [k, v] of Object.entries({ x: lx, y: ly, width: labelW, height: labelH, rx: fontSize * 0.25 })) tag.setAttribute(k, String(v));
+      for (const [k, v] of Object.entries({ x: lx, y: ly, width: labelW, height: labelH, rx: fontSize * 0.25 }))
+        tag.setAttribute(k, String(v));
       tag.setAttribute('fill', isSelected ? '#4338ca' : 'rgba(15,23,42,0.82)');
       const text = doc.createElementNS(SVG_NS, 'text');
       text.setAttribute('x', String(lx + padX));
@@ -326,7 +340,12 @@ export function mountUploader(doc: Document): void {
       if (mode() === 'device') {
         const od = await loadOnDevice().catch(() => null);
         if (controller.signal.aborted) return;
-        if (!od) return showError({ title: 'On-device mode could not start', detail: 'Its code could not be loaded: check your connection, or choose “At the edge”.', code: 'network' });
+        if (!od)
+          return showError({
+            title: 'On-device mode could not start',
+            detail: 'Its code could not be loaded: check your connection, or choose “At the edge”.',
+            code: 'network',
+          });
         const done = await od.classifyPhoto(prepared.body, (text) => setBusy(true, text));
         if (controller.signal.aborted) return;
         if ('error' in done) showError(done.error);
@@ -338,7 +357,12 @@ export function mountUploader(doc: Document): void {
       form.append('image', prepared.body, prepared.filename);
       let response: Response;
       try {
-        response = await fetch(`${API_BASE}${ROUTES.classify}`, { method: 'POST', body: form, signal: controller.signal, credentials: 'omit' });
+        response = await fetch(`${API_BASE}${ROUTES.classify}`, {
+          method: 'POST',
+          body: form,
+          signal: controller.signal,
+          credentials: 'omit',
+        });
       } catch {
         if (!controller.signal.aborted) showError(NETWORK_ERROR);
         return;

@@ -3,9 +3,9 @@
  * thread), by stage, median of repeated runs. Prints a table.
  */
 import { performance } from 'node:perf_hooks';
-import * as ort from 'onnxruntime-node';
 import { decodeDetections, decodeRgba, grayOf, prepareDetectorInput } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import * as ort from 'onnxruntime-node';
 import { groupPhotos, labelledPhotos, tightCrops } from './photos.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -21,7 +21,9 @@ async function time<T>(f: () => T | Promise<T>): Promise<[T, number]> {
 const detector = await openFaceDetector(ort);
 const photos = [...groupPhotos(), ...labelledPhotos(), tightCrops()[0]];
 console.log(`Median of ${RUNS} runs per photo, after one warm-up run; onnxruntime-node ${ort.env.versions.common}, 1 thread.`);
-console.log('\n| photo | size | faces | decode RGBA | gray for the classifier | letterbox + resize | ONNX inference | anchors + NMS | detection total (no decode) |');
+console.log(
+  '\n| photo | size | faces | decode RGBA | gray for the classifier | letterbox + resize | ONNX inference | anchors + NMS | detection total (no decode) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 const totals: number[] = [];
 const infers: number[] = [];
@@ -45,6 +47,10 @@ for (const p of photos) {
   totals.push(total);
   infers.push(m.infer);
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  console.log(`| ${p.name} | ${size} | ${faces} | ${ms(m.decode)} | ${ms(m.gray)} | ${ms(m.prep)} | ${ms(m.infer)} | ${ms(m.post)} | ${ms(total)} |`);
+  console.log(
+    `| ${p.name} | ${size} | ${faces} | ${ms(m.decode)} | ${ms(m.gray)} | ${ms(m.prep)} | ${ms(m.infer)} | ${ms(m.post)} | ${ms(total)} |`,
+  );
 }
-console.log(`\nAcross the ${photos.length} photos: detection ${median(totals).toFixed(1)} ms median (${Math.min(...totals).toFixed(1)}-${Math.max(...totals).toFixed(1)}), of which ONNX inference ${median(infers).toFixed(1)} ms.`);
+console.log(
+  `\nAcross the ${photos.length} photos: detection ${median(totals).toFixed(1)} ms median (${Math.min(...totals).toFixed(1)}-${Math.max(...totals).toFixed(1)}), of which ONNX inference ${median(infers).toFixed(1)} ms.`,
+);

@@ -5,8 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DETECTOR_ANCHORS, DETECTOR_SIZE } from '@emotion/core/faces/model';
-import { loadGraphModelFiles } from './source.ts';
 import { DETECTOR_MODEL_PATH, REPO_ROOT } from './paths.ts';
+import { loadGraphModelFiles } from './source.ts';
 import { convertToOnnx } from './to-onnx.ts';
 
 export function buildDetectorOnnx(): Uint8Array {
@@ -15,7 +15,8 @@ export function buildDetectorOnnx(): Uint8Array {
     metadata: {
       name: 'BlazeFace back',
       source: `${src.source.package}@${src.source.version} ${src.source.json} + ${src.source.bin} (sha256 ${src.source.binSha256})`,
-      origin: 'MediaPipe face detection, back-camera (256x256) model; weights under the Apache-2.0 licence, tfjs conversion by @vladmandic/human (MIT)',
+      origin:
+        'MediaPipe face detection, back-camera (256x256) model; weights under the Apache-2.0 licence, tfjs conversion by @vladmandic/human (MIT)',
       input: `input: float32 [1, 3, ${DETECTOR_SIZE}, ${DETECTOR_SIZE}] RGB planes, p / 127.5 - 1`,
       outputs: `scores: float32 [1, ${DETECTOR_ANCHORS}, 1] logits; boxes: float32 [1, ${DETECTOR_ANCHORS}, 16] (dx, dy, w, h, 6 keypoints) in input pixels`,
       anchors: '16x16 grid x 2 (stride 16) then 8x8 grid x 6 (stride 32), centres at (cell + 0.5) * stride',

@@ -13,11 +13,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
 import { CLASSES } from '@emotion/core/classes';
-import { cropResize, decodeGray, type GrayImage } from '@emotion/core/preprocess';
 import { ALIGN_EYE_CENTRE, ALIGN_EYE_DISTANCE, ALIGN_EYE_MOUTH, type FaceDetector } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import { cropResize, decodeGray, type GrayImage } from '@emotion/core/preprocess';
+import * as ort from 'onnxruntime-node';
 import { SHARED_DIR } from './paths.ts';
 
 export interface Canvas {
@@ -38,11 +38,16 @@ export function placeOnCanvas(face: GrayImage, c: Canvas): { image: GrayImage; o
     // cropResize repeats edge pixels outside the image: crop a box larger than the face.
     const px = c.side / c.factor;
     const o = offset / c.factor;
-    image = { width: c.side, height: c.side, data: Uint8Array.from(cropResize(face, { x: -o, y: -o, w: px, h: px }, c.side), (v) => Math.round(v)) };
+    image = {
+      width: c.side,
+      height: c.side,
+      data: Uint8Array.from(cropResize(face, { x: -o, y: -o, w: px, h: px }, c.side), (v) => Math.round(v)),
+    };
   } else {
     const big = cropResize(face, { x: 0, y: 0, w: face.width, h: face.height }, inner);
     const data = new Uint8Array(c.side * c.side).fill(c.fill);
-    for (let y = 0; y < inner; y++) for (let x = 0; x < inner; x++) data[(y + offset) * c.side + x + offset] = Math.round(big[y * inner + x]);
+    for (let y = 0; y < inner; y++)
+      for (let x = 0; x < inner; x++) data[(y + offset) * c.side + x + offset] = Math.round(big[y * inner + x]);
     image = { width: c.side, height: c.side, data };
   }
   return { image, offset };
@@ -187,7 +192,9 @@ async function main() {
   console.log('\nBy class: n, eye centre y, eye distance, eye-mouth, eye-mouth / eye distance (medians)');
   CLASSES.forEach((name, cls) => {
     const c = summarise(ls.filter((l) => l.cls === cls));
-    console.log(`  ${name.padEnd(9)} ${String(c.n).padStart(5)}  ${f2(c.eyeCentreY.median)}  ${f2(c.eyeDistance.median)}  ${f2(c.eyeMouth.median)}  ${f2(c.eyeMouthOverEyes.median)}`);
+    console.log(
+      `  ${name.padEnd(9)} ${String(c.n).padStart(5)}  ${f2(c.eyeCentreY.median)}  ${f2(c.eyeDistance.median)}  ${f2(c.eyeMouth.median)}  ${f2(c.eyeMouthOverEyes.median)}`,
+    );
   });
   console.log(
     `\nalign.ts today: eye centre (${ALIGN_EYE_CENTRE.x}, ${ALIGN_EYE_CENTRE.y}), eye-mouth ${ALIGN_EYE_MOUTH}, eye distance ${ALIGN_EYE_DISTANCE}`,

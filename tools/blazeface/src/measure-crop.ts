@@ -7,14 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { CLASSES, INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
-import { toModelInput, type Box, type GrayImage } from '@emotion/core/preprocess';
-import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
-import { openFaceDetector } from '@emotion/core/faces/node';
 import type { EmotionClassifier } from '@emotion/core/emotion';
 import { openEmotionClassifier } from '@emotion/core/emotion/node';
+import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
+import { openFaceDetector } from '@emotion/core/faces/node';
 import { argmax } from '@emotion/core/maths';
+import { type Box, type GrayImage, toModelInput } from '@emotion/core/preprocess';
+import * as ort from 'onnxruntime-node';
 import { EMOTION_MODEL_PATH } from './paths.ts';
 import { labelledPhotos, tightCrops } from './photos.ts';
 
@@ -60,15 +60,24 @@ async function main() {
   console.log(
     `Emotion model: ${about ? `${about.name} ${about.version}, FER2013 validation accuracy ${about.validation?.accuracy ?? '?'}` : EMOTION_MODEL_PATH}`,
   );
-  const sides = crops.filter((c) => c.face).map((c) => c.gray.width / Math.max(c.face!.w, c.face!.h)).sort((a, b) => a - b);
+  const sides = crops
+    .filter((c) => c.face)
+    .map((c) => c.gray.width / Math.max(c.face!.w, c.face!.h))
+    .sort((a, b) => a - b);
   console.log(
     `Tight 150x150 crops: the frame is ${sides[Math.floor(sides.length / 2)].toFixed(2)}x the detector's box (median; ` +
       `${sides[0].toFixed(2)}-${sides[sides.length - 1].toFixed(2)}), so from about that factor on the crop is the whole image.`,
   );
 
   // Reference for the tight crops: the whole crop, already framed like FER2013 by face-api.
-  const whole = await classify(emotion, crops.map((c) => toModelInput(c.gray)));
-  const wholeLabelled = await classify(emotion, labelled.map((s) => toModelInput(s.gray)));
+  const whole = await classify(
+    emotion,
+    crops.map((c) => toModelInput(c.gray)),
+  );
+  const wholeLabelled = await classify(
+    emotion,
+    labelled.map((s) => toModelInput(s.gray)),
+  );
 
   const rows: string[][] = [];
   const row = (name: string, lp: Float64Array[], cp: Float64Array[]) => {
@@ -82,11 +91,19 @@ async function main() {
   row('whole image (no detection)', wholeLabelled, whole);
   for (const f of FACTORS) {
     const box = (s: Sample) => (s.face ? faceCrop(s.face, s.gray, f) : undefined);
-    const lp = await classify(emotion, labelled.map((s) => toModelInput(s.gray, box(s))));
-    const cp = await classify(emotion, crops.map((c) => toModelInput(c.gray, box(c))));
+    const lp = await classify(
+      emotion,
+      labelled.map((s) => toModelInput(s.gray, box(s))),
+    );
+    const cp = await classify(
+      emotion,
+      crops.map((c) => toModelInput(c.gray, box(c))),
+    );
     row(`factor ${f.toFixed(1)}${f === DEFAULT_CROP_FACTOR ? ' (default)' : ''}`, lp, cp);
   }
-  console.log('\n| crop | labelled photos top-1 | mean p(true class), labelled | tight crops: mean top-1 probability | tight crops: same class as the whole crop | predictions on the labelled photos |');
+  console.log(
+    '\n| crop | labelled photos top-1 | mean p(true class), labelled | tight crops: mean top-1 probability | tight crops: same class as the whole crop | predictions on the labelled photos |',
+  );
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 }

@@ -3,19 +3,20 @@
  * choices) change face counts on ../shared/photos. The model runs once per photo; each setting
  * only re-decodes its outputs. Prints a table; the numbers behind DEFAULT_DETECTION_OPTIONS.
  */
-import * as ort from 'onnxruntime-node';
-import { decodeGray } from '@emotion/core/preprocess';
+
 import {
   DEFAULT_DETECTION_OPTIONS,
-  decodeDetections,
-  decodeRgba,
-  prepareDetectorInput,
   type DetectionOptions,
   type DetectorFit,
   type DetectorTransform,
+  decodeDetections,
+  decodeRgba,
+  prepareDetectorInput,
   type RawDetections,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import { decodeGray } from '@emotion/core/preprocess';
+import * as ort from 'onnxruntime-node';
 import { groupPhotos, labelledPhotos, onTightCropFace, tightCrops } from './photos.ts';
 
 interface Outputs {
@@ -95,7 +96,11 @@ function scoreSpread(title: string, all: Outputs[]) {
     if (faces[0]) cropMain.push(faces[0].score);
     cropExtra.push(...faces.slice(1).map((f) => f.score));
   }
-  const fmt = (v: number[]) => v.sort((a, b) => a - b).map((x) => x.toFixed(2)).join(' ');
+  const fmt = (v: number[]) =>
+    v
+      .sort((a, b) => a - b)
+      .map((x) => x.toFixed(2))
+      .join(' ');
   console.log(`\n${title}`);
   console.log(`- real faces on the 12 full photos: ${fmt(real)}`);
   console.log(`- other boxes on the full photos: ${extra.map((e) => `${e.name} ${e.score.toFixed(2)}`).join(', ') || 'none'}`);

@@ -9,11 +9,11 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { INPUT_SIZE } from '@emotion/core/classes';
 import { cropResize, decodeGray, openImage } from '@emotion/core';
+import { INPUT_SIZE } from '@emotion/core/classes';
 import { alignedInput, findFaces, QUALITY_THRESHOLDS, qualityStats, readDetectionImage } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import * as ort from 'onnxruntime-node';
 import { PHOTOS_DIR, SHARED_DIR } from './paths.ts';
 
 const LIMITS = { maxPixelsStreamed: 50e6, maxPixelsHeld: 50e6, maxSide: 16384, maxDecodeBytes: 1 << 30, maxJpegScans: 100 };
@@ -66,7 +66,8 @@ function gaussian(p: Float32Array, sigma: number): Float32Array {
   const tmp = new Float32Array(p.length);
   const out = new Float32Array(p.length);
   for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) tmp[y * s + x] = k.reduce((a, w, i) => a + w * p[y * s + at(x + i - r)], 0) / ks;
-  for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) out[y * s + x] = k.reduce((a, w, i) => a + w * tmp[at(y + i - r) * s + x], 0) / ks;
+  for (let y = 0; y < s; y++)
+    for (let x = 0; x < s; x++) out[y * s + x] = k.reduce((a, w, i) => a + w * tmp[at(y + i - r) * s + x], 0) / ks;
   return out;
 }
 
@@ -74,7 +75,7 @@ const DEGRADED: Record<string, (p: Float32Array) => Float32Array> = {
   'blur s=1': (p) => gaussian(p, 1),
   'blur s=1.5': (p) => gaussian(p, 1.5),
   'dark x0.3': (p) => p.map((v) => v * 0.3),
-  'bright': (p) => p.map((v) => 255 - 0.3 * (255 - v)),
+  bright: (p) => p.map((v) => 255 - 0.3 * (255 - v)),
 };
 
 const PCTS = [0, 1, 5, 25, 50, 75, 95, 99, 100];
@@ -93,8 +94,13 @@ function report(set: string, crops: Crop[]): void {
   console.log(
     `  flagged: too_small ${share((s) => s.size < t.minSizePx)}, blurry ${share((s) => s.sharpness < t.minSharpness)}, dark ${share((s) => s.brightness < t.minBrightness)}, overexposed ${share((s) => s.brightness > t.maxBrightness)}`,
   );
-  const blurry = stats.map((s, i) => [s, crops[i].name] as const).filter(([s]) => s.sharpness < t.minSharpness || s.brightness < t.minBrightness || s.brightness > t.maxBrightness);
-  if (blurry.length && blurry.length <= 8) console.log(`  flagged: ${blurry.map(([s, n]) => `${n} (sharp ${s.sharpness.toFixed(0)}, bright ${s.brightness.toFixed(0)})`).join('; ')}`);
+  const blurry = stats
+    .map((s, i) => [s, crops[i].name] as const)
+    .filter(([s]) => s.sharpness < t.minSharpness || s.brightness < t.minBrightness || s.brightness > t.maxBrightness);
+  if (blurry.length && blurry.length <= 8)
+    console.log(
+      `  flagged: ${blurry.map(([s, n]) => `${n} (sharp ${s.sharpness.toFixed(0)}, bright ${s.brightness.toFixed(0)})`).join('; ')}`,
+    );
 }
 
 console.log('thresholds:', QUALITY_THRESHOLDS);
@@ -103,7 +109,15 @@ const dev = await photoCrops(join(SHARED_DIR, 'photos-dev'));
 report('photos: detected faces, aligned input', local);
 report('photos-dev: detected faces, aligned input', dev);
 const photos = [...local, ...dev];
-for (const [name, f] of Object.entries(DEGRADED)) report(`photos, ${name}`, photos.map((c) => ({ ...c, pixels: f(c.pixels) })));
+for (const [name, f] of Object.entries(DEGRADED))
+  report(
+    `photos, ${name}`,
+    photos.map((c) => ({ ...c, pixels: f(c.pixels) })),
+  );
 const fer = ferCrops(join(SHARED_DIR, 'fer2013', 'test'));
 report('FER2013 PublicTest (whole 48x48)', fer);
-for (const [name, f] of Object.entries(DEGRADED)) report(`FER2013, ${name}`, fer.map((c) => ({ ...c, pixels: f(c.pixels) })));
+for (const [name, f] of Object.entries(DEGRADED))
+  report(
+    `FER2013, ${name}`,
+    fer.map((c) => ({ ...c, pixels: f(c.pixels) })),
+  );

@@ -8,6 +8,7 @@ export const DETECTOR_MODEL_PATH = join(REPO_ROOT, 'model', 'blazeface.onnx');
 export const EMOTION_MODEL_PATH = process.env.EMOTION_MODEL ?? join(REPO_ROOT, 'model', 'scratchcnn.onnx');
 /** $SHARED_DIR or ../shared beside the repo (core's one resolver). */
 export { SHARED_DIR } from '@emotion/core/shared-data';
+
 import { SHARED_DIR } from '@emotion/core/shared-data';
 export const PHOTOS_DIR = join(SHARED_DIR, 'photos');
 

@@ -2,11 +2,12 @@
  * The original tfjs graph model, run with tfjs-converter on the WASM backend (or the pure-JS CPU
  * backend) in Node: the reference the ONNX conversion is checked against.
  */
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { DETECTOR_ANCHORS, DETECTOR_SIZE, DETECTOR_VALUES_PER_ANCHOR } from '@emotion/core/faces/model';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadGraphModelFiles } from './source.ts';
 import { outputTensors } from './to-onnx.ts';
 

@@ -4,7 +4,7 @@
  * and the graph transposes back to NHWC only where layout matters (before the output reshapes).
  * Every attribute the conversion does not handle is an error, never silently ignored.
  */
-import onnxProto from 'onnx-proto';
+
 import {
   DETECTOR_ANCHORS,
   DETECTOR_BOXES,
@@ -13,6 +13,7 @@ import {
   DETECTOR_SIZE,
   DETECTOR_VALUES_PER_ANCHOR,
 } from '@emotion/core/faces/model';
+import onnxProto from 'onnx-proto';
 import type { GraphModelFiles, TfAttr, TfNode, Weight } from './source.ts';
 
 const { onnx } = onnxProto;
@@ -213,9 +214,16 @@ export function convertToOnnx(model: GraphModelFiles, opts: ConvertOptions): Uin
         const pads = [...nchw.map((d) => pv[d * 2]), ...nchw.map((d) => pv[d * 2 + 1])];
         inits.push(int64Tensor(`${out}/pads`, pads));
         add('Pad', [ref(inputs[0]), `${out}/pads`], out, [
-          onnx.AttributeProto.create({ name: 'mode', s: new TextEncoder().encode('constant'), type: onnx.AttributeProto.AttributeType.STRING }),
+          onnx.AttributeProto.create({
+            name: 'mode',
+            s: new TextEncoder().encode('constant'),
+            type: onnx.AttributeProto.AttributeType.STRING,
+          }),
         ]);
-        shapes.set(out, s.map((v, d) => v + pv[d * 2] + pv[d * 2 + 1]));
+        shapes.set(
+          out,
+          s.map((v, d) => v + pv[d * 2] + pv[d * 2 + 1]),
+        );
         break;
       }
       case 'Reshape': {
@@ -226,7 +234,10 @@ export function convertToOnnx(model: GraphModelFiles, opts: ConvertOptions): Uin
         add('Reshape', [`${out}/nhwc`, `${out}/shape`], out);
         const total = x().reduce((a, b) => a * b, 1);
         const known = shape.filter((v) => v !== -1).reduce((a, b) => a * b, 1);
-        shapes.set(out, shape.map((v) => (v === -1 ? total / known : v)));
+        shapes.set(
+          out,
+          shape.map((v) => (v === -1 ? total / known : v)),
+        );
         break;
       }
       case 'Identity':
@@ -240,8 +251,20 @@ export function convertToOnnx(model: GraphModelFiles, opts: ConvertOptions): Uin
     }
     for (const key of Object.keys(n.attr ?? {})) {
       const known = [
-        'T', 'Tpaddings', 'Tshape', '_cloned', 'data_format', 'dilations', 'explicit_paddings', 'strides', 'padding',
-        'ksize', 'fused_ops', 'num_args', 'epsilon', 'use_cudnn_on_gpu',
+        'T',
+        'Tpaddings',
+        'Tshape',
+        '_cloned',
+        'data_format',
+        'dilations',
+        'explicit_paddings',
+        'strides',
+        'padding',
+        'ksize',
+        'fused_ops',
+        'num_args',
+        'epsilon',
+        'use_cudnn_on_gpu',
       ];
       if (!known.includes(key)) throw new Error(`${n.name}: unhandled attribute ${key}`);
     }
@@ -293,8 +316,9 @@ export function convertToOnnx(model: GraphModelFiles, opts: ConvertOptions): Uin
 
 /** The graph's outputs by role, found from their shapes rather than from their names. */
 export function outputTensors(model: GraphModelFiles, shapes?: Map<string, Shape>) {
-  const sig = (model.modelJson.userDefinedMetadata as { signature: { outputs: Record<string, { tensorShape: { dim: { size: string }[] } }> } })
-    .signature.outputs;
+  const sig = (
+    model.modelJson.userDefinedMetadata as { signature: { outputs: Record<string, { tensorShape: { dim: { size: string }[] } }> } }
+  ).signature.outputs;
   const find = (anchors: number, values: number) => {
     const hit = Object.entries(sig).find(([, v]) => v.tensorShape.dim.map((d) => Number(d.size)).join() === `1,${anchors},${values}`);
     if (!hit) throw new Error(`no output of shape [1, ${anchors}, ${values}]`);

@@ -1,9 +1,9 @@
 /** Colour decoding on decodeGray's path, and the detector input's letterbox and scaling. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import jpeg from 'jpeg-js';
-import { decodeGray, orient } from '@emotion/core/preprocess';
 import { DETECTOR_SIZE, decodeRgba, grayOf, prepareDetectorInput } from '@emotion/core/faces';
+import { decodeGray, orient } from '@emotion/core/preprocess';
+import jpeg from 'jpeg-js';
 import { groupPhotos, labelledPhotos, tightCrops } from '../src/photos.ts';
 import { photosSkip } from './shared-data.ts';
 
@@ -103,10 +103,18 @@ describe('prepareDetectorInput', () => {
   });
 
   it('handles tiny and extreme shapes: values stay finite and within [-1, 1]', () => {
-    for (const [w, h] of [[1, 1], [1, 300], [2000, 3], [257, 255]]) {
+    for (const [w, h] of [
+      [1, 1],
+      [1, 300],
+      [2000, 3],
+      [257, 255],
+    ]) {
       const img = { width: w, height: h, data: new Uint8Array(w * h * 4).map((_, i) => (i * 37) % 256) };
       const { data, transform } = prepareDetectorInput(img);
-      assert.ok(data.every((v) => Number.isFinite(v) && v >= -1 - 1e-6 && v <= 1 + 1e-6), `${w}x${h}`);
+      assert.ok(
+        data.every((v) => Number.isFinite(v) && v >= -1 - 1e-6 && v <= 1 + 1e-6),
+        `${w}x${h}`,
+      );
       assert.equal(transform.scaleX, Math.max(w, h) / 256);
     }
   });

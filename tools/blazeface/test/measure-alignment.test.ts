@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import * as ort from 'onnxruntime-node';
-import { decodeGray } from '@emotion/core/preprocess';
 import { ALIGN_EYE_CENTRE, ALIGN_EYE_MOUTH } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { landmarksOf, placeOnCanvas, sampleTrain, stat, summarise, type Landmarks } from '../src/measure-alignment.ts';
+import { decodeGray } from '@emotion/core/preprocess';
+import * as ort from 'onnxruntime-node';
+import { type Landmarks, landmarksOf, placeOnCanvas, sampleTrain, stat, summarise } from '../src/measure-alignment.ts';
 import { SHARED_DIR } from '../src/paths.ts';
 
 const TRAIN = join(SHARED_DIR, 'fer2013', 'train');
@@ -38,7 +38,15 @@ describe('measure-alignment helpers', () => {
     const s = stat([4, 1, 3, 2, 5]);
     assert.deepEqual([s.median, s.p25, s.p75], [3, 2, 4]);
     assert.ok(Math.abs(s.relIqr - 2 / 3) < 1e-12);
-    const l: Landmarks = { cls: 0, score: 1, re: { x: 16, y: 19 }, le: { x: 32, y: 19 }, nose: { x: 24, y: 28 }, mouth: { x: 24, y: 37 }, box: { x: 4, y: 4, w: 40, h: 40 } };
+    const l: Landmarks = {
+      cls: 0,
+      score: 1,
+      re: { x: 16, y: 19 },
+      le: { x: 32, y: 19 },
+      nose: { x: 24, y: 28 },
+      mouth: { x: 24, y: 37 },
+      box: { x: 4, y: 4, w: 40, h: 40 },
+    };
     const m = summarise([l]);
     assert.equal(m.eyeDistance.median, 16);
     assert.equal(m.eyeMouth.median, 18);
@@ -52,7 +60,12 @@ describe('the FER2013 framing in align.ts', { skip: ferSkip() }, () => {
     const ls: Landmarks[] = [];
     const sample = sampleTrain(TRAIN, 40);
     for (const s of sample) {
-      const l = await landmarksOf(detector, decodeGray(new Uint8Array(readFileSync(s.file))), { factor: 4, side: 512, fill: 'edge' }, s.cls);
+      const l = await landmarksOf(
+        detector,
+        decodeGray(new Uint8Array(readFileSync(s.file))),
+        { factor: 4, side: 512, fill: 'edge' },
+        s.cls,
+      );
       if (l) ls.push(l);
     }
     assert.ok(ls.length >= 34, `${ls.length} of 40 detected`);

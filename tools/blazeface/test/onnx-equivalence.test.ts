@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import * as ort from 'onnxruntime-node';
-import { decodeRgba, prepareDetectorInput, type FaceDetector, type RawDetections } from '@emotion/core/faces';
+import { decodeRgba, type FaceDetector, prepareDetectorInput, type RawDetections } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import * as ort from 'onnxruntime-node';
 import { buildDetectorOnnx } from '../src/convert.ts';
 import { DETECTOR_MODEL_PATH } from '../src/paths.ts';
 import { groupPhotos, labelledPhotos, tightCrops } from '../src/photos.ts';
@@ -70,7 +70,9 @@ describe('BlazeFace ONNX conversion', () => {
       const d = assertClose(await onnx.run(input), await wasm.run(input.data), p.name);
       worst = { logitRel: Math.max(worst.logitRel, d.logitRel), prob: Math.max(worst.prob, d.prob), box: Math.max(worst.box, d.box) };
     }
-    t.diagnostic(`${photos.length} photos, largest differences: probability ${worst.prob.toExponential(1)}, logit ${worst.logitRel.toExponential(1)} (relative), box ${worst.box.toExponential(1)} px`);
+    t.diagnostic(
+      `${photos.length} photos, largest differences: probability ${worst.prob.toExponential(1)}, logit ${worst.logitRel.toExponential(1)} (relative), box ${worst.box.toExponential(1)} px`,
+    );
   });
 
   it('matches tfjs on its pure-JS CPU backend too (one photo: it takes about a second)', { skip }, async () => {

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import * as ortNode from 'onnxruntime-node';
-import * as ortWeb from 'onnxruntime-web/wasm';
 import { faceDetector } from '@emotion/core/faces';
 import { DETECTOR_MODEL_FILE, openFaceDetector } from '@emotion/core/faces/node';
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web/wasm';
 import { groupPhotos, labelledPhotos } from '../src/photos.ts';
 import { photosSkip } from './shared-data.ts';
 
@@ -24,7 +24,11 @@ describe('onnxruntime-web', { skip: photosSkip() }, () => {
     for (const p of [...groupPhotos(), ...labelledPhotos()]) {
       const a = (await web.detectBytes(p.bytes)).faces;
       const b = (await node.detectBytes(p.bytes)).faces;
-      assert.deepEqual(a.map((f) => f.box), b.map((f) => f.box), p.name);
+      assert.deepEqual(
+        a.map((f) => f.box),
+        b.map((f) => f.box),
+        p.name,
+      );
       a.forEach((f, i) => assert.ok(Math.abs(f.score - b[i].score) < 1e-5, `${p.name}: score ${f.score} vs ${b[i].score}`));
     }
   });

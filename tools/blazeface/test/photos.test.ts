@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import * as ort from 'onnxruntime-node';
-import { decodeGray } from '@emotion/core/preprocess';
-import { faceCrop, type Face, type FaceDetector } from '@emotion/core/faces';
+import { type Face, type FaceDetector, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import { decodeGray } from '@emotion/core/preprocess';
+import * as ort from 'onnxruntime-node';
 import { groupPhotos, labelledPhotos, onTightCropFace, tightCrops } from '../src/photos.ts';
 import { photosSkip } from './shared-data.ts';
 
@@ -16,11 +16,39 @@ import { photosSkip } from './shared-data.ts';
  * bbt2's third face is the small one cut off at the left edge.
  */
 const FACE_CENTRES: Record<string, [number, number][]> = {
-  bbt1: [[1054, 155], [256, 203], [521, 222], [782, 207]],
-  bbt2: [[131, 185], [424, 182], [26, 126]],
-  bbt3: [[519, 140], [62, 70], [394, 146], [180, 127], [280, 137]],
-  bbt4: [[104, 327], [516, 247], [278, 105], [298, 294], [616, 126], [121, 85]],
-  bbt5: [[762, 166], [150, 219], [484, 212], [616, 109], [255, 92]],
+  bbt1: [
+    [1054, 155],
+    [256, 203],
+    [521, 222],
+    [782, 207],
+  ],
+  bbt2: [
+    [131, 185],
+    [424, 182],
+    [26, 126],
+  ],
+  bbt3: [
+    [519, 140],
+    [62, 70],
+    [394, 146],
+    [180, 127],
+    [280, 137],
+  ],
+  bbt4: [
+    [104, 327],
+    [516, 247],
+    [278, 105],
+    [298, 294],
+    [616, 126],
+    [121, 85],
+  ],
+  bbt5: [
+    [762, 166],
+    [150, 219],
+    [484, 212],
+    [616, 109],
+    [255, 92],
+  ],
   angry: [[146, 131]],
   disgusted: [[312, 195]],
   fearful: [[137, 104]],
@@ -63,7 +91,10 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
       const { gray, faces } = await detector.detectBytes(p.bytes);
       assert.equal(faces.length, p.faces, `scores ${faces.map((f) => f.score.toFixed(2))}`);
       const areas = faces.map((f) => f.box.w * f.box.h);
-      assert.deepEqual(areas, [...areas].sort((a, b) => b - a));
+      assert.deepEqual(
+        areas,
+        [...areas].sort((a, b) => b - a),
+      );
       assertFacesInPlace(p.name, faces, gray);
     });
   }

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { globsToRegExps, Log, LogLevel, Miniflare, testRegExps, type ModuleRuleType, type WorkerOptions } from 'miniflare';
+import { globsToRegExps, Log, LogLevel, Miniflare, type ModuleRuleType, testRegExps, type WorkerOptions } from 'miniflare';
 import { parse } from 'smol-toml';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 
@@ -89,7 +89,11 @@ async function dryRun(config: string, env: string): Promise<WorkerBundle> {
   const args = [bin, 'deploy', '--dry-run', '--config', config, '--outdir', dir, '--assets', noAssets, ...(env ? ['--env', env] : [])];
   try {
     await new Promise<void>((ok, fail) => {
-      const child = spawn(process.execPath, args, { cwd: dirname(config), env: { ...process.env, ...OFFLINE_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, {
+        cwd: dirname(config),
+        env: { ...process.env, ...OFFLINE_ENV },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
@@ -141,7 +145,13 @@ export function readConfig(config: string, env = 'local'): Toml {
   return resolved;
 }
 
-const LEVELS: Record<HarnessLogLevel, LogLevel> = { none: LogLevel.NONE, error: LogLevel.ERROR, warn: LogLevel.WARN, info: LogLevel.INFO, debug: LogLevel.DEBUG };
+const LEVELS: Record<HarnessLogLevel, LogLevel> = {
+  none: LogLevel.NONE,
+  error: LogLevel.ERROR,
+  warn: LogLevel.WARN,
+  info: LogLevel.INFO,
+  debug: LogLevel.DEBUG,
+};
 
 /** Starts the deploy bundle of `config` in workerd; see StartOptions for the defaults. */
 export async function startWorker(options: StartOptions): Promise<RunningWorker> {
@@ -152,7 +162,8 @@ export async function startWorker(options: StartOptions): Promise<RunningWorker>
 
   const text: Record<string, string> = { ...(toml.vars as Record<string, string> | undefined), ...options.vars };
   const ratelimits: NonNullable<WorkerOptions['ratelimits']> = {};
-  for (const r of (toml.ratelimits ?? []) as { name: string; simple: { limit: number; period: number } }[]) ratelimits[r.name] = { simple: r.simple as never };
+  for (const r of (toml.ratelimits ?? []) as { name: string; simple: { limit: number; period: number } }[])
+    ratelimits[r.name] = { simple: r.simple as never };
   for (const [name, b] of Object.entries(options.bindings ?? {})) {
     if (b.type === 'ratelimit') {
       delete text[name];
@@ -177,7 +188,10 @@ export async function startWorker(options: StartOptions): Promise<RunningWorker>
       assets: {
         directory: assets,
         binding: a.binding,
-        routerConfig: { has_user_worker: true, ...(typeof a.run_worker_first === 'boolean' && { invoke_user_worker_ahead_of_assets: a.run_worker_first }) },
+        routerConfig: {
+          has_user_worker: true,
+          ...(typeof a.run_worker_first === 'boolean' && { invoke_user_worker_ahead_of_assets: a.run_worker_first }),
+        },
         assetConfig: { not_found_handling: a.not_found_handling, html_handling: a.html_handling },
       },
     }),

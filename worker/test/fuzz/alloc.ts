@@ -8,7 +8,18 @@
  * instance), not the wrapped global, so those methods are wrapped as well. Install it only in a
  * process of its own (a test file, the fuzz script): it replaces globals.
  */
-const NAMES = ['ArrayBuffer', 'Uint8Array', 'Uint8ClampedArray', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array'] as const;
+const NAMES = [
+  'ArrayBuffer',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int8Array',
+  'Uint16Array',
+  'Int16Array',
+  'Uint32Array',
+  'Int32Array',
+  'Float32Array',
+  'Float64Array',
+] as const;
 
 let counting = false;
 let total = 0;

@@ -4,7 +4,7 @@
  * fields, broken boundaries), with a Content-Type (right, wrong, missing) and maybe a `box` in the
  * query or the form. Case `i` of seed `s` is the same on every run and machine (given the corpus).
  */
-import { concat, type Bytes } from '../images.ts';
+import { type Bytes, concat } from '../images.ts';
 import { bombs, mutate } from './mutate.ts';
 import { caseRng, type Rng } from './rng.ts';
 import { corpus, type Seed } from './seeds.ts';
@@ -27,7 +27,12 @@ const enc = new TextEncoder();
 
 function pickImage(r: Rng, seeds: Seed[]): { bytes: Bytes; image: string; format: string } {
   const light = seeds.filter((s) => !s.heavy);
-  const kind = r.weighted([[75, 'mutated'], [11, 'seed'], [13, 'bomb'], [1, 'heavy']] as const);
+  const kind = r.weighted([
+    [75, 'mutated'],
+    [11, 'seed'],
+    [13, 'bomb'],
+    [1, 'heavy'],
+  ] as const);
   if (kind === 'bomb') {
     const [name, make] = r.pick(Object.entries(bombs));
     const bytes = make(r, seeds);
@@ -123,7 +128,13 @@ function multipart(r: Rng, bytes: Bytes, format: string, formBox: string | undef
       break;
     case 'nested-multipart': {
       const inner = `inner${r.int(1e6)}`;
-      parts = [{ headers: ['Content-Disposition: form-data; name="image"', `Content-Type: multipart/mixed; boundary=${inner}`], body: encodeForm([filePart('file', bytes, type)], inner) }, ...box];
+      parts = [
+        {
+          headers: ['Content-Disposition: form-data; name="image"', `Content-Type: multipart/mixed; boundary=${inner}`],
+          body: encodeForm([filePart('file', bytes, type)], inner),
+        },
+        ...box,
+      ];
       break;
     }
     case 'no-filename':
@@ -159,7 +170,18 @@ const RAW_TYPES: [number, string | undefined][] = [
   [1, 'image/png; charset=binary'],
   [1, 'IMAGE/JPEG'],
 ];
-const WRONG_TYPES = ['image/gif', 'image/webp', 'text/plain', 'application/json', 'application/x-www-form-urlencoded', 'multipart/mixed; boundary=x', '', ';;;', 'image', 'x'.repeat(300)];
+const WRONG_TYPES = [
+  'image/gif',
+  'image/webp',
+  'text/plain',
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'multipart/mixed; boundary=x',
+  '',
+  ';;;',
+  'image',
+  'x'.repeat(300),
+];
 
 /** Case `i` of the run seeded `seed`. */
 export function makeCase(seed: number, i: number): FuzzCase {
@@ -171,18 +193,39 @@ export function makeCase(seed: number, i: number): FuzzCase {
   const query: string[] = [];
   if (queryBox !== undefined) query.push(`box=${encodeURIComponent(queryBox)}`, ...(r.chance(0.05) ? ['box=1,1,1,1'] : []));
   // Face detection's parameters: mostly valid, sometimes not.
-  if (r.chance(0.3)) query.push(`detect=${r.weighted([[6, 'false'], [2, 'true'], [1, '0'], [1, 'maybe'], [1, '']] as const)}`);
+  if (r.chance(0.3))
+    query.push(
+      `detect=${r.weighted([
+        [6, 'false'],
+        [2, 'true'],
+        [1, '0'],
+        [1, 'maybe'],
+        [1, ''],
+      ] as const)}`,
+    );
   if (r.chance(0.1)) query.push(`tta=${r.pick(['false', 'true', '0', 'yes'])}`);
   if (r.chance(0.1)) query.push(`max_faces=${r.pick(['1', '5', '50', '0', '51', '-1', 'ten', '99999999'])}`);
   const path = query.length ? `/classify?${query.join('&')}` : '/classify';
-  const how = r.weighted([[55, 'raw'], [8, 'wrong-type'], [30, 'multipart'], [7, 'empty']] as const);
+  const how = r.weighted([
+    [55, 'raw'],
+    [8, 'wrong-type'],
+    [30, 'multipart'],
+    [7, 'empty'],
+  ] as const);
   if (how === 'multipart') return { id: `${seed}:${i}`, image, path, ...multipart(r, bytes, format, formBox) };
   if (how === 'empty') {
     bytes = new Uint8Array(0);
     image = 'empty';
   }
   const contentType = how === 'wrong-type' ? r.pick(WRONG_TYPES) : r.weighted(RAW_TYPES);
-  return { id: `${seed}:${i}`, image, wrap: how === 'wrong-type' ? `raw:wrong-type(${contentType?.slice(0, 30)})` : `raw:${contentType ?? 'no-type'}`, body: bytes, contentType, path };
+  return {
+    id: `${seed}:${i}`,
+    image,
+    wrap: how === 'wrong-type' ? `raw:wrong-type(${contentType?.slice(0, 30)})` : `raw:${contentType ?? 'no-type'}`,
+    body: bytes,
+    contentType,
+    path,
+  };
 }
 
 /** The request for a case, against `base` (any origin will do in-process). */

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { startWorker } from '../harness.ts';
 import { makeCase } from './cases.ts';
-import { REGRESSIONS, runFuzz, runHttp, runInProcess, saveCase, summary, type Report } from './run.ts';
+import { REGRESSIONS, type Report, runFuzz, runHttp, runInProcess, saveCase, summary } from './run.ts';
 import { corpus } from './seeds.ts';
 
 const { values } = parseArgs({
@@ -27,7 +27,8 @@ const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.r
 const iterations = Number(values.iterations);
 const httpCases = Number(values.http);
 const timeBoundMs = Number(values['time-bound']);
-if (![seed, iterations, httpCases, timeBoundMs].every(Number.isInteger)) throw new Error('--seed, --iterations, --http and --time-bound take integers');
+if (![seed, iterations, httpCases, timeBoundMs].every(Number.isInteger))
+  throw new Error('--seed, --iterations, --http and --time-bound take integers');
 
 if (values.only !== undefined) {
   const c = makeCase(seed, Number(values.only));
@@ -41,7 +42,9 @@ if (values.only !== undefined) {
   process.exit(0);
 }
 
-console.log(`fuzz seed ${seed}: ${iterations} cases in-process${httpCases ? `, ${httpCases} over HTTP` : ''}; corpus of ${corpus().length} seed images`);
+console.log(
+  `fuzz seed ${seed}: ${iterations} cases in-process${httpCases ? `, ${httpCases} over HTTP` : ''}; corpus of ${corpus().length} seed images`,
+);
 const step = Math.max(1, Math.floor(iterations / 10));
 const reports: Report[] = [];
 reports.push(
@@ -68,6 +71,7 @@ let failed = 0;
 for (const r of reports) {
   console.log(summary(r));
   failed += r.failures.length;
-  if (!values['no-save']) for (const f of r.failures) console.log(`  saved ${saveCase(f.c, REGRESSIONS, f.outcome.failure ?? '')} in test/regressions/`);
+  if (!values['no-save'])
+    for (const f of r.failures) console.log(`  saved ${saveCase(f.c, REGRESSIONS, f.outcome.failure ?? '')} in test/regressions/`);
 }
 process.exit(failed ? 1 : 0);

@@ -24,7 +24,8 @@ for (let y = 0; y < H; y++)
   for (let x = 0; x < W; x++)
     for (let c = 0; c < 3; c++) {
       let acc = 0;
-      for (let dy = 0; dy < S; dy++) for (let dx = 0; dx < S; dx++) acc += src.data[((Y0 + y * S + dy) * src.width + X0 + x * S + dx) * 4 + c];
+      for (let dy = 0; dy < S; dy++)
+        for (let dx = 0; dx < S; dx++) acc += src.data[((Y0 + y * S + dy) * src.width + X0 + x * S + dx) * 4 + c];
       rgb[(y * W + x) * 3 + c] = Math.round(acc / (S * S));
     }
 const ppm = join(tmp, 'face.ppm');
@@ -54,7 +55,27 @@ cjpeg('arithmetic.jpg', '-arithmetic');
 magick('cmyk.jpg', '-colorspace', 'CMYK', '-quality', '85');
 magick('cmyk-progressive.jpg', '-colorspace', 'CMYK', '-interlace', 'JPEG');
 magick('PNG8:im-palette-trns.png', '-fuzz', '25%', '-transparent', '#f0f0f0');
-magick('im-gray-alpha-16-interlaced.png', '-colorspace', 'Gray', '-alpha', 'set', '-channel', 'A', '-evaluate', 'set', '60%', '+channel', '-depth', '16', '-interlace', 'PNG', '-define', 'png:color-type=4', '-define', 'png:bit-depth=16');
+magick(
+  'im-gray-alpha-16-interlaced.png',
+  '-colorspace',
+  'Gray',
+  '-alpha',
+  'set',
+  '-channel',
+  'A',
+  '-evaluate',
+  'set',
+  '60%',
+  '+channel',
+  '-depth',
+  '16',
+  '-interlace',
+  'PNG',
+  '-define',
+  'png:color-type=4',
+  '-define',
+  'png:bit-depth=16',
+);
 magick('PNG64:im-rgba64-text.png', '-alpha', 'set', '-set', 'comment', 'fuzz seed');
 rmSync(tmp, { recursive: true, force: true });
 

@@ -5,9 +5,9 @@
  * IHDR fields, filters, zlib streams, APNG chunks), plus hand-made decompression and CPU bombs.
  */
 import pako from 'pako';
-import { concat, ihdr, PNG_SIGNATURE, pngChunk, type Bytes } from '../images.ts';
+import { type Bytes, concat, ihdr, PNG_SIGNATURE, pngChunk } from '../images.ts';
 import type { Rng } from './rng.ts';
-import { exifApp1, withSegment, type Format, type Seed } from './seeds.ts';
+import { exifApp1, type Format, type Seed, withSegment } from './seeds.ts';
 
 export interface Mutated {
   bytes: Bytes;
@@ -201,7 +201,11 @@ const jpegOps: Record<string, Op> = {
     return concat(b.subarray(0, sos.start), new Uint8Array([0xff, 0xdd, 0, 4, v >> 8, v & 255]), b.subarray(sos.start));
   },
   huffmanTable(b, r) {
-    const dht = r.pick(jpegParts(b).filter((p) => p.kind === 'c4').concat([{ kind: '', start: -1, end: -1 }]));
+    const dht = r.pick(
+      jpegParts(b)
+        .filter((p) => p.kind === 'c4')
+        .concat([{ kind: '', start: -1, end: -1 }]),
+    );
     if (dht.start < 0) return null;
     const out = copy(b);
     const at = dht.start + 4 + r.int(17); // class/id and the 16 code-length counts
@@ -216,7 +220,11 @@ const jpegOps: Record<string, Op> = {
     return out;
   },
   scanHeader(b, r) {
-    const sos = r.pick(jpegParts(b).filter((p) => p.kind === 'da').concat([{ kind: '', start: -1, end: -1 }]));
+    const sos = r.pick(
+      jpegParts(b)
+        .filter((p) => p.kind === 'da')
+        .concat([{ kind: '', start: -1, end: -1 }]),
+    );
     if (sos.start < 0) return null;
     const out = copy(b);
     const n = out[sos.start + 4];
@@ -225,7 +233,11 @@ const jpegOps: Record<string, Op> = {
     return out;
   },
   entropyGarbage(b, r) {
-    const sos = r.pick(jpegParts(b).filter((p) => p.kind === 'da').concat([{ kind: '', start: -1, end: -1 }]));
+    const sos = r.pick(
+      jpegParts(b)
+        .filter((p) => p.kind === 'da')
+        .concat([{ kind: '', start: -1, end: -1 }]),
+    );
     if (sos.start < 0) return null;
     const hdr = sos.start + 2 + ((b[sos.start + 2] << 8) | b[sos.start + 3]);
     if (hdr >= sos.end) return null;
@@ -235,7 +247,9 @@ const jpegOps: Record<string, Op> = {
   },
   /** Many copies of a scan: a small file that costs a decoder pass over the frame per scan. */
   repeatScan(b, r) {
-    const sos = jpegParts(b).filter((p) => p.kind === 'da').pop();
+    const sos = jpegParts(b)
+      .filter((p) => p.kind === 'da')
+      .pop();
     if (!sos) return null;
     const scan = b.subarray(sos.start, sos.end);
     const n = r.chance(0.8) ? r.range(2, 30) : r.range(90, 3000);
@@ -249,7 +263,16 @@ const jpegOps: Record<string, Op> = {
     const dv = new DataView(s.buffer);
     const tiff = 10; // after FF E1 len "Exif\0\0"
     const which = r.int(7);
-    if (which === 0) s.set(r.pick([[0x49, 0x49], [0x4d, 0x4d], [0x49, 0x4d], [0, 0]]), tiff); // byte order
+    if (which === 0)
+      s.set(
+        r.pick([
+          [0x49, 0x49],
+          [0x4d, 0x4d],
+          [0x49, 0x4d],
+          [0, 0],
+        ]),
+        tiff,
+      ); // byte order
     if (which === 1) dv.setUint32(tiff + 4, r.pick(INTERESTING_32), s[tiff] === 0x49); // IFD0 offset
     if (which === 2) dv.setUint16(tiff + 8, r.pick(INTERESTING_16), s[tiff] === 0x49); // entry count
     if (which === 3) dv.setUint16(tiff + 12, r.int(20), s[tiff] === 0x49); // entry type
@@ -344,7 +367,8 @@ const pngOps: Record<string, Op> = {
     const out = copy(raw);
     const which = r.int(3);
     if (which === 0) for (let k = r.range(1, 8); k > 0; k--) out[r.int(out.length)] = r.pick([5, 6, 0x80, 0xff, r.int(256)]);
-    const data = which === 1 ? out.subarray(0, r.int(out.length)) : which === 2 ? concat(out, new Uint8Array(r.range(1, 1 << r.range(0, 20)))) : out;
+    const data =
+      which === 1 ? out.subarray(0, r.int(out.length)) : which === 2 ? concat(out, new Uint8Array(r.range(1, 1 << r.range(0, 20)))) : out;
     return withIdat(b, parts, [pngChunk('IDAT', pako.deflate(data))]);
   },
   zlibGarbage(b, r) {
@@ -373,7 +397,14 @@ const pngOps: Record<string, Op> = {
     const fctl = pngChunk('fcTL', concat(u32(0, dim(r), dim(r), r.int(100), r.int(100)), new Uint8Array(10)));
     const actl = pngChunk('acTL', u32(r.range(0, 3), 0));
     const fdat = pngChunk('fdAT', concat(u32(1), pako.deflate(new Uint8Array(r.range(0, 10000)))));
-    return rebuild(b, parts, new Map([[0, [b.subarray(parts[0].start, parts[0].end), actl, fctl]], [parts.length - 1, [fdat, b.subarray(parts[parts.length - 1].start, parts[parts.length - 1].end)]]]));
+    return rebuild(
+      b,
+      parts,
+      new Map([
+        [0, [b.subarray(parts[0].start, parts[0].end), actl, fctl]],
+        [parts.length - 1, [fdat, b.subarray(parts[parts.length - 1].start, parts[parts.length - 1].end)]],
+      ]),
+    );
   },
 };
 
@@ -419,17 +450,42 @@ export const bombs: Record<string, (r: Rng, seeds: Seed[]) => Bytes> = {
     const b = r.pick(jpegs).bytes;
     const sof = jpegParts(b).find(isSof);
     if (!sof) return b;
-    const [w, h] = r.pick([[60000, 60000], [20000, 20000], [65535, 65535], [2001, 2000], [4000, 1001], [65535, 61], [1, 65535]]);
+    const [w, h] = r.pick([
+      [60000, 60000],
+      [20000, 20000],
+      [65535, 65535],
+      [2001, 2000],
+      [4000, 1001],
+      [65535, 61],
+      [1, 65535],
+    ]);
     return setU16(setU16(b, sof.start + 5, h), sof.start + 7, w);
   },
   pngDeclaredSize(r) {
-    const [w, h] = r.pick([[20000, 20000], [0x7fffffff, 1], [65536, 65536], [2001, 2000], [100_000, 41], [1, 4_000_001]]);
-    return concat(PNG_SIGNATURE, ihdr(w, h, r.pick([8, 16]), r.pick([0, 2, 6])), pngChunk('IDAT', pako.deflate(new Uint8Array(r.range(0, 64)))), pngChunk('IEND', new Uint8Array(0)));
+    const [w, h] = r.pick([
+      [20000, 20000],
+      [0x7fffffff, 1],
+      [65536, 65536],
+      [2001, 2000],
+      [100_000, 41],
+      [1, 4_000_001],
+    ]);
+    return concat(
+      PNG_SIGNATURE,
+      ihdr(w, h, r.pick([8, 16]), r.pick([0, 2, 6])),
+      pngChunk('IDAT', pako.deflate(new Uint8Array(r.range(0, 64)))),
+      pngChunk('IEND', new Uint8Array(0)),
+    );
   },
   /** A small image whose zlib stream inflates far past what IHDR declares. */
   pngInflateBomb(r) {
     const mb = r.pick([1, 4, 16]);
-    return concat(PNG_SIGNATURE, ihdr(r.range(1, 64), r.range(1, 64), 8, 0), pngChunk('IDAT', deflatedZeros(mb)), pngChunk('IEND', new Uint8Array(0)));
+    return concat(
+      PNG_SIGNATURE,
+      ihdr(r.range(1, 64), r.range(1, 64), 8, 0),
+      pngChunk('IDAT', deflatedZeros(mb)),
+      pngChunk('IEND', new Uint8Array(0)),
+    );
   },
   /** A progressive JPEG of thousands of scans, each one "EOB run" long: seconds of CPU for a few KB. */
   jpegScanBomb(r) {
@@ -470,7 +526,15 @@ const OPS: Record<Format, [string, Op][]> = {
 export function mutate(seed: Seed, r: Rng, seeds: Seed[]): Mutated {
   let bytes: Bytes = copy(seed.bytes);
   const ops: string[] = [];
-  for (let k = r.weighted([[6, 1], [3, 2], [1, 3]] as const); k > 0; k--) {
+  for (
+    let k = r.weighted([
+      [6, 1],
+      [3, 2],
+      [1, 3],
+    ] as const);
+    k > 0;
+    k--
+  ) {
     const format = bytes[0] === 0x89 ? 'png' : bytes[0] === 0xff ? 'jpeg' : seed.format;
     const [name, op] = r.pick(OPS[format]);
     const next = op(bytes, r, seeds);

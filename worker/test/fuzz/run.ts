@@ -13,16 +13,15 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLASSES, INPUT_SIZE, toScaled, type Box, type ScaledImage } from '@emotion/core';
+import { type Box, CLASSES, INPUT_SIZE, type ScaledImage, toScaled } from '@emotion/core';
+import { LIMITS, toApiError } from '@emotion/core/api';
 import { cropInput, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
 import { boxWithin, requestedBox } from '../../src/box.ts';
 import { openUpload } from '../../src/decode.ts';
-import { toApiError } from '@emotion/core/api';
-import { LIMITS } from '@emotion/core/api';
 import { classifyParams } from '../../src/params.ts';
 import { readUpload } from '../../src/upload.ts';
 import { countAllocations } from './alloc.ts';
-import { makeCase, toRequest, type FuzzCase } from './cases.ts';
+import { type FuzzCase, makeCase, toRequest } from './cases.ts';
 
 const MiB = 1024 * 1024;
 
@@ -86,7 +85,10 @@ export async function runInProcess(c: FuzzCase, timeBoundMs: number, countMemory
   const run = () => classifyUpToModels(toRequest(c));
   const { error, bytes } = countMemory
     ? await countAllocations(run)
-    : await run().then((value) => ({ value, error: undefined, bytes: 0 }), (error: unknown) => ({ value: undefined, error, bytes: 0 }));
+    : await run().then(
+        (value) => ({ value, error: undefined, bytes: 0 }),
+        (error: unknown) => ({ value: undefined, error, bytes: 0 }),
+      );
   const ms = performance.now() - t0;
   let status = 200;
   let code = 'ok';
@@ -95,10 +97,12 @@ export async function runInProcess(c: FuzzCase, timeBoundMs: number, countMemory
     const apiErr = toApiError(error);
     status = apiErr.status;
     code = apiErr.code;
-    if (status >= 500) failure = `uncaught ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n')}` : String(error)}`;
+    if (status >= 500)
+      failure = `uncaught ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n')}` : String(error)}`;
   }
   const budget = memoryBudget(c.body.length);
-  if (!failure && bytes > budget) failure = `allocated ${(bytes / MiB).toFixed(1)} MiB, over the budget of ${(budget / MiB).toFixed(1)} MiB`;
+  if (!failure && bytes > budget)
+    failure = `allocated ${(bytes / MiB).toFixed(1)} MiB, over the budget of ${(budget / MiB).toFixed(1)} MiB`;
   if (!failure && ms > timeBoundMs) failure = `took ${ms.toFixed(0)} ms, over the bound of ${timeBoundMs} ms`;
   return { status, code, ms, allocated: bytes, failure };
 }
@@ -117,13 +121,16 @@ async function judgeHttp(res: Response): Promise<{ code: string; failure?: strin
     const results: any[] = Array.isArray(body.faces) ? body.faces : [body];
     const valid = (x: any) => CLASSES.includes(x?.emotion) && Math.abs(CLASSES.reduce((a, k) => a + (x.scores?.[k] ?? NaN), 0) - 1) < 1e-4;
     if (results.length === 0 && body.emotion === null && typeof body.message === 'string') return { code: 'ok' };
-    if (results.length === 0 || !results.every(valid)) return { code: 'ok', failure: `200 without a classification: ${text.slice(0, 200)}` };
+    if (results.length === 0 || !results.every(valid))
+      return { code: 'ok', failure: `200 without a classification: ${text.slice(0, 200)}` };
     return { code: 'ok' };
   }
   const code = String(body?.error?.code ?? 'no-code');
   if (res.status < 400 || res.status >= 500) return { code, failure: `status ${res.status}: ${text.slice(0, 200)}` };
-  if (typeof body?.error?.message !== 'string' || !body.error.message) return { code, failure: `4xx without an error message: ${text.slice(0, 200)}` };
-  if (!/application\/json/.test(res.headers.get('content-type') ?? '')) return { code, failure: `4xx served as ${res.headers.get('content-type')}` };
+  if (typeof body?.error?.message !== 'string' || !body.error.message)
+    return { code, failure: `4xx without an error message: ${text.slice(0, 200)}` };
+  if (!/application\/json/.test(res.headers.get('content-type') ?? ''))
+    return { code, failure: `4xx served as ${res.headers.get('content-type')}` };
   return { code };
 }
 
@@ -137,7 +144,10 @@ export async function runHttp(c: FuzzCase, base: string, timeBoundMs: number): P
     return { status: res.status, code, ms: performance.now() - t0, failure };
   } catch (err) {
     const ms = performance.now() - t0;
-    const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeBoundMs} ms` : `connection failed: ${String((err as Error)?.cause ?? err)}`;
+    const why =
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `no answer within ${timeBoundMs} ms`
+        : `connection failed: ${String((err as Error)?.cause ?? err)}`;
     return { status: 0, code: 'no-answer', ms, failure: why };
   }
 }
@@ -200,7 +210,11 @@ export async function runFuzz(o: RunOptions): Promise<Report> {
 }
 
 export function summary(r: Report): string {
-  const counts = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+  const counts = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
   return [
     `${r.mode}: ${r.cases} cases (seed ${r.seed}) in ${r.seconds.toFixed(1)} s; ${r.failures.length} failed`,
     `  status: ${counts(r.byStatus)}`,
@@ -231,7 +245,10 @@ export function regressionCases(): { c: FuzzCase; r: Regression }[] {
     .map((f) => {
       const r = JSON.parse(readFileSync(join(REGRESSIONS, f), 'utf8')) as Regression;
       const body = new Uint8Array(readFileSync(join(REGRESSIONS, r.file)));
-      return { r, c: { id: f.replace(/\.json$/, ''), image: r.file, wrap: 'regression', body, contentType: r.contentType ?? undefined, path: r.path } };
+      return {
+        r,
+        c: { id: f.replace(/\.json$/, ''), image: r.file, wrap: 'regression', body, contentType: r.contentType ?? undefined, path: r.path },
+      };
     });
 }
 
@@ -240,7 +257,13 @@ export function saveCase(c: FuzzCase, dir: string, why: string, expect?: { statu
   mkdirSync(dir, { recursive: true });
   const name = `fuzz-${c.id.replace(':', '-')}`;
   writeFileSync(join(dir, `${name}.bin`), c.body);
-  const meta: Regression = { file: `${name}.bin`, path: c.path, contentType: c.contentType ?? null, why: `fuzz case ${c.id} (${c.image} as ${c.wrap}): ${why}`, ...(expect ? { expect } : {}) };
+  const meta: Regression = {
+    file: `${name}.bin`,
+    path: c.path,
+    contentType: c.contentType ?? null,
+    why: `fuzz case ${c.id} (${c.image} as ${c.wrap}): ${why}`,
+    ...(expect ? { expect } : {}),
+  };
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(meta, null, 2)}\n`);
   return name;
 }

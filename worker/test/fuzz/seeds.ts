@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import pako from 'pako';
 import { FER_TEST, PHOTOS } from '../harness.ts';
+import { type Bytes, concat, ihdr, PNG_SIGNATURE, pngChunk } from '../images.ts';
 import { requireOrSkip } from '../shared-data.ts';
-import { concat, ihdr, PNG_SIGNATURE, pngChunk, type Bytes } from '../images.ts';
 
 export type Format = 'jpeg' | 'png';
 
@@ -26,7 +26,15 @@ export interface Seed {
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
 
 export interface PngSpec {
   width: number;
@@ -64,8 +72,19 @@ export function makePng(s: PngSpec): Bytes {
   const chunks: Uint8Array[] = [ihdr(s.width, s.height, s.depth, s.ctype, s.interlace ?? 0)];
   if (s.ctype === 3) {
     const n = 1 << Math.min(8, s.depth);
-    chunks.push(pngChunk('PLTE', Uint8Array.from({ length: n * 3 }, (_, i) => (i * 53) & 255)));
-    if (s.trns) chunks.push(pngChunk('tRNS', Uint8Array.from({ length: Math.min(n, 7) }, (_, i) => i * 40)));
+    chunks.push(
+      pngChunk(
+        'PLTE',
+        Uint8Array.from({ length: n * 3 }, (_, i) => (i * 53) & 255),
+      ),
+    );
+    if (s.trns)
+      chunks.push(
+        pngChunk(
+          'tRNS',
+          Uint8Array.from({ length: Math.min(n, 7) }, (_, i) => i * 40),
+        ),
+      );
   } else if (s.trns && s.ctype === 0) chunks.push(pngChunk('tRNS', new Uint8Array([0, 1])));
   else if (s.trns && s.ctype === 2) chunks.push(pngChunk('tRNS', new Uint8Array([0, 1, 0, 2, 0, 3])));
   chunks.push(...(s.extra ?? []));
@@ -110,10 +129,24 @@ export function withSegment(jpegBytes: Uint8Array, segment: Uint8Array): Bytes {
 function generated(): Seed[] {
   const seeds: Seed[] = [];
   const png = (name: string, s: PngSpec, heavy = false) => seeds.push({ name: `png-${name}`, format: 'png', bytes: makePng(s), heavy });
-  for (const [ctype, depths] of [[0, [1, 2, 4, 8, 16]], [2, [8, 16]], [3, [1, 2, 4, 8]], [4, [8, 16]], [6, [8, 16]]] as const) {
+  for (const [ctype, depths] of [
+    [0, [1, 2, 4, 8, 16]],
+    [2, [8, 16]],
+    [3, [1, 2, 4, 8]],
+    [4, [8, 16]],
+    [6, [8, 16]],
+  ] as const) {
     for (const depth of depths) {
       for (const interlace of [0, 1] as const) {
-        png(`c${ctype}d${depth}${interlace ? 'i' : ''}`, { width: 13, height: 11, depth, ctype, interlace, filters: true, trns: ctype !== 4 && ctype !== 6 });
+        png(`c${ctype}d${depth}${interlace ? 'i' : ''}`, {
+          width: 13,
+          height: 11,
+          depth,
+          ctype,
+          interlace,
+          filters: true,
+          trns: ctype !== 4 && ctype !== 6,
+        });
       }
     }
   }
@@ -141,12 +174,17 @@ function fixtures(): Seed[] {
   return readdirSync(FIXTURES)
     .filter((f) => /\.(jpe?g|png)$/.test(f))
     .sort()
-    .map((f) => ({ name: `fixture-${f}`, format: f.endsWith('.png') ? 'png' : 'jpeg', bytes: new Uint8Array(readFileSync(join(FIXTURES, f))) }));
+    .map((f) => ({
+      name: `fixture-${f}`,
+      format: f.endsWith('.png') ? 'png' : 'jpeg',
+      bytes: new Uint8Array(readFileSync(join(FIXTURES, f))),
+    }));
 }
 
 /** FER2013 crops (one per class) and two small real photos, when ../shared is present. */
 function shared(): Seed[] {
-  if (requireOrSkip(existsSync(FER_TEST) && existsSync(PHOTOS), `../shared (${FER_TEST}, ${PHOTOS}): the fuzz corpus has no real photos`)) return [];
+  if (requireOrSkip(existsSync(FER_TEST) && existsSync(PHOTOS), `../shared (${FER_TEST}, ${PHOTOS}): the fuzz corpus has no real photos`))
+    return [];
   const seeds: Seed[] = readdirSync(FER_TEST)
     .sort()
     .map((label) => {

@@ -25,7 +25,8 @@ export function cameraErrorMessage(e: unknown): string {
   const name = (e as { name?: string })?.name ?? '';
   if (name === 'NotAllowedError' || name === 'SecurityError')
     return 'Camera permission was denied. Allow the camera for this site in your browser’s settings, or upload a photo instead.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'DevicesNotFoundError') return 'No camera was found on this device. You can still upload a photo.';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'DevicesNotFoundError')
+    return 'No camera was found on this device. You can still upload a photo.';
   if (name === 'NotReadableError' || name === 'TrackStartError' || name === 'AbortError')
     return 'The camera is in use by another application (or could not be started). Close it there and try again, or upload a photo.';
   return `The camera could not be started${name ? ` (${name})` : ''}. You can still upload a photo.`;
@@ -35,7 +36,10 @@ export async function openCameraStream(): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw Object.assign(new Error('This browser cannot open a camera here (it needs a secure https page).'), { name: 'NotFoundError' });
   }
-  return navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
+  return navigator.mediaDevices.getUserMedia({
+    video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } },
+    audio: false,
+  });
 }
 
 function draw(view: CameraView, answer: DeviceAnswer, scale: number): void {

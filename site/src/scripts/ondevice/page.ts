@@ -4,7 +4,7 @@
  * page's own script stays as small as it was before on-device mode.
  */
 import { describeError, type ErrorView } from '../../lib/classify';
-import { cameraErrorMessage, openCameraStream, runCamera, type LiveCamera } from './camera';
+import { cameraErrorMessage, type LiveCamera, openCameraStream, runCamera } from './camera';
 import { analyzeBytes, type DeviceAnswer } from './pipeline';
 import { loadRuntime, type Runtime } from './runtime';
 
@@ -52,7 +52,10 @@ export function prefetch(): void {
  * A photo (the page's shrunk JPEG) analyzed in the browser: the answer in /classify's shape, or
  * the error to show (a bad file reads as the API would say it; a runtime that cannot start says why).
  */
-export async function classifyPhoto(body: Blob, status: (text: string) => void): Promise<{ answer: DeviceAnswer & { threads: number } } | { error: ErrorView }> {
+export async function classifyPhoto(
+  body: Blob,
+  status: (text: string) => void,
+): Promise<{ answer: DeviceAnswer & { threads: number } } | { error: ErrorView }> {
   status('Loading the on-device model…');
   let rt: Runtime;
   try {

@@ -4,7 +4,15 @@
  * onnxruntime-web, with /classify's default parameters and limits (@emotion/core/api), so both
  * modes give the same answer.
  */
-import { analyzeImage, emotionClassifier, rgbaSource, type Analysis, type AnalyzeLimits, type AnalyzeModels, type ImageSource } from '@emotion/core';
+import {
+  type Analysis,
+  type AnalyzeLimits,
+  type AnalyzeModels,
+  analyzeImage,
+  emotionClassifier,
+  type ImageSource,
+  rgbaSource,
+} from '@emotion/core';
 import { DEFAULT_CLASSIFY_PARAMS, LIMITS } from '@emotion/core/api';
 import { faceDetector } from '@emotion/core/faces';
 import type { Runtime } from './runtime';
@@ -25,7 +33,10 @@ function modelsOf(rt: Runtime): AnalyzeModels {
   let m = models.get(rt);
   if (!m) {
     // LIMITS.maxBatch rows a run, as the worker: ORT's WebAssembly memory grows for the biggest batch and never shrinks.
-    m = { detector: faceDetector(rt.detector, rt.ort.Tensor), classifier: emotionClassifier(rt.classifier, rt.ort.Tensor, { maxBatch: LIMITS.maxBatch }) };
+    m = {
+      detector: faceDetector(rt.detector, rt.ort.Tensor),
+      classifier: emotionClassifier(rt.classifier, rt.ort.Tensor, { maxBatch: LIMITS.maxBatch }),
+    };
     models.set(rt, m);
   }
   return m;
@@ -34,7 +45,11 @@ function modelsOf(rt: Runtime): AnalyzeModels {
 async function analyze(rt: Runtime, input: Uint8Array | ImageSource): Promise<DeviceAnswer> {
   const t0 = performance.now();
   const a = await analyzeImage(input, modelsOf(rt), DEFAULT_CLASSIFY_PARAMS, ANALYZE_LIMITS);
-  return { ...a, message: a.faces.length ? null : 'No face was found in this photo.', timings: { ...a.timings, total: performance.now() - t0 } };
+  return {
+    ...a,
+    message: a.faces.length ? null : 'No face was found in this photo.',
+    timings: { ...a.timings, total: performance.now() - t0 },
+  };
 }
 
 /** A JPEG or PNG (the page's shrunk upload), as /classify would answer it. Throws core's ImageError for a bad file. */

@@ -7,8 +7,8 @@
  */
 import type { InferenceSession } from 'onnxruntime-web';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import classifierUrl from '../../../../model/scratchcnn.onnx?url';
 import detectorUrl from '../../../../model/blazeface.onnx?url';
+import classifierUrl from '../../../../model/scratchcnn.onnx?url';
 
 /** Why on-device mode cannot run; the page shows `message` and the upload path keeps working. */
 export class OnDeviceError extends Error {
@@ -40,7 +40,9 @@ const CACHE = 'emotion-ondevice';
 const FILES = [wasmUrl, classifierUrl, detectorUrl].map((u) => new URL(u, location.href).href);
 
 /** A module using one SIMD instruction (i8x16.splat + i8x16.popcnt), as wasm-feature-detect checks. */
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 
 export function hasWasmSimd(): boolean {
   try {
@@ -93,7 +95,10 @@ async function fetchBytes(url: string, cache: Cache | null, onBytes: (loaded: nu
   const bytes = parts.length === 1 ? parts[0] : new Uint8Array(loaded);
   if (parts.length !== 1) for (let i = 0, o = 0; i < parts.length; o += parts[i].byteLength, i++) bytes.set(parts[i], o);
   onBytes(bytes.byteLength, bytes.byteLength);
-  if (!cached) await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => {});
+  if (!cached)
+    await cache
+      ?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }))
+      .catch(() => {});
   return bytes;
 }
 
@@ -113,11 +118,15 @@ export function loadRuntime(onProgress: (p: Progress) => void = () => {}): Promi
 
 async function createRuntime(onProgress: (p: Progress) => void): Promise<Runtime> {
   if (!hasWasmSimd())
-    throw new OnDeviceError('no_simd', 'This browser does not support WebAssembly SIMD, which on-device mode needs. Choose “At the edge”, or use a current browser.');
+    throw new OnDeviceError(
+      'no_simd',
+      'This browser does not support WebAssembly SIMD, which on-device mode needs. Choose “At the edge”, or use a current browser.',
+    );
   const t0 = performance.now();
   const cache = await openCache();
   const seen = FILES.map(() => ({ loaded: 0, total: 0 }));
-  const report = () => onProgress(seen.reduce((a, b) => ({ loaded: a.loaded + b.loaded, total: a.total + b.total }), { loaded: 0, total: 0 }));
+  const report = () =>
+    onProgress(seen.reduce((a, b) => ({ loaded: a.loaded + b.loaded, total: a.total + b.total }), { loaded: 0, total: 0 }));
   const [ortModule, wasm, classifierBytes, detectorBytes] = await Promise.all([
     import('onnxruntime-web/wasm'),
     ...FILES.map((url, i) =>

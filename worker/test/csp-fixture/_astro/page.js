@@ -1,7 +1,11 @@
 // What the upload page does: draw a photo into a canvas, preview it through blob: and data: URLs,
 // set widths through the CSSOM, and POST the canvas as a JPEG to /classify on the same origin.
 const status = document.getElementById('status');
-const loaded = (img) => new Promise((resolve, reject) => { img.onload = resolve; img.onerror = () => reject(new Error(`${img.id} did not load`)); });
+const loaded = (img) =>
+  new Promise((resolve, reject) => {
+    img.onload = resolve;
+    img.onerror = () => reject(new Error(`${img.id} did not load`));
+  });
 try {
   const canvas = document.createElement('canvas');
   canvas.width = 64;
