@@ -28,22 +28,24 @@ function chunkType(b: Uint8Array, at: number): string {
   return String.fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
 }
 
+/** Adam7's seven passes: [x0, y0, dx, dy] of the pixels each pass holds. */
+export const ADAM7_PASSES: readonly (readonly [number, number, number, number])[] = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
+
 /** Bytes of the inflated image data (filter byte per row, per Adam7 pass when interlaced). */
 export function pngInflatedSize(h: PngHeader): number {
   const bpp = CHANNELS[h.ctype] * h.depth;
   const rowBytes = (w: number) => Math.ceil((w * bpp) / 8) + 1;
   if (h.interlace === 0) return rowBytes(h.width) * h.height;
   let total = 0;
-  const passes = [
-    [0, 0, 8, 8],
-    [4, 0, 8, 8],
-    [0, 4, 4, 8],
-    [2, 0, 4, 4],
-    [0, 2, 2, 4],
-    [1, 0, 2, 2],
-    [0, 1, 1, 2],
-  ];
-  for (const [x0, y0, dx, dy] of passes) {
+  for (const [x0, y0, dx, dy] of ADAM7_PASSES) {
     const pw = Math.ceil((h.width - x0) / dx);
     const ph = Math.ceil((h.height - y0) / dy);
     if (pw > 0 && ph > 0) total += rowBytes(pw) * ph;

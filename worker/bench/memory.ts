@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { LIMITS } from '@emotion/core/api';
 import { DETECTOR_MODEL_FILE } from '@emotion/core/faces/node';
-import { pngDecodeBytes } from '@emotion/core/png';
+import { ADAM7_PASSES, pngDecodeBytes } from '@emotion/core/png';
 import pako from 'pako';
 import { MODEL_PATH } from '../test/harness.ts';
 import { concat, ihdr, PNG_SIGNATURE, pngChunk } from '../test/images.ts';
@@ -63,17 +63,8 @@ const pngInterlaced = encodeInterlaced(interlacedSide);
 
 /** An Adam7-interlaced 8-bit RGBA PNG of a pattern (each pass's rows filtered with type 0). */
 function encodeInterlaced(side: number): Uint8Array {
-  const passes = [
-    [0, 0, 8, 8],
-    [4, 0, 8, 8],
-    [0, 4, 4, 8],
-    [2, 0, 4, 4],
-    [0, 2, 2, 4],
-    [1, 0, 2, 2],
-    [0, 1, 1, 2],
-  ];
   const parts: Uint8Array[] = [];
-  for (const [x0, y0, dx, dy] of passes) {
+  for (const [x0, y0, dx, dy] of ADAM7_PASSES) {
     const w = Math.ceil((side - x0) / dx);
     const h = Math.ceil((side - y0) / dy);
     const raw = new Uint8Array(h * (1 + w * 4));

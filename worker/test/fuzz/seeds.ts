@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADAM7_PASSES } from '@emotion/core/png';
 import jpeg from 'jpeg-js';
 import pako from 'pako';
 import { FER_TEST, PHOTOS } from '../harness.ts';
@@ -26,15 +27,6 @@ export interface Seed {
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-];
 
 export interface PngSpec {
   width: number;
@@ -54,7 +46,7 @@ export interface PngSpec {
 export function makePng(s: PngSpec): Bytes {
   const bpp = CHANNELS[s.ctype] * s.depth;
   const rowBytes = (w: number) => Math.ceil((w * bpp) / 8);
-  const passes = s.interlace ? ADAM7 : [[0, 0, 1, 1]];
+  const passes = s.interlace ? ADAM7_PASSES : [[0, 0, 1, 1]];
   const parts: Uint8Array[] = [];
   let row = 0;
   for (const [x0, y0, dx, dy] of passes) {
