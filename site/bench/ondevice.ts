@@ -5,12 +5,10 @@
  * and serves it with the worker in workerd, as the tests do; BASE=http://host:port uses a running
  * server instead. SECONDS=n: how long the camera runs (default 10).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM } from '../test/browser.ts';
+import { fakeCameraClip, launchChromium } from '../test/browser.ts';
 import { buildSite } from '../test/build.ts';
 import { PHOTOS, SITE_DIR } from '../test/paths.ts';
 import { serveWithWorker } from '../test/worker.ts';
@@ -18,25 +16,7 @@ import { serveWithWorker } from '../test/worker.ts';
 const OUT = join(SITE_DIR, 'test-results', 'bench');
 const seconds = Number(process.env.SECONDS ?? 10);
 mkdirSync(OUT, { recursive: true });
-const clip = join(OUT, 'camera.y4m');
-execFileSync('ffmpeg', [
-  '-y',
-  '-loglevel',
-  'error',
-  '-loop',
-  '1',
-  '-i',
-  join(PHOTOS, 'happy.jpg'),
-  '-t',
-  '1',
-  '-r',
-  '30',
-  '-vf',
-  'scale=640:360,format=yuv420p',
-  '-f',
-  'yuv4mpegpipe',
-  clip,
-]);
+const clip = fakeCameraClip(join(PHOTOS, 'happy.jpg'), join(OUT, 'camera.y4m'));
 let base = process.env.BASE ?? '';
 let dispose = async () => {};
 if (!base) {
@@ -45,17 +25,7 @@ if (!base) {
   base = served.url;
   dispose = served.dispose;
 }
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-video-capture=${clip}`,
-  ],
-});
+const { browser, close } = await launchChromium({ fakeCamera: clip });
 try {
   const context = await browser.newContext();
   await context.grantPermissions(['camera'], { origin: base });
@@ -105,6 +75,6 @@ try {
     `live camera (640x360, 30 fps clip): ${mean(fps)} fps, ${mean(ms)} ms a frame (mean of ${fps.length} one-second samples; last: ${samples.at(-1)})`,
   );
 } finally {
-  await browser.close();
+  await close();
   await dispose();
 }

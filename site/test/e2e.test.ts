@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
+import { requireOrSkip } from '@emotion/core/shared-data';
 import { encodeJpeg, encodePng, resampleJpeg } from '@emotion/core/testing/images';
 import type { Browser, Page } from 'playwright-core';
-import { requireOrSkip } from '../../core/test/shared-data.ts';
 import { capitalize, formatPercent } from '../src/lib/classify.ts';
 import { CHROMIUM, type LaunchedBrowser, launchChromium } from './browser.ts';
 import { buildSite, MODEL_DIR } from './build.ts';

@@ -5,14 +5,14 @@
  * the requests to /classify (there must be none) and compare with the edge's answer.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
-import { type Browser, type Page, chromium as playwright } from 'playwright-core';
-import { requireOrSkip } from '../../core/test/shared-data.ts';
-import { CHROMIUM } from './browser.ts';
+import { requireOrSkip } from '@emotion/core/shared-data';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, fakeCameraClip, type LaunchedBrowser, launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
 import { PHOTOS, SITE_DIR } from './paths.ts';
 import { type ServedSite, serveWithWorker } from './worker.ts';
@@ -29,6 +29,7 @@ const skip =
 
 let worker: ServedSite | undefined;
 let base = process.env.E2E_BASE ?? '';
+let chromium: LaunchedBrowser | undefined;
 let browser: Browser;
 
 /** A page that counts its POSTs to /classify and records errors; a failure leaves a screenshot. */
@@ -67,48 +68,18 @@ async function uploadAndWait(page: Page, file: string): Promise<void> {
 describe('on this device, in Chromium', { skip }, () => {
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    // The fake camera: a second of a photo at 30 fps, 640x360 (Y4M carries its frame rate; Chromium loops it).
-    const clip = join(RESULTS, 'camera.y4m');
-    execFileSync('ffmpeg', [
-      '-y',
-      '-loglevel',
-      'error',
-      '-loop',
-      '1',
-      '-i',
-      join(PHOTOS, 'happy.jpg'),
-      '-t',
-      '1',
-      '-r',
-      '30',
-      '-vf',
-      'scale=640:360,format=yuv420p',
-      '-f',
-      'yuv4mpegpipe',
-      clip,
-    ]);
+    const clip = fakeCameraClip(join(PHOTOS, 'happy.jpg'), join(RESULTS, 'camera.y4m'));
     if (!base) {
       buildSite(DIST);
       worker = await serveWithWorker(DIST);
       base = worker.url;
     }
-    browser = await playwright.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${clip}`,
-      ],
-    });
+    chromium = await launchChromium({ fakeCamera: clip });
+    browser = chromium.browser;
   });
 
   after(async () => {
-    await browser?.close();
+    await chromium?.close();
     await worker?.dispose();
   });
 
@@ -203,13 +174,9 @@ describe('on this device, in Chromium', { skip }, () => {
 
   /** A browser of its own: the shared one's fake UI grants every camera request. */
   async function withOwnBrowser(args: string[], fn: (page: Page) => Promise<void>): Promise<void> {
-    const own = await playwright.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', ...args],
-    });
+    const own = await launchChromium({ args });
     try {
-      const page = await own.newPage();
+      const page = await own.browser.newPage();
       try {
         await page.goto(base + '/', { waitUntil: 'networkidle' });
         await fn(page);

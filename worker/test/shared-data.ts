@@ -1,10 +1,10 @@
 /**
  * Tests that need ../shared (photos, FER2013 crops): they fail when CI=true and the data is missing,
- * and are skipped with a message otherwise (the one rule: core/test/shared-data.ts).
+ * and are skipped with a message otherwise (the one rule: core/src/shared-data.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireOrSkip } from '../../core/test/shared-data.ts';
+import { requireOrSkip } from '@emotion/core/shared-data';
 import { FER_TEST, PHOTOS } from './harness.ts';
 
 export { requireOrSkip };

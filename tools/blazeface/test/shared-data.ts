@@ -1,8 +1,8 @@
 /**
  * Tests that need ../shared/photos: they fail when CI=true and the data is missing, and are
- * skipped with a message otherwise (the one rule: core/test/shared-data.ts).
+ * skipped with a message otherwise (the one rule: core/src/shared-data.ts).
  */
-import { requireOrSkip } from '../../../core/test/shared-data.ts';
+import { requireOrSkip } from '@emotion/core/shared-data';
 import { hasPhotos, PHOTOS_DIR } from '../src/paths.ts';
 
 export function photosSkip(): false | string {

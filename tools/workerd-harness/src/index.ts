@@ -12,14 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { globsToRegExps, Log, LogLevel, Miniflare, type ModuleRuleType, testRegExps, type WorkerOptions } from 'miniflare';
 import { parse } from 'smol-toml';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
+import { OFFLINE_ENV } from './offline-env.mjs';
 
-/** Environment for every wrangler or miniflare run in this process: nothing reaches the internet. */
-export const OFFLINE_ENV = {
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  WRANGLER_SEND_METRICS: 'false',
-  WRANGLER_SEND_ERROR_REPORTS: 'false',
-  WRANGLER_HIDE_BANNER: 'true',
-};
+export { OFFLINE_ENV };
 
 /** Bindings beyond wrangler.toml's, in wrangler's spelling (as `wrangler.toml`/`.dev.vars` would give them). */
 export type Binding =
@@ -57,6 +52,8 @@ export interface WorkerBundle {
   dir: string;
   /** Its files but the source map and README, the entry (index.js) first: what deploy uploads. */
   files: string[];
+  /** What the dry run printed (wrangler's "Total Upload" sizes among it). */
+  log: string;
 }
 
 type Toml = Record<string, any>;
@@ -87,8 +84,9 @@ async function dryRun(config: string, env: string): Promise<WorkerBundle> {
   const pkg = createRequire(import.meta.url).resolve('wrangler/package.json');
   const bin = join(dirname(pkg), (JSON.parse(readFileSync(pkg, 'utf8')) as { bin: Record<string, string> }).bin.wrangler);
   const args = [bin, 'deploy', '--dry-run', '--config', config, '--outdir', dir, '--assets', noAssets, ...(env ? ['--env', env] : [])];
+  let log = '';
   try {
-    await new Promise<void>((ok, fail) => {
+    log = await new Promise<string>((ok, fail) => {
       const child = spawn(process.execPath, args, {
         cwd: dirname(config),
         env: { ...process.env, ...OFFLINE_ENV },
@@ -98,13 +96,13 @@ async function dryRun(config: string, env: string): Promise<WorkerBundle> {
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
       child.on('error', fail);
-      child.on('close', (code) => (code === 0 ? ok() : fail(new Error(`wrangler deploy --dry-run exited with ${code}:\n${out}`))));
+      child.on('close', (code) => (code === 0 ? ok(out) : fail(new Error(`wrangler deploy --dry-run exited with ${code}:\n${out}`))));
     });
   } finally {
     rmSync(noAssets, { recursive: true, force: true });
   }
   const rest = readdirSync(dir).filter((f) => f !== 'index.js' && f !== 'README.md' && !f.endsWith('.map'));
-  return { dir, files: ['index.js', ...rest.sort()] };
+  return { dir, files: ['index.js', ...rest.sort()], log };
 }
 
 interface Rule {
