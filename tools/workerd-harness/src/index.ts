@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { globsToRegExps, Log, LogLevel, Miniflare, type ModuleRuleType, testRegExps, type WorkerOptions } from 'miniflare';
 import { parse } from 'smol-toml';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
@@ -50,7 +50,7 @@ export interface RunningWorker {
 export interface WorkerBundle {
   /** The dry run's output directory: the entry module and the modules it imports (.wasm, models). */
   dir: string;
-  /** Its files but the source map and README, the entry (index.js) first: what deploy uploads. */
+  /** Its files but the source map and README, the entry (named after `main`) first: what deploy uploads. */
   files: string[];
   /** What the dry run printed (wrangler's "Total Upload" sizes among it). */
   log: string;
@@ -101,8 +101,12 @@ async function dryRun(config: string, env: string): Promise<WorkerBundle> {
   } finally {
     rmSync(noAssets, { recursive: true, force: true });
   }
-  const rest = readdirSync(dir).filter((f) => f !== 'index.js' && f !== 'README.md' && !f.endsWith('.map'));
-  return { dir, files: ['index.js', ...rest.sort()], log };
+  // The entry is named after `main` (worker/src/index.ts: index.js).
+  const entry = `${basename(String(readConfig(config, env).main)).replace(/\.[^.]+$/, '')}.js`;
+  const found = readdirSync(dir);
+  if (!found.includes(entry)) throw new Error(`wrangler deploy --dry-run wrote no ${entry} (it wrote ${found.join(', ')})`);
+  const rest = found.filter((f) => f !== entry && f !== 'README.md' && !f.endsWith('.map'));
+  return { dir, files: [entry, ...rest.sort()], log };
 }
 
 interface Rule {
@@ -129,7 +133,7 @@ function modulesOf(bundle: WorkerBundle, rules: Rule[]): NonNullable<Extract<Wor
 }
 
 /** The keys a wrangler environment inherits from the top level; the others (vars, bindings) it must repeat. */
-const INHERITED = ['name', 'compatibility_date', 'compatibility_flags', 'assets', 'rules'] as const;
+const INHERITED = ['name', 'main', 'compatibility_date', 'compatibility_flags', 'assets', 'rules'] as const;
 
 /** wrangler.toml as wrangler resolves it for `env`. */
 export function readConfig(config: string, env = 'local'): Toml {
