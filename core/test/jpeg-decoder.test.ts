@@ -10,26 +10,20 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { ImageError } from '../src/errors.ts';
-import { openImage, type SourceLimits, storedBox } from '../src/image-source.ts';
+import { openImage, storedBox } from '../src/image-source.ts';
 import { type Denominator, JpegDecoder } from '../src/jpeg/decoder.ts';
 import { ZIGZAG } from '../src/jpeg/frame.ts';
 import { jpegStoresRgb, withJpegOrientation } from '../src/jpeg/headers.ts';
 import { type IdctSize, idctBlock, idctBlockSeparable } from '../src/jpeg/idct.ts';
 import { type GrayImage, orient, rgbaToGray } from '../src/preprocess.ts';
 import { Rng } from '../src/rng.ts';
-import { cjpeg, hasCjpeg, patternRgb, readFixture } from './jpeg-fixtures.ts';
+import { toolSkip } from '../testing/tools.ts';
+import { cjpeg, GENEROUS_LIMITS, patternRgb, readFixture } from './jpeg-fixtures.ts';
 import { SHARED, sharedPhotosSkip } from './shared-data.ts';
 
-const LIMITS: SourceLimits = {
-  maxPixelsStreamed: 2 ** 26,
-  maxPixelsHeld: 2 ** 25,
-  maxSide: 8192,
-  maxDecodeBytes: 2 ** 30,
-  maxJpegScans: 100,
-};
+const LIMITS = GENEROUS_LIMITS;
 
-const noCjpeg = hasCjpeg() ? false : 'cjpeg not installed (apt-get install libjpeg-turbo-progs)';
-if (noCjpeg && process.env.CI === 'true') throw new Error(`CI=true but ${noCjpeg}`);
+const noCjpeg = toolSkip('cjpeg');
 
 function jpegJsGray(bytes: Uint8Array): GrayImage {
   const raw = jpeg.decode(bytes, {

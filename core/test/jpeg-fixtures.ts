@@ -7,17 +7,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SourceLimits } from '../src/image-source.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'core-jpeg-'));
 
-export function hasCjpeg(): boolean {
-  try {
-    execFileSync('cjpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Source limits far above any test image's, for tests of decoding itself. */
+export const GENEROUS_LIMITS: SourceLimits = {
+  maxPixelsStreamed: 2 ** 26,
+  maxPixelsHeld: 2 ** 25,
+  maxSide: 8192,
+  maxDecodeBytes: 2 ** 30,
+  maxJpegScans: 100,
+};
 
 /** A smooth colour picture with edges and noise (so AC coefficients, clipping and chroma all matter). */
 export function patternRgb(width: number, height: number, seed = 1): Uint8Array {

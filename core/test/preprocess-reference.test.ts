@@ -29,19 +29,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cropInput, faceCrop } from '../src/faces/index.ts';
-import { type Denominator, openImage, type SourceLimits, toScaled } from '../src/image-source.ts';
+import { type Denominator, openImage, toScaled } from '../src/image-source.ts';
 import { type Box, cropResize, decodeGray, normalizePixels, toModelInput } from '../src/preprocess.ts';
+import { GENEROUS_LIMITS } from './jpeg-fixtures.ts';
 import { SHARED_PHOTOS, sharedPhotosSkip } from './shared-data.ts';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'preprocess');
 const REF = JSON.parse(readFileSync(join(DIR, 'reference.json'), 'utf8'));
-const LIMITS: SourceLimits = {
-  maxPixelsStreamed: 2 ** 26,
-  maxPixelsHeld: 2 ** 25,
-  maxSide: 8192,
-  maxDecodeBytes: 2 ** 30,
-  maxJpegScans: 100,
-};
+const LIMITS = GENEROUS_LIMITS;
 
 const file = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
 const bytes64 = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));

@@ -5,12 +5,12 @@
  * the requests to /classify (there must be none) and compare with the edge's answer.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
 import { requireOrSkip } from '@emotion/core/shared-data';
+import { toolSkip } from '@emotion/core/testing/tools';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, fakeCameraClip, type LaunchedBrowser, launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
@@ -19,13 +19,12 @@ import { type ServedSite, serveWithWorker } from './worker.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'ondevice');
 const DIST = join(SITE_DIR, 'test-results', 'ondevice-dist');
-const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 
 // Missing prerequisites fail under CI=true and skip, with the reason printed, on a developer's machine.
 const skip =
   requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared photos (${PHOTOS})`) ||
   requireOrSkip(existsSync(CHROMIUM), `Chromium (${CHROMIUM}; apt-get install chromium)`) ||
-  requireOrSkip(hasFfmpeg, 'ffmpeg (apt-get install ffmpeg)');
+  toolSkip('ffmpeg');
 
 let worker: ServedSite | undefined;
 let base = process.env.E2E_BASE ?? '';

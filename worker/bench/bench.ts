@@ -12,10 +12,11 @@ import { parseArgs } from 'node:util';
 import { decodeGray, toModelInput } from '@emotion/core';
 import { decodeRgba } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import { hasTool } from '@emotion/core/testing/tools';
 import * as ort from 'onnxruntime-node';
 import { MODEL_PATH, type RunningWorker, startWorker } from '../test/harness.ts';
 import { type Bytes, encodeJpeg, encodePng, ferCrops, photo, resampledRgba } from '../test/images.ts';
-import { groupPhotoJpeg, hasCjpeg, upscaledPhotoJpeg } from '../test/large-images.ts';
+import { groupPhotoJpeg, upscaledPhotoJpeg } from '../test/large-images.ts';
 import { decoderRows } from './decoders.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '60' }, cold: { type: 'string', default: '3' } } });
@@ -53,7 +54,7 @@ const inputs: Input[] = [
   { name: 'bbt1.jpg, 1366x768', bytes: photo('bbt1.jpg'), type: 'image/jpeg' },
 ];
 // Phone-sized photos (made with cjpeg, as cameras encode: baseline 4:2:0), when cjpeg is installed.
-const large: Input[] = hasCjpeg()
+const large: Input[] = hasTool('cjpeg')
   ? [
       {
         name: '12 MP EXIF-6 portrait JPEG, 3024x4032',

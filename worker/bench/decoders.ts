@@ -4,11 +4,13 @@
  * libjpeg-turbo (`djpeg`, Debian's libjpeg-turbo-progs) at the same scale, on the same file, in
  * one run. Medians; djpeg's figure includes starting the process (the `true` row shows that cost).
  */
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDetectionImage } from '@emotion/core/faces';
+import { hasTool } from '@emotion/core/testing/tools';
 import jpeg from 'jpeg-js';
 import { openUpload } from '../src/decode.ts';
 
@@ -25,18 +27,9 @@ function time(fn: () => void, runs: number): number {
   return median(ts);
 }
 
-function hasDjpeg(): boolean {
-  try {
-    execFileSync('djpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function decoderRows(files: { name: string; bytes: Uint8Array }[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'bench-decode-'));
-  const djpeg = hasDjpeg();
+  const djpeg = hasTool('djpeg');
   const spawn = djpeg ? time(() => execFileSync('true'), 9) : NaN;
   const out = [
     `Decoding, Node ${process.version}, medians ms (djpeg includes starting its process: ${spawn.toFixed(1)} ms for \`true\`)${djpeg ? '' : '; djpeg not installed (apt-get install libjpeg-turbo-progs)'}:`,

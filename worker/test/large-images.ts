@@ -9,24 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRgbaRaw, orient } from '@emotion/core';
 import { withJpegOrientation } from '@emotion/core/jpeg/headers';
+import { toolSkip } from '@emotion/core/testing/tools';
 import { type Bytes, photo } from './images.ts';
 
-export function hasCjpeg(): boolean {
-  try {
-    execFileSync('cjpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Needs cjpeg (Debian's libjpeg-turbo-progs): a failure under CI=true, a skip with a message elsewhere. */
-export function cjpegSkip(): false | string {
-  if (hasCjpeg()) return false;
-  const msg = 'cjpeg not found (apt-get install libjpeg-turbo-progs)';
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${msg}`);
-  return msg;
-}
+export const cjpegSkip = (): false | string => toolSkip('cjpeg');
 
 interface Rgb {
   width: number;
