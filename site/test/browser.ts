@@ -1,8 +1,9 @@
 /** Debian's Chromium, headless, driven by playwright-core (no browser download needed). */
 import { execFileSync } from 'node:child_process';
+import { CHROMIUM } from '@emotion/core/testing/tools';
 import { type Browser, chromium } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM };
 
 export interface LaunchedBrowser {
   browser: Browser;

@@ -10,9 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
 import { requireOrSkip } from '@emotion/core/shared-data';
 import { encodeJpeg, encodePng, resampleJpeg } from '@emotion/core/testing/images';
+import { chromiumSkip } from '@emotion/core/testing/tools';
 import type { Browser, Page } from 'playwright-core';
 import { capitalize, formatPercent } from '../src/lib/classify.ts';
-import { CHROMIUM, type LaunchedBrowser, launchChromium } from './browser.ts';
+import { type LaunchedBrowser, launchChromium } from './browser.ts';
 import { buildSite, MODEL_DIR } from './build.ts';
 import { PHOTOS, SITE_DIR } from './paths.ts';
 import { type ServedSite, serveWithWorker } from './worker.ts';
@@ -22,9 +23,7 @@ const DIST = join(SITE_DIR, 'test-results', 'e2e-dist');
 const BBT1_FACES = 4;
 
 // Missing prerequisites fail under CI=true and skip, with the reason printed, on a developer's machine.
-const skip =
-  requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared photos (${PHOTOS})`) ||
-  requireOrSkip(existsSync(CHROMIUM), `Chromium (${CHROMIUM}; apt-get install chromium)`);
+const skip = requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared photos (${PHOTOS})`) || chromiumSkip();
 
 let worker: ServedSite | undefined;
 let base = process.env.E2E_BASE ?? '';

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
 import { requireOrSkip } from '@emotion/core/shared-data';
-import { toolSkip } from '@emotion/core/testing/tools';
+import { chromiumSkip, toolSkip } from '@emotion/core/testing/tools';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, fakeCameraClip, type LaunchedBrowser, launchChromium } from './browser.ts';
+import { fakeCameraClip, type LaunchedBrowser, launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
 import { PHOTOS, SITE_DIR } from './paths.ts';
 import { type ServedSite, serveWithWorker } from './worker.ts';
@@ -21,10 +21,7 @@ const RESULTS = join(SITE_DIR, 'test-results', 'ondevice');
 const DIST = join(SITE_DIR, 'test-results', 'ondevice-dist');
 
 // Missing prerequisites fail under CI=true and skip, with the reason printed, on a developer's machine.
-const skip =
-  requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared photos (${PHOTOS})`) ||
-  requireOrSkip(existsSync(CHROMIUM), `Chromium (${CHROMIUM}; apt-get install chromium)`) ||
-  toolSkip('ffmpeg');
+const skip = requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared photos (${PHOTOS})`) || chromiumSkip() || toolSkip('ffmpeg');
 
 let worker: ServedSite | undefined;
 let base = process.env.E2E_BASE ?? '';

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, chromiumSkip } from '@emotion/core/testing/tools';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { API_CSP, SECURITY_HEADERS, SITE_CSP } from '../src/security-headers.ts';
 import { PHOTOS, REPO, type RunningWorker, startWorker } from './harness.ts';
@@ -18,7 +19,6 @@ import { photosSkip, requireOrSkip } from './shared-data.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SITE_DIST = join(REPO, 'site', 'dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const hasSite = existsSync(join(SITE_DIST, 'index.html'));
 
 let w: RunningWorker;
@@ -121,7 +121,7 @@ describe('headers, in workerd', () => {
 describe('in Chromium, under the policy', () => {
   let browser: Browser | undefined;
   // Missing Chromium or site build: a failure under CI=true (npm test builds the site first), a printed skip elsewhere.
-  const skip = requireOrSkip(existsSync(CHROMIUM), `Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  const skip = chromiumSkip();
   const noSite = skip || requireOrSkip(hasSite, `a site build in ${SITE_DIST} (npm run build -w site)`);
   const noPhotos = skip || noSite || photosSkip();
   before(async () => {
