@@ -5,7 +5,8 @@
  * wrangler.toml gives it, on an ephemeral port of 127.0.0.1, offline. README.md beside this folder.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -61,26 +62,50 @@ type Toml = Record<string, any>;
 const builds = new Map<string, Promise<WorkerBundle>>();
 
 /**
- * `wrangler deploy --dry-run --outdir <temp> --env <env>`: the deploy bundle, built once per process
- * for each config and env, removed when the process exits. No login is needed for a dry run.
+ * `wrangler deploy --dry-run --outdir <dir> --env <env>`: the deploy bundle, built once per process
+ * for each config and env and removed when the process exits; under `with-worker-bundles` (which
+ * sets WORKER_BUNDLES_DIR) once for all the processes it starts. No login is needed for a dry run.
  */
 export function buildWorker(config: string, env = 'local'): Promise<WorkerBundle> {
   const key = `${resolve(config)}\0${env}`;
   let build = builds.get(key);
   if (!build) {
-    build = dryRun(resolve(config), env);
+    const shared = process.env.WORKER_BUNDLES_DIR;
+    build = shared ? sharedBuild(shared, key, resolve(config), env) : dryRun(resolve(config), env, ownDir());
     builds.set(key, build);
     build.catch(() => builds.delete(key));
   }
   return build;
 }
 
-async function dryRun(config: string, env: string): Promise<WorkerBundle> {
+function ownDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'workerd-bundle-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The build in `root` that an earlier process of the run made, or a new one put there whole (a rename). */
+async function sharedBuild(root: string, key: string, config: string, env: string): Promise<WorkerBundle> {
+  const dir = join(root, createHash('sha256').update(key).digest('hex').slice(0, 16));
+  const done = join(dir, 'bundle.json');
+  if (!existsSync(done)) {
+    const temp = mkdtempSync(join(root, 'building-'));
+    const { files, log } = await dryRun(config, env, temp);
+    writeFileSync(join(temp, 'bundle.json'), JSON.stringify({ files, log }));
+    try {
+      renameSync(temp, dir);
+    } catch {
+      rmSync(temp, { recursive: true, force: true }); // another process got there first
+    }
+  }
+  const { files, log } = JSON.parse(readFileSync(done, 'utf8')) as Omit<WorkerBundle, 'dir'>;
+  return { dir, files, log };
+}
+
+async function dryRun(config: string, env: string, dir: string): Promise<WorkerBundle> {
   // The dry run checks that an assets directory exists but bundles none of it: an empty one will do,
   // so the build does not depend on a site build.
   const noAssets = mkdtempSync(join(tmpdir(), 'workerd-no-assets-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const pkg = createRequire(import.meta.url).resolve('wrangler/package.json');
   const bin = join(dirname(pkg), (JSON.parse(readFileSync(pkg, 'utf8')) as { bin: Record<string, string> }).bin.wrangler);
   const args = [bin, 'deploy', '--dry-run', '--config', config, '--outdir', dir, '--assets', noAssets, ...(env ? ['--env', env] : [])];

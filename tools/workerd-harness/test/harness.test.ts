@@ -4,7 +4,10 @@
  * running Worker (vars, a secret, module rules, a rate limiter, static assets) in workerd.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildWorker, type RunningWorker, readConfig, startWorker } from '../src/index.ts';
 
@@ -47,6 +50,31 @@ test('buildWorker: the dry run bundle, the entry first, then each module; once p
   assert.ok(!a.files.some((f) => f.endsWith('.map') || f === 'README.md'));
   assert.match(a.log, /Total Upload/);
   assert.equal(await buildWorker(CONFIG, 'test'), a, 'the same build for the same config and env');
+});
+
+test('under with-worker-bundles, processes share one build: the first makes it, the next reuse it', (t) => {
+  const shared = mkdtempSync(join(tmpdir(), 'harness-bundles-'));
+  try {
+    const build = () => {
+      const t0 = performance.now();
+      const out = execFileSync(
+        join(import.meta.dirname, '..', 'bin', 'with-bundles.mjs'),
+        [process.execPath, '--import', 'tsx', join(import.meta.dirname, 'print-build.ts'), CONFIG, 'test'],
+        { env: { ...process.env, WORKER_BUNDLES_DIR: shared }, encoding: 'utf8' },
+      );
+      return { bundle: JSON.parse(out) as { dir: string; files: string[] }, ms: performance.now() - t0 };
+    };
+    const first = build();
+    const second = build();
+    t.diagnostic(`first process ${first.ms.toFixed(0)} ms (builds), second ${second.ms.toFixed(0)} ms (reuses)`);
+    assert.equal(second.bundle.dir, first.bundle.dir);
+    assert.deepEqual(second.bundle.files, first.bundle.files);
+    assert.equal(dirname(first.bundle.dir), shared);
+    assert.deepEqual(readdirSync(shared), [basename(first.bundle.dir)], 'one build, nothing half-built left');
+    for (const f of first.bundle.files) assert.ok(existsSync(join(first.bundle.dir, f)), f);
+  } finally {
+    rmSync(shared, { recursive: true, force: true });
+  }
 });
 
 describe('a running Worker', () => {
