@@ -104,10 +104,14 @@ export function runCamera(rt: Runtime, stream: MediaStream, view: CameraView, on
         draw(view, answer, 1 / scale);
         const now = performance.now();
         done = [...done.filter((t) => now - t < 2000), now];
-        const fps = done.length > 1 ? ((done.length - 1) * 1000) / (now - done[0]) : 0;
+        // A rate needs two frames: the first shows none rather than "0.0 fps".
+        const rate = done.length > 1 ? `${(((done.length - 1) * 1000) / (now - done[0])).toFixed(1)} fps · ` : '';
         const top = answer.faces[0];
         const ms = Math.round(now - started);
-        readout.textContent = `${fps.toFixed(1)} fps · ${ms} ms a frame · ${top ? `${answer.faces.length === 1 ? '1 face' : `${answer.faces.length} faces`}, ${top.uncertain ? `not sure (${top.emotion}?)` : top.emotion} ${Math.round(top.confidence * 100)}%` : 'no face in view'}`;
+        const faces = top
+          ? `${answer.faces.length === 1 ? '1 face' : `${answer.faces.length} faces`}, ${top.uncertain ? `not sure (${top.emotion}?)` : top.emotion} ${Math.round(top.confidence * 100)}%`
+          : 'no face in view';
+        readout.textContent = `${rate}${ms} ms a frame · ${faces}`;
       })
       .catch((e) => {
         readout.textContent = `Analysis failed: ${(e as Error).message}`;
