@@ -33,7 +33,7 @@ gc();
 const wasmEmotionMB = wasmBytes() / MB;
 const detectorSession = await ort.InferenceSession.create(readFileSync(DETECTOR_MODEL_FILE), sessionOptions);
 await detectorSession.run({ input: new ort.Tensor('float32', new Float32Array(3 * 256 * 256), [1, 3, 256, 256]) });
-// The largest batch the Worker runs (src/classifier.ts splits max_faces regions into such batches).
+// The largest batch the Worker runs (core's emotionClassifier splits max_faces regions into such batches).
 await session.run({ input: new ort.Tensor('float32', new Float32Array(LIMITS.maxBatch * 2304), [LIMITS.maxBatch, 1, 48, 48]) });
 gc();
 const wasmMB = wasmBytes() / MB;

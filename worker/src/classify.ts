@@ -1,17 +1,15 @@
 /**
- * POST /classify as one function of the request: read the upload and its parameters, run core's
+ * POST /classify as one function of the request: read it (classify-request.ts), run core's
  * analyzeImage (decode, pick the regions: the faces found, the caller's boxes, or the whole image;
  * classify them in batches) on this isolate's models, and shape the JSON answer.
  */
 import { analyzeImage } from '@emotion/core';
-import { ApiError, type ClassifyResponse, type Face, LIMITS, type Nullable } from '@emotion/core/api';
-import { requestedBox, requestedBoxes } from './box.ts';
+import { type ClassifyResponse, type Face, LIMITS, type Nullable } from '@emotion/core/api';
+import { readClassifyRequest } from './classify-request.ts';
 import { SOURCE_LIMITS } from './decode.ts';
 import { getEngine, isEngineReady } from './engine.ts';
 import { NO_FACE_MESSAGE } from './faces.ts';
 import { MODEL_ID } from './model-info.ts';
-import { classifyParams } from './params.ts';
-import { readUpload } from './upload.ts';
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -30,12 +28,7 @@ const NO_FACE: Nullable<Face> = {
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
-  const url = new URL(req.url);
-  const upload = await readUpload(req);
-  const box = requestedBox(url.searchParams.get('box') ?? undefined, upload.fields.get('box'));
-  const boxes = requestedBoxes(url.searchParams.get('boxes') ?? undefined, upload.fields.get('boxes'));
-  if (box && boxes) throw new ApiError('bad_box', 'Send box or boxes, not both.');
-  const params = classifyParams(url.searchParams, upload.fields);
+  const { bytes, boxes, params } = await readClassifyRequest(req);
   let modelLoad: number | undefined;
   // Loaded only once the image decodes; timed apart from the stages.
   const models = async () => {
@@ -45,12 +38,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     if (cold) modelLoad = performance.now() - t0;
     return engine;
   };
-  const analysis = await analyzeImage(
-    upload.bytes,
-    models,
-    { ...params, boxes: boxes ?? (box ? [box] : undefined) },
-    { ...SOURCE_LIMITS, maxFaces: LIMITS.maxFaces },
-  );
+  const analysis = await analyzeImage(bytes, models, { ...params, boxes }, { ...SOURCE_LIMITS, maxFaces: LIMITS.maxFaces });
   const { faces, timings } = analysis;
   const timingsOut: ClassifyResponse['timings'] = {
     decode: round(timings.decode),

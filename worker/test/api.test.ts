@@ -250,6 +250,13 @@ describe('errors', () => {
     const res = await headersOnly('/classify', { 'content-type': 'image/jpeg', 'content-length': String(model.limits.max_body_bytes + 1) });
     await expectError(res, 413, 'too_large', new RegExp(String(model.limits.max_body_bytes)));
   });
+  test('a bad parameter in the query: its 400 before any of the body is sent, whatever the body', async () => {
+    const headers = { 'content-type': 'multipart/form-data; boundary=x', 'content-length': '100000' };
+    await expectError(await headersOnly('/classify?box=1,2,3', headers), 400, 'bad_box');
+    await expectError(await headersOnly('/classify?boxes=0,0,9,9;a', headers), 400, 'bad_box', /entry 2/);
+    await expectError(await headersOnly('/classify?max_faces=0', headers), 400, 'bad_parameter');
+    await expectError(await headersOnly('/classify?tta=maybe', { ...headers, 'content-type': 'image/jpeg' }), 400, 'bad_parameter');
+  });
   test('chunked body over the limit (no Content-Length): 413', async () => {
     const model = await (await w.fetch('/model')).json();
     const chunk = new Uint8Array(1024 * 1024).fill(0xff);

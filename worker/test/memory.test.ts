@@ -51,7 +51,7 @@ before(async () => {
     const emotion = await ort.InferenceSession.create(readFileSync(MODEL_PATH), options);
     const detector = await ort.InferenceSession.create(readFileSync(DETECTOR_MODEL_FILE), options);
     await detector.run({ [detector.inputNames[0]]: new ort.Tensor('float32', new Float32Array(3 * 256 * 256), [1, 3, 256, 256]) });
-    // The largest batch the Worker runs (src/classifier.ts); ORT's memory only grows.
+    // The largest batch the Worker runs (core's emotionClassifier); ORT's memory only grows.
     const n = LIMITS.maxBatch;
     await emotion.run({ [emotion.inputNames[0]]: new ort.Tensor('float32', new Float32Array(n * 48 * 48), [n, 1, 48, 48]) });
     ortBytes = wasmBytes();

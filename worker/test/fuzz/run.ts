@@ -1,8 +1,8 @@
 /**
  * Runs fuzz cases and judges each answer. Two ways:
  * - in-process (Node, fast; the bulk of a run): the Worker's own request path up to the models
- *   (classifyUpToModels below): src/upload.ts (multipart or raw body, size limits), src/box.ts,
- *   src/params.ts, src/decode.ts (sniffing, JPEG/PNG decoding, EXIF, the limits), the face
+ *   (classifyUpToModels below): src/classify-request.ts (the query's parameters,
+ *   the multipart or raw body and its size limits, the form's parameters), src/decode.ts (sniffing, JPEG/PNG decoding, EXIF, the limits), the face
  *   detector's input, the box check and core's preprocessing to the 48x48 model input, with the
  *   allocations of each case counted (./alloc.ts);
  * - over HTTP against the real Worker in workerd (all of it, the model and the multipart parser of
@@ -16,10 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { type Box, CLASSES, INPUT_SIZE, type ScaledImage, toScaled } from '@emotion/core';
 import { LIMITS, toApiError } from '@emotion/core/api';
 import { cropInput, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
-import { boxWithin, requestedBox } from '../../src/box.ts';
+import { boxWithin } from '../../src/box.ts';
+import { readClassifyRequest } from '../../src/classify-request.ts';
 import { openUpload } from '../../src/decode.ts';
-import { classifyParams } from '../../src/params.ts';
-import { readUpload } from '../../src/upload.ts';
 import { countAllocations } from './alloc.ts';
 import { type FuzzCase, makeCase, toRequest } from './cases.ts';
 
@@ -50,29 +49,26 @@ export function memoryBudget(bodyBytes: number): number {
  * The Worker's path for POST /classify (src/classify.ts) up to the models: with face detection,
  * the detection image and the detector's input for the whole image and every tile (everything of
  * detection that depends on the image), and the whole image stands in for the faces the model
- * would find; with a box or detect=false, the box check. Then the classifier's input, decoded at
+ * would find; with boxes (or a box) or detect=false, the boxes' check. Then the classifier's input, decoded at
  * the scale its size needs.
  */
 async function classifyUpToModels(req: Request): Promise<{ width: number; height: number }> {
-  const url = new URL(req.url);
-  const upload = await readUpload(req);
-  const box = requestedBox(url.searchParams.get('box') ?? undefined, upload.fields.get('box'));
-  const params = classifyParams(url.searchParams, upload.fields);
-  const image = openUpload(upload.bytes);
-  let region: Box;
+  const { bytes, boxes, params } = await readClassifyRequest(req);
+  const image = openUpload(bytes);
   let detectionImage: ScaledImage | undefined;
-  if (!box && params.detect) {
+  if (!boxes && params.detect) {
     detectionImage = readDetectionImage(image);
     for (const tile of [undefined, ...detectionTiles(image.width, image.height)]) {
       const input = prepareDetectorInput(detectionImage, 'letterbox', tile && toScaled(tile, detectionImage));
       if (!input.data.every(Number.isFinite)) throw new Error('detector input is not finite');
     }
-    region = { x: 0, y: 0, w: image.width, h: image.height };
-  } else {
-    region = box ? boxWithin(box, image) : { x: 0, y: 0, w: image.width, h: image.height };
   }
-  const input = cropInput(image, region, detectionImage);
-  if (input.length !== INPUT_SIZE * INPUT_SIZE || !input.every(Number.isFinite)) throw new Error('model input is not 48x48 finite values');
+  const whole: Box = { x: 0, y: 0, w: image.width, h: image.height };
+  for (const region of boxes ? boxes.map((b) => boxWithin(b, image)) : [whole]) {
+    const input = cropInput(image, region, detectionImage);
+    if (input.length !== INPUT_SIZE * INPUT_SIZE || !input.every(Number.isFinite))
+      throw new Error('model input is not 48x48 finite values');
+  }
   return { width: image.width, height: image.height };
 }
 

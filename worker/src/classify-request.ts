@@ -1,0 +1,33 @@
+/**
+ * A POST /classify read into what it asks for, before any model is involved (the fuzz suite runs
+ * it in Node): the query's parameters, the body (raw or multipart, within the size limit), the
+ * form's parameters, and the regions asked for.
+ */
+import { ApiError, type Box, type ClassifyParams } from '@emotion/core/api';
+import { requestedBox, requestedBoxes } from './box.ts';
+import { classifyParams } from './params.ts';
+import { readUpload } from './upload.ts';
+
+/** What a POST /classify asks for: the image's bytes, the regions asked for (if any), the parameters. */
+export interface ClassifyRequest {
+  bytes: Uint8Array;
+  boxes: Box[] | undefined;
+  params: ClassifyParams;
+}
+
+/**
+ * Reads a POST /classify. The query's own parameters are checked before the body is read: a bad one
+ * is the same 400 whatever the body is and however a form parser reads it. Then the body, the
+ * form's parameters, and whether the two agree.
+ */
+export async function readClassifyRequest(req: Request): Promise<ClassifyRequest> {
+  const query = new URL(req.url).searchParams;
+  requestedBox(query.get('box') ?? undefined, undefined);
+  requestedBoxes(query.get('boxes') ?? undefined, undefined);
+  classifyParams(query, new Map());
+  const upload = await readUpload(req);
+  const box = requestedBox(query.get('box') ?? undefined, upload.fields.get('box'));
+  const boxes = requestedBoxes(query.get('boxes') ?? undefined, upload.fields.get('boxes'));
+  if (box && boxes) throw new ApiError('bad_box', 'Send box or boxes, not both.');
+  return { bytes: upload.bytes, boxes: boxes ?? (box ? [box] : undefined), params: classifyParams(query, upload.fields) };
+}
