@@ -46,12 +46,12 @@ function nativeUsesGpu(): boolean {
   }
 }
 
-async function useWasm(threads = 1): Promise<BackendInfo> {
+async function useWasm(): Promise<BackendInfo> {
   await import('@tensorflow/tfjs-backend-wasm');
   installFastGradients();
   await tf.setBackend('wasm');
   await tf.ready();
-  return { backend: 'wasm', device: `CPU, WebAssembly SIMD, ${threads} thread per worker`, warnings: [] };
+  return { backend: 'wasm', device: 'CPU, WebAssembly SIMD, single-threaded kernels', warnings: [] };
 }
 
 export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {

@@ -50,7 +50,7 @@ export function emaUpdate(ema: Weights, w: Weights, decay: number): void {
   }
 }
 
-/** Copies every tensor of `from` into `to` (same views stay valid: shared worker buffers). */
+/** Copies every tensor of `from` into `to` (same views stay valid: the gradient threads' shared buffers). */
 export function setWeights(to: Weights, from: Weights): void {
   for (const s of PARAM_SPECS) to[s.name].set(from[s.name]);
 }

@@ -31,7 +31,7 @@ export function runStep(data: Dataset, w: Weights, req: StepRequest): StepResult
   return trainStep(w, x, y, n, req.dropoutSeed, req.labelSmoothing, req.classWeights ?? null);
 }
 
-// Small chunks: the WASM heap never shrinks, so the largest chunk sets the memory a worker keeps
+// Small chunks: the WASM heap never shrinks, so the largest chunk sets the memory a gradient thread keeps
 // for the rest of the run (256 images cost about 1.2 GB more than training needs).
 const EVAL_CHUNK = 64;
 
@@ -47,7 +47,7 @@ export function runEval(data: Dataset, w: Weights, start: number, end: number): 
   return out;
 }
 
-/** All weights in one SharedArrayBuffer, so worker threads read the current values without copies. */
+/** All weights in one SharedArrayBuffer, so gradient threads read the current values without copies. */
 export function sharedWeights(w: Weights): { buffer: SharedArrayBuffer; weights: Weights } {
   const total = PARAM_SPECS.reduce((n, s) => n + sizeOf(s.shape), 0);
   const buffer = new SharedArrayBuffer(total * 4);
