@@ -85,6 +85,8 @@ export interface ModelCard {
   classes: string[];
   input: { size: number; channels: number; layout: 'NCHW' };
   normalization: { mean: number; std: number };
+  /** Per-crop standardization the model does as its first step (core's STANDARDIZATION), when trained with it. */
+  standardization?: { mean: number; std: number; minStd: number };
   parameters: number;
   training: {
     data: { train: string; train_size: number; val: string; val_size: number };

@@ -1,54 +1,135 @@
 /**
- * Training augmentation as the reference recipe (../shared/MODEL.md, notes/reference-training.md):
- * horizontal flip (p 0.5), rotation in +-10 degrees (bilinear, border pixels repeated),
- * normalization, cutout of a 12x12 square set to 0 (p 0.5), random erasing (p 0.5, 2-20% of the
- * area, aspect 0.3-3.3, N(0,1) noise). Validation images are only normalized.
+ * Training augmentation and the model input of a training image. Per image, in this order:
+ *  1. geometry in one bilinear resampling (border pixels repeated): horizontal flip, rotation,
+ *     scale and shift, so a face is seen off-centre and at other sizes as the detector crops it;
+ *  2. light (on luma, rounded back to whole grey levels as a camera would): a dim exposure
+ *     (brightness times a factor) and a gamma curve;
+ *  3. the model input: per-image standardization (when the run has it: the exported model does the
+ *     same as its first step, see core's STANDARDIZATION), then the normalization;
+ *  4. occlusion on the normalized input: cutout (a square set to 0) and random erasing (N(0,1) noise).
+ * Validation images only go through step 3.
  */
-import { INPUT_PIXELS, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
+import { INPUT_PIXELS, INPUT_SIZE, NORMALIZATION, STANDARDIZATION } from '@emotion/core/classes';
 import type { Rng } from '@emotion/core/rng';
 
 export interface AugmentOptions {
+  /** Probability of a horizontal flip. */
   flip: number;
+  /** Rotation uniform in +-maxRotation degrees. */
   maxRotation: number;
+  /** Zoom factor log-uniform in [1/(1+maxScale), 1+maxScale] (0 = off). */
+  maxScale: number;
+  /** Shift uniform in +-maxShift pixels on each axis (0 = off). */
+  maxShift: number;
+  /** Probability of a dim exposure: luma times a factor uniform in [minBrightness, 1]. */
+  dim: number;
+  minBrightness: number;
+  /** Probability of a gamma curve 255 (p/255)^g, g log-uniform in [1/maxGamma, maxGamma]. */
+  gamma: number;
+  maxGamma: number;
+  /** Probability of a cutout square of cutoutSize, set to 0 after normalization. */
   cutout: number;
   cutoutSize: number;
+  /** Probability of random erasing (2-20% of the area, aspect 0.3-3.3, N(0,1) noise). */
   erasing: number;
 }
 
-export const DEFAULT_AUGMENT: AugmentOptions = { flip: 0.5, maxRotation: 10, cutout: 0.5, cutoutSize: 12, erasing: 0.5 };
+/** What every run trained with before scale, shift and light were flags: how committed runs resume. */
+export const LEGACY_AUGMENT: AugmentOptions = {
+  flip: 0.5,
+  maxRotation: 10,
+  maxScale: 0,
+  maxShift: 0,
+  dim: 0,
+  minBrightness: 1,
+  gamma: 0,
+  maxGamma: 1,
+  cutout: 0.5,
+  cutoutSize: 12,
+  erasing: 0.5,
+};
+
+/** A new run's defaults: the public recipes' shift and scale, and light changes a webcam meets. */
+export const DEFAULT_AUGMENT: AugmentOptions = {
+  ...LEGACY_AUGMENT,
+  maxScale: 0.15,
+  maxShift: 4,
+  dim: 0.3,
+  minBrightness: 0.2,
+  gamma: 0.3,
+  maxGamma: 2.2,
+};
+
+/** Nothing changed: the identity of every step (tests turn one step on at a time from here). */
+export const NO_AUGMENT: AugmentOptions = { ...LEGACY_AUGMENT, flip: 0, maxRotation: 0, cutout: 0, erasing: 0 };
 
 const norm = (v: number) => (v / 255 - NORMALIZATION.mean) / NORMALIZATION.std;
 
-/** Normalizes one 48x48 luma image into out[offset..]. */
-export function normalizeInto(src: Uint8Array, out: Float32Array, offset: number): void {
-  for (let i = 0; i < INPUT_PIXELS; i++) out[offset + i] = norm(src[i]);
+/**
+ * Per-image standardization of luma in place: (p - mean) / max(std, minStd) * std' + mean', with
+ * STANDARDIZATION's targets. Population statistics (divide by n), as the exported graph computes them.
+ */
+export function standardizeLuma(px: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < px.length; i++) s += px[i];
+  const m = s / px.length;
+  let v = 0;
+  for (let i = 0; i < px.length; i++) v += (px[i] - m) * (px[i] - m);
+  const k = STANDARDIZATION.std / Math.max(Math.sqrt(v / px.length), STANDARDIZATION.minStd);
+  for (let i = 0; i < px.length; i++) px[i] = (px[i] - m) * k + STANDARDIZATION.mean;
+  return px;
 }
 
-export function augmentInto(src: Uint8Array, out: Float32Array, offset: number, rng: Rng, o: AugmentOptions = DEFAULT_AUGMENT): void {
+/** The model input of one 48x48 luma image (0-255) into out[offset..]: standardized if asked, then normalized. */
+export function inputInto(luma: ArrayLike<number>, out: Float32Array, offset: number, standardize: boolean): void {
+  const px = Float32Array.from(luma);
+  if (standardize) standardizeLuma(px);
+  for (let i = 0; i < INPUT_PIXELS; i++) out[offset + i] = norm(px[i]);
+}
+
+/** Normalizes one 48x48 luma image into out[offset..] (no standardization). */
+export function normalizeInto(src: Uint8Array, out: Float32Array, offset: number, standardize = false): void {
+  inputInto(src, out, offset, standardize);
+}
+
+/** Steps 1-2: the augmented luma (0-255) of one image. */
+export function augmentLuma(src: Uint8Array, rng: Rng, o: AugmentOptions): Float32Array {
   const flip = rng.next() < o.flip;
   const angle = (rng.uniform(-o.maxRotation, o.maxRotation) * Math.PI) / 180;
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
+  // Steps added later draw only when on, so a run from before them resumes with the same draws.
+  const zoom = o.maxScale > 0 ? Math.exp(rng.uniform(-Math.log1p(o.maxScale), Math.log1p(o.maxScale))) : 1;
+  const tx = o.maxShift > 0 ? rng.uniform(-o.maxShift, o.maxShift) : 0;
+  const ty = o.maxShift > 0 ? rng.uniform(-o.maxShift, o.maxShift) : 0;
+  const dim = o.dim > 0 && rng.next() < o.dim ? rng.uniform(o.minBrightness, 1) : 1;
+  const gamma = o.gamma > 0 && rng.next() < o.gamma ? Math.exp(rng.uniform(-Math.log(o.maxGamma), Math.log(o.maxGamma))) : 1;
+  // Output pixel -> source: undo the shift, the zoom and the rotation about the centre, then the flip.
+  const cos = Math.cos(angle) / zoom;
+  const sin = Math.sin(angle) / zoom;
   const c = (INPUT_SIZE - 1) / 2;
+  const out = new Float32Array(INPUT_PIXELS);
   for (let y = 0; y < INPUT_SIZE; y++) {
     for (let x = 0; x < INPUT_SIZE; x++) {
-      // Inverse-rotate the output pixel into the (possibly flipped) source.
-      const dx = x - c;
-      const dy = y - c;
+      const dx = x - c - tx;
+      const dy = y - c - ty;
       let sx = cos * dx + sin * dy + c;
       const sy = -sin * dx + cos * dy + c;
       if (flip) sx = INPUT_SIZE - 1 - sx;
-      const cx = Math.min(INPUT_SIZE - 1, Math.max(0, sx));
-      const cy = Math.min(INPUT_SIZE - 1, Math.max(0, sy));
-      const x0 = Math.min(INPUT_SIZE - 2, Math.floor(cx));
-      const y0 = Math.min(INPUT_SIZE - 2, Math.floor(cy));
-      const fx = cx - x0;
-      const fy = cy - y0;
-      const i = y0 * INPUT_SIZE + x0;
-      const v = (src[i] * (1 - fx) + src[i + 1] * fx) * (1 - fy) + (src[i + INPUT_SIZE] * (1 - fx) + src[i + INPUT_SIZE + 1] * fx) * fy;
-      out[offset + y * INPUT_SIZE + x] = norm(v);
+      out[y * INPUT_SIZE + x] = bilinear(src, sx, sy);
     }
   }
+  if (dim !== 1 || gamma !== 1) {
+    for (let i = 0; i < INPUT_PIXELS; i++) {
+      let v = out[i] * dim;
+      if (gamma !== 1) v = 255 * (v / 255) ** gamma;
+      out[i] = Math.round(v);
+    }
+  }
+  return out;
+}
+
+/** All four steps for one training image into out[offset..]. */
+export function augmentInto(src: Uint8Array, out: Float32Array, offset: number, rng: Rng, o: AugmentOptions, standardize: boolean): void {
+  inputInto(augmentLuma(src, rng, o), out, offset, standardize);
   if (rng.next() < o.cutout) {
     const cy = rng.int(INPUT_SIZE);
     const cx = rng.int(INPUT_SIZE);
@@ -68,6 +149,17 @@ export function augmentInto(src: Uint8Array, out: Float32Array, offset: number, 
       break;
     }
   }
+}
+
+function bilinear(src: Uint8Array, sx: number, sy: number): number {
+  const cx = Math.min(INPUT_SIZE - 1, Math.max(0, sx));
+  const cy = Math.min(INPUT_SIZE - 1, Math.max(0, sy));
+  const x0 = Math.min(INPUT_SIZE - 2, Math.floor(cx));
+  const y0 = Math.min(INPUT_SIZE - 2, Math.floor(cy));
+  const fx = cx - x0;
+  const fy = cy - y0;
+  const i = y0 * INPUT_SIZE + x0;
+  return (src[i] * (1 - fx) + src[i + 1] * fx) * (1 - fy) + (src[i + INPUT_SIZE] * (1 - fx) + src[i + INPUT_SIZE + 1] * fx) * fy;
 }
 
 function fillRect(out: Float32Array, offset: number, x0: number, y0: number, x1: number, y1: number, value: () => number): void {

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MODEL_FILES, type ModelVariant } from '@emotion/core/artifacts';
-import { CLASSES, type Emotion, INPUT_SIZE, NORMALIZATION } from '@emotion/core/classes';
+import { CLASSES, type Emotion, INPUT_SIZE, NORMALIZATION, STANDARDIZATION } from '@emotion/core/classes';
 import { FILES, loadWeights, type Metrics, readMetrics } from './checkpoint.ts';
 import { type Evaluation, evaluateModel } from './evaluate.ts';
 import { toTorchStateDict } from './layout.ts';
@@ -85,17 +85,21 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     normalization: JSON.stringify(NORMALIZATION),
     input_size: String(INPUT_SIZE),
   };
-  writeFileSync(join(opts.out, MODEL_FILES.safetensors), encodeSafetensors(sd, { format: 'pt', ...common }));
+  // A PyTorch user standardizes each input before `features` when the metadata says so.
+  const stdMeta: Record<string, string> = flags.standardize ? { standardize: JSON.stringify(STANDARDIZATION) } : {};
+  writeFileSync(join(opts.out, MODEL_FILES.safetensors), encodeSafetensors(sd, { format: 'pt', ...common, ...stdMeta }));
   const onnxMeta = {
     ...common,
     preprocessing:
-      'decode (EXIF orientation, alpha over white) -> BT.601 luma -> crop face -> area-average resize to 48x48 -> (p/255 - 0.5)/0.5; NCHW [N,1,48,48]',
+      'decode (EXIF orientation, alpha over white) -> BT.601 luma -> crop face -> area-average resize to 48x48 -> (p/255 - 0.5)/0.5; NCHW [N,1,48,48]' +
+      (flags.standardize ? '; the graph then standardizes each image (see standardize)' : ''),
+    ...(flags.standardize ? { standardize: JSON.stringify(STANDARDIZATION) } : {}),
     best_epoch: String(bestEpoch),
     ...(Object.keys(logitBias).length ? { logit_bias: JSON.stringify(logitBias) } : {}),
     metrics: JSON.stringify({ best: metrics.best, epoch: best ?? null }),
   };
   const onnxPath = join(opts.out, MODEL_FILES.onnx);
-  const onnxBytes = buildOnnx(sd, onnxMeta);
+  const onnxBytes = buildOnnx(sd, onnxMeta, { standardize: flags.standardize });
   writeFileSync(onnxPath, onnxBytes);
   writeFileSync(join(opts.out, MODEL_FILES.onnxFp16), quantizeOnnx(onnxBytes, 'fp16'));
   writeFileSync(join(opts.out, MODEL_FILES.onnxInt8), quantizeOnnx(onnxBytes, 'int8'));
@@ -139,6 +143,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     classes: [...CLASSES],
     input: { size: INPUT_SIZE, channels: 1, layout: 'NCHW' },
     normalization: { ...NORMALIZATION },
+    ...(flags.standardize ? { standardization: { ...STANDARDIZATION } } : {}),
     parameters: countParams(),
     training: {
       data: {

@@ -18,7 +18,8 @@ export interface GradientPool {
   readonly shards: number;
   /** One request per shard. */
   step(reqs: StepRequest[]): Promise<StepResult[]>;
-  evalLogits(split: 'train' | 'val', start: number, end: number): Promise<Float32Array>;
+  /** Inference-mode logits; `standardize` as the run's inputs. */
+  evalLogits(split: 'train' | 'val', start: number, end: number, standardize?: boolean): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
@@ -26,7 +27,7 @@ export function inThreadPool(data: { train: Dataset; val: Dataset }, weights: We
   return {
     shards: 1,
     step: async (reqs) => reqs.map((r) => runStep(data.train, weights, r)),
-    evalLogits: async (split, start, end) => runEval(data[split], weights, start, end),
+    evalLogits: async (split, start, end, standardize = false) => runEval(data[split], weights, start, end, standardize),
     close: async () => {},
   };
 }
@@ -75,13 +76,13 @@ export async function threadPool(
   return {
     shards: count,
     step: (reqs) => Promise.all(reqs.map((r, i) => handles[i].call<StepResult>({ type: 'step', req: r }))),
-    async evalLogits(split, start, end) {
+    async evalLogits(split, start, end, standardize = false) {
       const per = Math.ceil((end - start) / count);
       const parts = await Promise.all(
         handles.map((h, i) => {
           const s = Math.min(end, start + i * per);
           const e = Math.min(end, s + per);
-          return h.call<Float32Array>({ type: 'eval', split, start: s, end: e });
+          return h.call<Float32Array>({ type: 'eval', split, start: s, end: e, standardize });
         }),
       );
       const out = new Float32Array((end - start) * 7);

@@ -4,7 +4,7 @@
  * folded into the convolutions, opset 13.
  */
 
-import { CLASSES, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
+import { CLASSES, INPUT_SIZE, NORMALIZATION, NUM_CLASSES, STANDARDIZATION } from '@emotion/core/classes';
 import onnxProto from 'onnx-proto';
 import { BN_EPS, CONV_BLOCKS } from './model.ts';
 import type { Entry } from './safetensors.ts';
@@ -53,10 +53,36 @@ function foldConv(sd: Record<string, Entry>, conv: number, bn: number, cout: num
   return { fw, fb };
 }
 
-export function buildOnnx(sd: Record<string, Entry>, metadata: Record<string, string>): Uint8Array {
+/**
+ * Per-image standardization as the graph's first nodes, on the normalized input (the same as
+ * standardizeLuma in training's augment.ts before normalizing, since normalizing is affine):
+ * (x - mean) / max(std, minStd) * std' + mean', each over one image's 48x48 values.
+ */
+function standardizeNodes(x: string, nodes: INode[], inits: ITensor[]): string {
+  const n = (v: number) => v / 255 / NORMALIZATION.std; // a luma difference in normalized units
+  const scalar = (name: string, v: number) => inits.push(tensor(name, [], Float32Array.of(v)));
+  scalar('std.min', n(STANDARDIZATION.minStd));
+  scalar('std.target', n(STANDARDIZATION.std));
+  scalar('mean.target', (STANDARDIZATION.mean / 255 - NORMALIZATION.mean) / NORMALIZATION.std);
+  const axes = [attrInts('axes', [1, 2, 3]), attrInt('keepdims', 1)];
+  nodes.push(
+    node('ReduceMean', [x], ['std.mean'], axes),
+    node('Sub', [x, 'std.mean'], ['std.centred']),
+    node('Mul', ['std.centred', 'std.centred'], ['std.squared']),
+    node('ReduceMean', ['std.squared'], ['std.variance'], axes),
+    node('Sqrt', ['std.variance'], ['std.dev']),
+    node('Max', ['std.dev', 'std.min'], ['std.floored']),
+    node('Div', ['std.centred', 'std.floored'], ['std.unit']),
+    node('Mul', ['std.unit', 'std.target'], ['std.scaled']),
+    node('Add', ['std.scaled', 'mean.target'], ['standardized']),
+  );
+  return 'standardized';
+}
+
+export function buildOnnx(sd: Record<string, Entry>, metadata: Record<string, string>, opts: { standardize?: boolean } = {}): Uint8Array {
   const nodes: INode[] = [];
   const inits: ITensor[] = [];
-  let x = 'input';
+  let x = opts.standardize ? standardizeNodes('input', nodes, inits) : 'input';
   for (const b of CONV_BLOCKS) {
     const { fw, fb } = foldConv(sd, b.conv, b.bn, b.cout);
     const wn = `features.${b.conv}.weight_folded`;

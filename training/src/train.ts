@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
 import { deriveSeed, Rng } from '@emotion/core/rng';
+import { DEFAULT_AUGMENT } from './augment.ts';
 import { BACKENDS, type BackendChoice, selectBackend } from './backend.ts';
 import {
   type EpochRecord,
@@ -36,7 +37,7 @@ import { countParams, initWeights, type Weights } from './model.ts';
 import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
 import { EpochProgress } from './progress.ts';
 import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights } from './recipe.ts';
-import type { RunConfig } from './run-config.ts';
+import { augmentationOf, type RunConfig } from './run-config.ts';
 import { type StepRequest, sharedWeights } from './shard.ts';
 
 const FLAGS = {
@@ -58,6 +59,21 @@ const FLAGS = {
   'val-limit': { type: 'string', default: '0', help: 'use only this many validation images (0 = all)' },
   'stop-after': { type: 'string', default: '0', help: 'stop after this many epochs of this invocation (0 = run to the end)' },
   'no-augment': { type: 'boolean', default: false, help: 'train on unaugmented images' },
+  flip: { type: 'string', default: String(DEFAULT_AUGMENT.flip), help: 'probability of a horizontal flip' },
+  rotation: { type: 'string', default: String(DEFAULT_AUGMENT.maxRotation), help: 'largest rotation, degrees either way' },
+  scale: { type: 'string', default: String(DEFAULT_AUGMENT.maxScale), help: 'zoom in [1/(1+s), 1+s], log-uniform (0 = off)' },
+  shift: { type: 'string', default: String(DEFAULT_AUGMENT.maxShift), help: 'largest shift, pixels either way on each axis (0 = off)' },
+  dim: { type: 'string', default: String(DEFAULT_AUGMENT.dim), help: 'probability of a dim exposure (luma times a factor, rounded)' },
+  'min-brightness': { type: 'string', default: String(DEFAULT_AUGMENT.minBrightness), help: 'smallest brightness factor of --dim' },
+  gamma: { type: 'string', default: String(DEFAULT_AUGMENT.gamma), help: 'probability of a gamma curve' },
+  'max-gamma': { type: 'string', default: String(DEFAULT_AUGMENT.maxGamma), help: 'gamma log-uniform in [1/g, g]' },
+  cutout: { type: 'string', default: String(DEFAULT_AUGMENT.cutout), help: 'probability of a cutout square' },
+  erasing: { type: 'string', default: String(DEFAULT_AUGMENT.erasing), help: 'probability of random erasing' },
+  standardize: {
+    type: 'string',
+    default: 'on',
+    help: "per-image standardization of the model's input (on|off; the exported model does it in its graph)",
+  },
   'class-weights': {
     type: 'string',
     default: 'none',
@@ -105,6 +121,10 @@ function parseFlags(argv: string[]) {
     if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v[k]}"`);
     return n;
   };
+  const onOff = (k: string) => {
+    if (v[k] !== 'on' && v[k] !== 'off') throw new Error(`--${k} must be on or off, got "${v[k]}"`);
+    return v[k] === 'on';
+  };
   const flags: RunConfig = {
     data: v.data as string,
     valData: (v['val-data'] as string) || (v.data as string),
@@ -119,11 +139,37 @@ function parseFlags(argv: string[]) {
     limit: num('limit'),
     valLimit: num('val-limit'),
     augment: !v['no-augment'],
+    augmentOptions: {
+      ...DEFAULT_AUGMENT,
+      flip: num('flip'),
+      maxRotation: num('rotation'),
+      maxScale: num('scale'),
+      maxShift: num('shift'),
+      dim: num('dim'),
+      minBrightness: num('min-brightness'),
+      gamma: num('gamma'),
+      maxGamma: num('max-gamma'),
+      cutout: num('cutout'),
+      erasing: num('erasing'),
+    },
+    standardize: onOff('standardize'),
     classWeights: parseClassWeighting(v['class-weights']),
     ema: num('ema'),
     init: v.init as string,
   };
   if (!(flags.ema >= 0 && flags.ema < 1)) throw new Error(`--ema must be in [0, 1), got ${flags.ema}`);
+  const a = flags.augmentOptions;
+  for (const [k, p] of [
+    ['flip', a.flip],
+    ['dim', a.dim],
+    ['gamma', a.gamma],
+    ['cutout', a.cutout],
+    ['erasing', a.erasing],
+  ] as const)
+    if (!(p >= 0 && p <= 1)) throw new Error(`--${k} is a probability in [0, 1], got ${p}`);
+  if (!(a.minBrightness > 0 && a.minBrightness <= 1)) throw new Error(`--min-brightness must be in (0, 1], got ${a.minBrightness}`);
+  if (!(a.maxGamma >= 1)) throw new Error(`--max-gamma must be at least 1, got ${a.maxGamma}`);
+  if (!(a.maxScale >= 0 && a.maxShift >= 0 && a.maxRotation >= 0)) throw new Error('--scale, --shift and --rotation must not be negative');
   const backend = v.backend as string;
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
   return {
@@ -249,6 +295,7 @@ export async function train(argv: string[]): Promise<Metrics> {
   log(`ScratchCNN: ${countParams().toLocaleString('en-US')} trainable parameters`);
   const classWeights = classWeightsFor(classCounts(train), flags.classWeights);
   if (classWeights) log(`Class weights (${flags.classWeights}): ${classWeights.map((w, i) => `${CLASSES[i]} ${w.toFixed(3)}`).join(', ')}`);
+  log(`Augmentation: ${augmentationOf(flags)}; inputs ${flags.standardize ? 'standardized per image' : 'not standardized'}`);
   if (flags.ema > 0) log(`EMA of the weights, decay ${flags.ema}: validation, best.safetensors and export use it`);
 
   // Machine facts: the top-level fields describe this invocation; segments keep every one of them.
@@ -305,6 +352,8 @@ export async function train(argv: string[]): Promise<Metrics> {
           dropoutSeed: deriveSeed(flags.seed, epoch, step, shard, 2),
           labelSmoothing: flags.labelSmoothing,
           augment: flags.augment,
+          augmentOptions: flags.augmentOptions,
+          standardize: flags.standardize,
           ...(classWeights ? { classWeights } : {}),
         }));
         const results = await pool.step(reqs);
@@ -322,7 +371,7 @@ export async function train(argv: string[]): Promise<Metrics> {
       const trainSeconds = (Date.now() - started) / 1000;
 
       // With --ema, the EMA weights are validated (and kept as best); the raw weights are reported beside them.
-      const validate = async () => crossEntropy(await pool.evalLogits('val', 0, val.n), val.labels);
+      const validate = async () => crossEntropy(await pool.evalLogits('val', 0, val.n, flags.standardize), val.labels);
       let raw: { loss: number; accuracy: number } | null = null;
       let v: { loss: number; accuracy: number };
       if (ema) {
