@@ -1,0 +1,240 @@
+/**
+ * Each augmentation step on its own, seeded, judged by what it must do to a known image (a mirror,
+ * a moved centroid, a scaled disk, a dimmer or bent tone curve, a hole), not by re-running the
+ * code; the standardization in training against the one the exported ONNX graph does.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { INPUT_PIXELS, INPUT_SIZE, NORMALIZATION, STANDARDIZATION } from '@emotion/core/classes';
+import { Rng } from '@emotion/core/rng';
+import * as ort from 'onnxruntime-node';
+import {
+  type AugmentOptions,
+  augmentInto,
+  augmentLuma,
+  DEFAULT_AUGMENT,
+  inputInto,
+  LEGACY_AUGMENT,
+  NO_AUGMENT,
+  normalizeInto,
+  standardizeLuma,
+} from '../src/augment.ts';
+import { FILES, loadWeights } from '../src/checkpoint.ts';
+import { toTorchStateDict } from '../src/layout.ts';
+import { buildOnnx } from '../src/onnx-export.ts';
+
+const S = INPUT_SIZE;
+/** Real trained weights, so the logits depend on the input as a model's do. */
+const COMMITTED_RUN_BEST = fileURLToPath(new URL(`../runs/fer2013-ft2/${FILES.best}`, import.meta.url));
+const image = (f: (x: number, y: number) => number) => Uint8Array.from({ length: INPUT_PIXELS }, (_, i) => f(i % S, Math.floor(i / S)));
+const only = (o: Partial<AugmentOptions>): AugmentOptions => ({ ...NO_AUGMENT, ...o });
+const luma = (v: number) => (v * NORMALIZATION.std + NORMALIZATION.mean) * 255;
+const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
+const std = (a: ArrayLike<number>) => Math.sqrt(mean(Array.from(a, (v) => (v - mean(a)) ** 2)));
+/** A textured test face: gradients and a few features, no symmetry. */
+const face = image((x, y) => Math.round(40 + 3 * x + 1.5 * y + (x > 30 && y < 15 ? 60 : 0)) % 256);
+
+function centroid(px: ArrayLike<number>): { x: number; y: number; mass: number } {
+  let m = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < INPUT_PIXELS; i++) {
+    m += px[i];
+    sx += px[i] * (i % S);
+    sy += px[i] * Math.floor(i / S);
+  }
+  return { x: sx / m, y: sy / m, mass: m };
+}
+
+describe('augmentation, one step at a time', () => {
+  it('with every step off, the input is the normalized image', () => {
+    const out = new Float32Array(INPUT_PIXELS);
+    augmentInto(face, out, 0, new Rng(1), NO_AUGMENT, false);
+    for (let i = 0; i < INPUT_PIXELS; i++) assert.ok(Math.abs(out[i] - (face[i] / 255 - 0.5) / 0.5) < 1e-6);
+  });
+
+  it('flip mirrors left to right, about half the time at the default 0.5', () => {
+    const mirrored = (a: ArrayLike<number>) => Array.from({ length: INPUT_PIXELS }, (_, i) => a[i - (i % S) + S - 1 - (i % S)]);
+    const always = augmentLuma(face, new Rng(2), only({ flip: 1 }));
+    assert.deepEqual(Array.from(always), mirrored(face));
+    assert.equal(DEFAULT_AUGMENT.flip, 0.5);
+    let flips = 0;
+    const rng = new Rng(3);
+    for (let k = 0; k < 400; k++) if (augmentLuma(face, rng, only({ flip: DEFAULT_AUGMENT.flip }))[0] !== face[0]) flips++;
+    assert.ok(flips > 160 && flips < 240, `${flips} of 400 flipped`);
+  });
+
+  it('rotation turns a horizontal edge by at most maxRotation degrees, both ways', () => {
+    const edge = image((_, y) => (y < S / 2 ? 0 : 200));
+    const angles: number[] = [];
+    const rng = new Rng(4);
+    for (let k = 0; k < 40; k++) {
+      const out = augmentLuma(edge, rng, only({ maxRotation: 10 }));
+      // Where the edge crosses two columns gives its slope.
+      const cross = (x: number) => {
+        for (let y = 1; y < S; y++)
+          if (out[y * S + x] >= 100 && out[(y - 1) * S + x] < 100)
+            return y - (out[y * S + x] - 100) / (out[y * S + x] - out[(y - 1) * S + x]);
+        return Number.NaN;
+      };
+      angles.push((Math.atan2(cross(36) - cross(12), 24) * 180) / Math.PI);
+    }
+    assert.ok(
+      angles.every((a) => Math.abs(a) <= 10.5),
+      `angles ${angles.map((a) => a.toFixed(1))}`,
+    );
+    assert.ok(Math.min(...angles) < -3 && Math.max(...angles) > 3, 'turns both ways');
+  });
+
+  it('shift moves a spot by at most maxShift pixels on each axis, both ways', () => {
+    const spot = image((x, y) => ((x - 23.5) ** 2 + (y - 23.5) ** 2 < 9 ? 255 : 0));
+    const base = centroid(spot);
+    const moves: { x: number; y: number }[] = [];
+    const rng = new Rng(5);
+    for (let k = 0; k < 40; k++) {
+      const c = centroid(augmentLuma(spot, rng, only({ maxShift: 4 })));
+      moves.push({ x: c.x - base.x, y: c.y - base.y });
+      assert.ok(Math.abs(c.mass - base.mass) / base.mass < 1e-3, 'the spot keeps its brightness');
+    }
+    for (const axis of ['x', 'y'] as const) {
+      const d = moves.map((m) => m[axis]);
+      assert.ok(
+        d.every((v) => Math.abs(v) <= 4 + 1e-6),
+        `${axis}: ${d}`,
+      );
+      assert.ok(Math.min(...d) < -1.5 && Math.max(...d) > 1.5, `${axis} moves both ways`);
+    }
+  });
+
+  it('scale grows or shrinks a disk, its area by the zoom squared, within 1/(1+s) to 1+s', () => {
+    const disk = image((x, y) => ((x - 23.5) ** 2 + (y - 23.5) ** 2 < 100 ? 255 : 0));
+    const area0 = centroid(disk).mass;
+    const zooms: number[] = [];
+    const rng = new Rng(6);
+    for (let k = 0; k < 40; k++) zooms.push(Math.sqrt(centroid(augmentLuma(disk, rng, only({ maxScale: 0.2 }))).mass / area0));
+    assert.ok(
+      zooms.every((z) => z >= 1 / 1.2 - 0.02 && z <= 1.2 + 0.02),
+      `zooms ${zooms.map((z) => z.toFixed(2))}`,
+    );
+    assert.ok(Math.min(...zooms) < 0.93 && Math.max(...zooms) > 1.07, 'zooms in and out');
+  });
+
+  it('a dim exposure scales luma by [minBrightness, 1] and rounds to whole grey levels', () => {
+    const rng = new Rng(7);
+    const factors: number[] = [];
+    for (let k = 0; k < 40; k++) {
+      const out = augmentLuma(face, rng, only({ dim: 1, minBrightness: 0.2 }));
+      assert.ok(out.every((v) => Number.isInteger(v)));
+      factors.push(mean(out) / mean(face));
+    }
+    assert.ok(
+      factors.every((f) => f >= 0.19 && f <= 1.01),
+      `${factors}`,
+    );
+    assert.ok(Math.min(...factors) < 0.4 && Math.max(...factors) > 0.8);
+    // p = 0: never.
+    assert.deepEqual(Array.from(augmentLuma(face, new Rng(8), only({ dim: 0, minBrightness: 0.2 }))), Array.from(face));
+  });
+
+  it('a gamma curve keeps black, white and the order of grey levels, and bends both ways', () => {
+    const ramp = image((x, y) => Math.round(((y * S + x) / (INPUT_PIXELS - 1)) * 255));
+    const rng = new Rng(9);
+    const mids: number[] = [];
+    for (let k = 0; k < 40; k++) {
+      const out = augmentLuma(ramp, rng, only({ gamma: 1, maxGamma: 2 }));
+      assert.equal(out[0], 0);
+      assert.equal(out[INPUT_PIXELS - 1], 255);
+      for (let i = 1; i < INPUT_PIXELS; i++) assert.ok(out[i] >= out[i - 1], 'monotone');
+      mids.push(out[INPUT_PIXELS / 2]);
+    }
+    // 255 * 0.5^g for g in [1/2, 2]: 64-180.
+    assert.ok(
+      mids.every((m) => m >= 63 && m <= 181),
+      `${mids}`,
+    );
+    assert.ok(Math.min(...mids) < 110 && Math.max(...mids) > 145);
+  });
+
+  it('cutout zeroes one square of at most cutoutSize, erasing fills one rectangle with noise', () => {
+    const flat = image(() => 200);
+    const v = (200 / 255 - 0.5) / 0.5;
+    const out = new Float32Array(INPUT_PIXELS);
+    augmentInto(flat, out, 0, new Rng(10), only({ cutout: 1, cutoutSize: 12 }), false);
+    const zeros = [...out.keys()].filter((i) => out[i] === 0);
+    assert.ok(zeros.length > 0 && zeros.length <= 144);
+    const xs = zeros.map((i) => i % S);
+    const ys = zeros.map((i) => Math.floor(i / S));
+    assert.equal((Math.max(...xs) - Math.min(...xs) + 1) * (Math.max(...ys) - Math.min(...ys) + 1), zeros.length, 'a rectangle');
+    assert.ok(out.every((x) => x === 0 || Math.abs(x - v) < 1e-6));
+    augmentInto(flat, out, 0, new Rng(11), only({ erasing: 1 }), false);
+    const changed = [...out.keys()].filter((i) => Math.abs(out[i] - v) > 1e-6);
+    assert.ok(changed.length >= 0.02 * INPUT_PIXELS * 0.5 && changed.length <= 0.2 * INPUT_PIXELS);
+    assert.ok(std(changed.map((i) => out[i])) > 0.5, 'N(0,1) noise');
+  });
+
+  it('committed runs resume with their recipe: LEGACY_AUGMENT draws as before (flip, angle, cutout, erasing)', () => {
+    const a = new Rng(12);
+    augmentLuma(face, a, LEGACY_AUGMENT);
+    const b = new Rng(12);
+    b.next();
+    b.uniform(-10, 10);
+    assert.equal(a.next(), b.next());
+  });
+});
+
+describe('per-image standardization', () => {
+  it("gives every image the training set's mean and contrast, whatever its exposure", () => {
+    const out = new Float32Array(INPUT_PIXELS);
+    const bright = new Float32Array(INPUT_PIXELS);
+    const dark = image((x, y) => Math.round(face[y * S + x] * 0.3));
+    inputInto(face, bright, 0, true);
+    inputInto(dark, out, 0, true);
+    const lb = Array.from(bright, luma);
+    assert.ok(Math.abs(mean(lb) - STANDARDIZATION.mean) < 1e-3);
+    assert.ok(Math.abs(std(lb) - STANDARDIZATION.std) < 1e-3);
+    // The 30% copy differs only by its rounding to whole grey levels.
+    const diff = Math.max(...Array.from(out, (v, i) => Math.abs(luma(v) - lb[i])));
+    assert.ok(diff < 0.5 / 0.3 / (std(face) / STANDARDIZATION.std) + 1, `max diff ${diff} grey levels`);
+    // Off: the plain normalization.
+    normalizeInto(face, out, 0, false);
+    for (let i = 0; i < INPUT_PIXELS; i++) assert.ok(Math.abs(luma(out[i]) - face[i]) < 1e-3);
+  });
+
+  it('keeps a flat crop flat (the minStd floor)', () => {
+    const px = standardizeLuma(Float32Array.from({ length: INPUT_PIXELS }, (_, i) => 100 + (i % 2)));
+    assert.ok(std(px) <= 0.5 * (STANDARDIZATION.std / STANDARDIZATION.minStd) + 1e-3, `std ${std(px)}`); // not 74.65
+    assert.ok(Math.abs(mean(px) - STANDARDIZATION.mean) < 1e-3);
+  });
+
+  it('the exported graph standardizes as training does: ONNX(standardize) of x = ONNX(plain) of the standardized x', async () => {
+    const sd = toTorchStateDict(loadWeights(COMMITTED_RUN_BEST).weights, 0);
+    const run = async (standardize: boolean, x: Float32Array, n: number) => {
+      const session = await ort.InferenceSession.create(buildOnnx(sd, {}, { standardize }));
+      const r = (await session.run({ input: new ort.Tensor('float32', x, [n, 1, S, S]) })).logits.data as Float32Array;
+      await session.release();
+      return r;
+    };
+    const rng = new Rng(13);
+    const images = [
+      face,
+      image((x, y) => Math.round(face[y * S + x] * 0.25)),
+      image(() => 90),
+      image(() => Math.floor(rng.uniform(0, 256))),
+    ];
+    const raw = new Float32Array(images.length * INPUT_PIXELS);
+    const standardized = new Float32Array(images.length * INPUT_PIXELS);
+    images.forEach((img, i) => {
+      normalizeInto(img, raw, i * INPUT_PIXELS, false);
+      normalizeInto(img, standardized, i * INPUT_PIXELS, true);
+    });
+    const got = await run(true, raw, images.length);
+    const want = await run(false, standardized, images.length);
+    const plain = await run(false, raw, images.length);
+    let maxDiff = 0;
+    for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+    assert.ok(maxDiff < 1e-4, `max abs logit diff ${maxDiff}`);
+    assert.ok(Math.max(...Array.from(plain, (v, i) => Math.abs(v - got[i]))) > 1e-3, 'the standardization changes the logits');
+  });
+});
