@@ -23,7 +23,7 @@ import { hardwareOf, lineageOf, type ModelCard, renderModelCard } from './model-
 import { buildOnnx } from './onnx-export.ts';
 import { MODEL_DIR } from './onnx-runner.ts';
 import { quantizeOnnx } from './quantize.ts';
-import { augmentationOf } from './run-config.ts';
+import { augmentationOf, mixingOf, optimizerOf, scheduleOf } from './run-config.ts';
 import { encodeSafetensors } from './safetensors.ts';
 
 export { MODEL_FILES };
@@ -162,13 +162,15 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       workers: Number(metrics.run.workers ?? 1),
       images_per_second: median(metrics.epochs.map((e) => e.images_per_second)),
       recipe: {
-        optimizer: 'AdamW',
+        optimizer: optimizerOf(flags),
         lr: flags.lr,
-        schedule: `one-cycle (cosine), warm-up ${Number(flags.warmup) * 100}% of steps`,
+        schedule: scheduleOf(flags),
         weight_decay: flags.weightDecay,
         label_smoothing: flags.labelSmoothing,
         batch_size: flags.batchSize,
         augmentation: augmentationOf(flags),
+        mixing: mixingOf(flags),
+        standardized_inputs: flags.standardize,
         seed: flags.seed,
         class_weights: classWeights
           ? `${flags.classWeights} (${Object.entries(classWeights)

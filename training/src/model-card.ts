@@ -2,18 +2,23 @@
 
 import type { LineageStep, ModelCard } from '@emotion/core/artifacts';
 import type { Metrics } from './checkpoint.ts';
-import type { RunConfig } from './run-config.ts';
+import { augmentationOf, LATER_DEFAULTS, mixingOf, optimizerOf, type RunConfig, scheduleOf } from './run-config.ts';
 import type { InitFrom } from './train.ts';
 
 export type { LineageStep, ModelCard };
 
-function recipeOf(f: RunConfig): string {
+function recipeOf(flags: RunConfig): string {
+  // A parent's flags are stored as its run wrote them: settings added later take their defaults.
+  const f = { ...LATER_DEFAULTS, ...flags };
+  const mixing = mixingOf(f);
   const parts = [
-    `AdamW lr ${f.lr}, one-cycle warm-up ${Number(f.warmup) * 100}%`,
-    `weight decay ${f.weightDecay}`,
+    optimizerOf(f),
+    scheduleOf(f),
     `label smoothing ${f.labelSmoothing}`,
     `batch ${f.batchSize}`,
-    f.augment === false ? 'no augmentation' : 'augmented',
+    f.augment === false ? 'no augmentation' : `augmented (${augmentationOf(f)})`,
+    ...(mixing !== 'none' ? [mixing] : []),
+    ...(f.standardize ? ['inputs standardized per image'] : []),
     `class weights ${f.classWeights ?? 'none'}`,
     `EMA ${Number(f.ema ?? 0) > 0 ? f.ema : 'off'}`,
     `seed ${f.seed}`,

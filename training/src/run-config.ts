@@ -3,6 +3,8 @@
  * and the model card read it back: one type from run to export.
  */
 import { type AugmentOptions, LEGACY_AUGMENT } from './augment.ts';
+import type { MixOptions } from './mix.ts';
+import type { OptimizerName, ScheduleName } from './optim.ts';
 import type { ClassWeighting } from './recipe.ts';
 
 export interface RunConfig {
@@ -21,6 +23,13 @@ export interface RunConfig {
   augment: boolean;
   /** What augmentation does when on (absent in runs from before these flags: LEGACY_AUGMENT). */
   augmentOptions: AugmentOptions;
+  /** Optimizer, its momentum (SGD) and Nesterov (SGD), and the learning-rate schedule. */
+  optimizer: OptimizerName;
+  momentum: number;
+  nesterov: boolean;
+  schedule: ScheduleName;
+  /** Mixup / CutMix (0 alphas: off). */
+  mix: MixOptions;
   /** Per-image standardization of every input (core's STANDARDIZATION), in training and in the exported graph. */
   standardize: boolean;
   /** Per-class loss weights (absent in runs from before the flag: 'none'). */
@@ -32,7 +41,15 @@ export interface RunConfig {
 }
 
 /** Settings added after runs already existed: their defaults are the behaviour those runs had. */
-export const LATER_DEFAULTS: Pick<RunConfig, 'classWeights' | 'ema' | 'init' | 'augmentOptions' | 'standardize'> = {
+export const LATER_DEFAULTS: Pick<
+  RunConfig,
+  'classWeights' | 'ema' | 'init' | 'augmentOptions' | 'standardize' | 'optimizer' | 'momentum' | 'nesterov' | 'schedule' | 'mix'
+> = {
+  optimizer: 'adamw',
+  momentum: 0.9,
+  nesterov: true,
+  schedule: 'one-cycle',
+  mix: { mixup: 0, cutmix: 0, prob: 1 },
   classWeights: 'none',
   ema: 0,
   init: '',
@@ -65,4 +82,24 @@ export function augmentationOf(config: Pick<RunConfig, 'augment'> & Partial<Pick
     a.erasing > 0 ? 'random erasing' : '',
   ];
   return parts.filter(Boolean).join(', ');
+}
+
+/** The optimizer in words. */
+export function optimizerOf(c: Pick<RunConfig, 'optimizer' | 'momentum' | 'nesterov' | 'weightDecay'>): string {
+  if (c.optimizer === 'sgd') return `SGD, momentum ${c.momentum}${c.nesterov ? ' (Nesterov)' : ''}, L2 weight decay ${c.weightDecay}`;
+  return `AdamW, decoupled weight decay ${c.weightDecay}`;
+}
+
+/** The learning-rate schedule in words. */
+export function scheduleOf(c: Pick<RunConfig, 'schedule' | 'lr' | 'warmup'>): string {
+  const warm = `warm-up ${Number((c.warmup * 100).toFixed(2))}% of steps`;
+  return c.schedule === 'cosine' ? `cosine to 0 after a linear ${warm}, peak ${c.lr}` : `one-cycle (cosine), ${warm}, peak ${c.lr}`;
+}
+
+/** Mixup / CutMix in words ('none' when off). */
+export function mixingOf(c: Pick<RunConfig, 'mix'>): string {
+  const { mixup, cutmix, prob } = c.mix;
+  const parts = [mixup > 0 ? `mixup alpha ${mixup}` : '', cutmix > 0 ? `CutMix alpha ${cutmix}` : ''].filter(Boolean);
+  if (!parts.length) return 'none';
+  return `${parts.join(' or ')}${prob < 1 ? `, on ${prob * 100}% of batches` : ''}`;
 }

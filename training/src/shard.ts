@@ -4,6 +4,7 @@ import { INPUT_PIXELS } from '@emotion/core/classes';
 import { Rng } from '@emotion/core/rng';
 import { type AugmentOptions, augmentInto, LEGACY_AUGMENT, normalizeInto } from './augment.ts';
 import type { Dataset } from './data.ts';
+import { type MixOptions, mixBatch } from './mix.ts';
 import { PARAM_SPECS, sizeOf, type Weights } from './model.ts';
 import { evalLogits, type StepResult, trainStep } from './step.ts';
 
@@ -17,6 +18,8 @@ export interface StepRequest {
   augmentOptions?: AugmentOptions;
   /** Standardize each input (the run's --standardize). */
   standardize?: boolean;
+  /** Mixup / CutMix (absent: off). */
+  mix?: MixOptions;
   /** Per-class cross-entropy weights (--class-weights); absent or null: unweighted. */
   classWeights?: number[] | null;
 }
@@ -32,7 +35,8 @@ export function runStep(data: Dataset, w: Weights, req: StepRequest): StepResult
     else normalizeInto(img, x, i * INPUT_PIXELS, req.standardize ?? false);
     y[i] = data.labels[idx];
   });
-  return trainStep(w, x, y, n, req.dropoutSeed, req.labelSmoothing, req.classWeights ?? null);
+  const mixed = req.augment && req.mix ? mixBatch(x, y, n, rng, req.mix) : null;
+  return trainStep(w, x, y, n, req.dropoutSeed, req.labelSmoothing, req.classWeights ?? null, mixed?.targets);
 }
 
 // Small chunks: the WASM heap never shrinks, so the largest chunk sets the memory a gradient thread keeps

@@ -38,17 +38,29 @@ export function weightedCrossEntropy(
   return tf.mean(tf.mul(perSample, sampleWeights)) as tf.Scalar;
 }
 
-/** Per-sample loss weights from per-class weights (null: unweighted). */
-export function sampleWeightsOf(labels: Uint8Array, n: number, classWeights: readonly number[] | null | undefined): Float32Array | null {
+/**
+ * Per-sample loss weights from per-class weights (null: unweighted); with soft targets (mixup,
+ * CutMix) each sample's weight is its targets' mix of the class weights.
+ */
+export function sampleWeightsOf(
+  labels: Uint8Array,
+  n: number,
+  classWeights: readonly number[] | null | undefined,
+  soft?: Float32Array,
+): Float32Array | null {
   if (!classWeights) return null;
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = classWeights[labels[i]];
+  for (let i = 0; i < n; i++) {
+    if (!soft) out[i] = classWeights[labels[i]];
+    else for (let k = 0; k < NUM_CLASSES; k++) out[i] += soft[i * NUM_CLASSES + k] * classWeights[k];
+  }
   return out;
 }
 
 /**
  * `classWeights` (one per class, or null) weight each sample's cross-entropy by its label's weight,
  * inside the differentiated loss, so the gradients (not only the reported loss) are weighted.
+ * `soft` [n, 7] replaces the one-hot targets (mixup, CutMix); accuracy still counts `labels`.
  */
 export function trainStep(
   w: Weights,
@@ -58,8 +70,9 @@ export function trainStep(
   dropoutSeed: number | null,
   labelSmoothing: number,
   classWeights: readonly number[] | null = null,
+  soft?: Float32Array,
 ): StepResult {
-  const sw = sampleWeightsOf(labels, n, classWeights);
+  const sw = sampleWeightsOf(labels, n, classWeights, soft);
   const stats: BatchStats[] = [];
   let logitsKept: tf.Tensor2D | undefined;
   // Conv biases are left out of the graph (batch statistics cancel them): their gradient is zero.
@@ -67,7 +80,7 @@ export function trainStep(
   const out = tf.tidy(() => {
     const params = toTensors(w, TRAINABLE);
     const input = batchTensor(x, n);
-    const targets = oneHot(labels, n);
+    const targets = soft ? tf.tensor2d(soft, [n, NUM_CLASSES]) : oneHot(labels, n);
     const weightsT = sw ? tf.tensor1d(sw) : undefined;
     const f = (...ts: tf.Tensor[]) => {
       const p: Record<string, tf.Tensor> = {};

@@ -34,10 +34,10 @@ import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
 import { type GradientPool, inThreadPool, threadPool } from './gradient-pool.ts';
 import { crossEntropy } from './metrics.ts';
 import { countParams, initWeights, type Weights } from './model.ts';
-import { adamwStep, initAdam, oneCycleLr } from './optim.ts';
+import { adamwStep, initAdam, OPTIMIZERS, SCHEDULES, scheduledLr, sgdStep } from './optim.ts';
 import { EpochProgress } from './progress.ts';
 import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights } from './recipe.ts';
-import { augmentationOf, type RunConfig } from './run-config.ts';
+import { augmentationOf, mixingOf, optimizerOf, type RunConfig, scheduleOf } from './run-config.ts';
 import { type StepRequest, sharedWeights } from './shard.ts';
 
 const FLAGS = {
@@ -49,7 +49,7 @@ const FLAGS = {
   'batch-size': { type: 'string', default: '64', help: 'images per optimizer step' },
   lr: { type: 'string', default: '0.002', help: 'peak learning rate of the one-cycle schedule' },
   warmup: { type: 'string', default: '0.2', help: 'fraction of steps spent warming up to --lr' },
-  'weight-decay': { type: 'string', default: '0.0005', help: 'AdamW decoupled weight decay' },
+  'weight-decay': { type: 'string', default: '0.0005', help: 'weight decay (AdamW: decoupled; SGD: L2 added to the gradient)' },
   'label-smoothing': { type: 'string', default: '0.1', help: 'cross-entropy label smoothing' },
   seed: { type: 'string', default: '42', help: 'seed for init, shuffling, augmentation and dropout' },
   backend: { type: 'string', default: 'auto', help: `one of ${BACKENDS.join('|')}` },
@@ -69,6 +69,17 @@ const FLAGS = {
   'max-gamma': { type: 'string', default: String(DEFAULT_AUGMENT.maxGamma), help: 'gamma log-uniform in [1/g, g]' },
   cutout: { type: 'string', default: String(DEFAULT_AUGMENT.cutout), help: 'probability of a cutout square' },
   erasing: { type: 'string', default: String(DEFAULT_AUGMENT.erasing), help: 'probability of random erasing' },
+  optimizer: { type: 'string', default: 'adamw', help: `one of ${OPTIMIZERS.join('|')} (sgd: with momentum, as torch.optim.SGD)` },
+  momentum: { type: 'string', default: '0.9', help: "SGD's momentum" },
+  nesterov: { type: 'string', default: 'on', help: "SGD's Nesterov momentum (on|off)" },
+  schedule: {
+    type: 'string',
+    default: 'one-cycle',
+    help: `learning-rate schedule: ${SCHEDULES.join('|')} (cosine: linear warm-up, then cosine to 0)`,
+  },
+  mixup: { type: 'string', default: '0', help: 'mixup Beta(a, a) alpha (0 = off)' },
+  cutmix: { type: 'string', default: '0', help: 'CutMix Beta(a, a) alpha (0 = off; with --mixup, each batch picks one)' },
+  'mix-prob': { type: 'string', default: '1', help: 'probability a batch is mixed when --mixup or --cutmix is on' },
   standardize: {
     type: 'string',
     default: 'on',
@@ -121,6 +132,11 @@ function parseFlags(argv: string[]) {
     if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v[k]}"`);
     return n;
   };
+  const oneOf = <T extends string>(k: string, options: readonly T[]): T => {
+    if (!(options as readonly string[]).includes(v[k] as string))
+      throw new Error(`--${k} must be one of ${options.join(', ')}, got "${v[k]}"`);
+    return v[k] as T;
+  };
   const onOff = (k: string) => {
     if (v[k] !== 'on' && v[k] !== 'off') throw new Error(`--${k} must be on or off, got "${v[k]}"`);
     return v[k] === 'on';
@@ -153,6 +169,11 @@ function parseFlags(argv: string[]) {
       erasing: num('erasing'),
     },
     standardize: onOff('standardize'),
+    optimizer: oneOf('optimizer', OPTIMIZERS),
+    momentum: num('momentum'),
+    nesterov: onOff('nesterov'),
+    schedule: oneOf('schedule', SCHEDULES),
+    mix: { mixup: num('mixup'), cutmix: num('cutmix'), prob: num('mix-prob') },
     classWeights: parseClassWeighting(v['class-weights']),
     ema: num('ema'),
     init: v.init as string,
@@ -169,6 +190,9 @@ function parseFlags(argv: string[]) {
     if (!(p >= 0 && p <= 1)) throw new Error(`--${k} is a probability in [0, 1], got ${p}`);
   if (!(a.minBrightness > 0 && a.minBrightness <= 1)) throw new Error(`--min-brightness must be in (0, 1], got ${a.minBrightness}`);
   if (!(a.maxGamma >= 1)) throw new Error(`--max-gamma must be at least 1, got ${a.maxGamma}`);
+  if (!(flags.mix.mixup >= 0 && flags.mix.cutmix >= 0 && flags.mix.prob >= 0 && flags.mix.prob <= 1))
+    throw new Error('--mixup and --cutmix must not be negative, --mix-prob in [0, 1]');
+  if (!(flags.momentum >= 0 && flags.momentum < 1)) throw new Error(`--momentum must be in [0, 1), got ${flags.momentum}`);
   if (!(a.maxScale >= 0 && a.maxShift >= 0 && a.maxRotation >= 0)) throw new Error('--scale, --shift and --rotation must not be negative');
   const backend = v.backend as string;
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
@@ -296,6 +320,7 @@ export async function train(argv: string[]): Promise<Metrics> {
   const classWeights = classWeightsFor(classCounts(train), flags.classWeights);
   if (classWeights) log(`Class weights (${flags.classWeights}): ${classWeights.map((w, i) => `${CLASSES[i]} ${w.toFixed(3)}`).join(', ')}`);
   log(`Augmentation: ${augmentationOf(flags)}; inputs ${flags.standardize ? 'standardized per image' : 'not standardized'}`);
+  log(`Optimizer: ${optimizerOf(flags)}; schedule ${scheduleOf(flags)}; mixing: ${mixingOf(flags)}`);
   if (flags.ema > 0) log(`EMA of the weights, decay ${flags.ema}: validation, best.safetensors and export use it`);
 
   // Machine facts: the top-level fields describe this invocation; segments keep every one of them.
@@ -344,7 +369,7 @@ export async function train(argv: string[]): Promise<Metrics> {
       progress.start(epoch, flags.epochs, stepsPerEpoch, flags.batchSize);
       for (let step = 0; step < stepsPerEpoch; step++) {
         const global = (epoch - 1) * stepsPerEpoch + step;
-        lr = oneCycleLr(global, totalSteps, flags.lr, flags.warmup);
+        lr = scheduledLr(flags.schedule, global, totalSteps, flags.lr, flags.warmup);
         const batch = order.subarray(step * flags.batchSize, (step + 1) * flags.batchSize);
         const reqs: StepRequest[] = splitIndices(batch, pool.shards).map((indices, shard) => ({
           indices,
@@ -354,10 +379,14 @@ export async function train(argv: string[]): Promise<Metrics> {
           augment: flags.augment,
           augmentOptions: flags.augmentOptions,
           standardize: flags.standardize,
+          mix: flags.mix,
           ...(classWeights ? { classWeights } : {}),
         }));
         const results = await pool.step(reqs);
-        adamwStep(weights, averageGrads(results), adam, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: flags.weightDecay });
+        const grads = averageGrads(results);
+        if (flags.optimizer === 'sgd')
+          sgdStep(weights, grads, adam, { lr, momentum: flags.momentum, nesterov: flags.nesterov, weightDecay: flags.weightDecay });
+        else adamwStep(weights, grads, adam, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: flags.weightDecay });
         updateRunningStats(weights, results);
         if (ema) emaUpdate(ema, weights, flags.ema);
         for (const r of results) {
