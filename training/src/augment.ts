@@ -117,14 +117,24 @@ export function augmentLuma(src: Uint8Array, rng: Rng, o: AugmentOptions): Float
       out[y * INPUT_SIZE + x] = bilinear(src, sx, sy);
     }
   }
-  if (dim !== 1 || gamma !== 1) {
-    for (let i = 0; i < INPUT_PIXELS; i++) {
-      let v = out[i] * dim;
-      if (gamma !== 1) v = 255 * (v / 255) ** gamma;
-      out[i] = Math.round(v);
-    }
+  return relight(out, { brightness: dim, gamma });
+}
+
+/** A change of light: luma times `brightness`, then the curve 255 (p/255)^gamma. */
+export interface Light {
+  brightness: number;
+  gamma: number;
+}
+
+/** Applies a change of light in place, rounding to whole grey levels as a camera's output would be (identity: untouched). */
+export function relight(luma: Float32Array, { brightness, gamma }: Light): Float32Array {
+  if (brightness === 1 && gamma === 1) return luma;
+  for (let i = 0; i < luma.length; i++) {
+    let v = luma[i] * brightness;
+    if (gamma !== 1) v = 255 * (v / 255) ** gamma;
+    luma[i] = Math.round(v);
   }
-  return out;
+  return luma;
 }
 
 /** All four steps for one training image into out[offset..]. */
