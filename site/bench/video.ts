@@ -50,7 +50,8 @@ function timelineMicros(faces: number, frames = 20_000): number {
   for (let i = 2000; i < 2000 + frames; i++) timeline.push(i / 5, frame(i));
   return ((performance.now() - t0) * 1000) / frames;
 }
-for (const n of [1, 3]) console.log(`core's tracking and smoothing in Node, ${n} face(s): ${timelineMicros(n).toFixed(1)} µs a frame (recording rows)`);
+for (const n of [1, 3])
+  console.log(`core's tracking and smoothing in Node, ${n} face(s): ${timelineMicros(n).toFixed(1)} µs a frame (recording rows)`);
 const { browser, close } = await launchChromium();
 try {
   const context = await browser.newContext();

@@ -11,7 +11,6 @@ import { openVideo, VideoFileError } from './frames';
 import { mountPlayer, type Player } from './player';
 import { renderTimeline } from './results';
 
-
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
   if (!node) throw new Error(`#${id} is missing from the page`);
