@@ -85,6 +85,7 @@ async function run(file: File, url: string): Promise<void> {
   me.run?.abort();
   me.player?.dispose();
   me.player = null;
+  u.player.pause();
   const controller = new AbortController();
   me.run = controller;
   const stale = () => current !== me || me.run !== controller;
@@ -108,6 +109,12 @@ async function run(file: File, url: string): Promise<void> {
   } catch (e) {
     return fail(e instanceof VideoFileError ? e.message : `The video could not be opened: ${(e as Error).message}`);
   }
+  // The reading element holds decoded frames: let it go as soon as this run is over or replaced.
+  const release = () => {
+    video.removeAttribute('src');
+    video.load();
+  };
+  if (stale()) return release();
   const rate = chosenRate(u.rate);
   const duration = video.duration;
   u.caption.textContent = `${name} · ${kb(file.size)} · ${video.videoWidth}×${video.videoHeight}, ${formatClock(video.duration)}`;
@@ -116,9 +123,10 @@ async function run(file: File, url: string): Promise<void> {
   try {
     rt = await runtimeWithProgress();
   } catch (e) {
+    release();
     return fail(`${(e as Error).message || 'The on-device model could not be loaded.'} Videos are analysed on this device only.`);
   }
-  if (stale()) return;
+  if (stale()) return release();
   u.status.textContent = '';
   u.progress.max = 1;
   u.progress.value = 0;
@@ -136,8 +144,7 @@ async function run(file: File, url: string): Promise<void> {
   } catch (e) {
     return fail(e instanceof VideoFileError ? e.message : `The analysis failed: ${(e as Error).message}`);
   } finally {
-    video.removeAttribute('src');
-    video.load();
+    release();
   }
   if (stale()) return;
   me.run = null;
