@@ -26,6 +26,9 @@ const ANALYZE_LIMITS: AnalyzeLimits = {
   maxFaces: LIMITS.maxFaces,
 };
 
+/** Camera and video frames are analyzed at most this wide: BlazeFace reads 256 px, and a face crop needs ~200. */
+export const ANALYZE_SIDE = 640;
+
 export type DeviceAnswer = Analysis & { message: string | null; timings: Analysis['timings'] & { total: number } };
 
 const models = new WeakMap<Runtime, AnalyzeModels>();
