@@ -118,11 +118,13 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   writeFileSync(join(opts.out, MODEL_FILES.metrics), JSON.stringify(curve, null, 2) + '\n');
 
   const data = opts.data ?? fromRecord(String(flags.valData ?? flags.data));
+  // The run's own validation sample (--val-limit) unless told otherwise: the card describes what the run saw.
+  const evalLimit = opts.evalLimit ?? (opts.data ? 0 : Number(flags.valLimit ?? 0));
   const evaluate = async (file: string, weights: string) => {
     if (!opts.evaluate) return null;
     const t0 = Date.now();
     opts.onProgress?.(`  evaluating ${file} (${weights} weights) on ${shown(data)} with flip TTA ...`);
-    const ev = await evaluateModel(join(opts.out, file), data, { tta: true, limit: opts.evalLimit });
+    const ev = await evaluateModel(join(opts.out, file), data, { tta: true, limit: evalLimit });
     opts.onProgress?.(
       `    accuracy ${ev.accuracy} (flip TTA ${ev.tta?.accuracy}) on ${ev.n} images, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
