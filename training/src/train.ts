@@ -309,6 +309,7 @@ export async function train(argv: string[], status: RunStatus = newRunStatus()):
   log(
     `Backend: ${info.backend} on ${info.device}; ${threads} gradient thread(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`,
   );
+  for (const m of info.missing ?? []) log(`  not used: ${m}`);
 
   const t0 = Date.now();
   const train = loadSplit(fromRecord(flags.data), 'train', flags.limit, true);
