@@ -218,7 +218,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
           logit_bias: {
             added: logitBias,
             why: 'added to the final layer bias at export: a prior correction for the rarest class, chosen on PublicTest with flip TTA (npm run measure:logit-bias -w training)',
-            reproduce: `npm run export -w training -- ${runDir.split('/').slice(-2).join('/')} --logit-bias ${Object.entries(logitBias)
+            reproduce: `npm run export -w training -- ${fromRoot(runDir)} --logit-bias ${Object.entries(logitBias)
               .map(([c, b]) => `${c}=${b}`)
               .join(',')}`,
           },
