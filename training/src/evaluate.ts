@@ -159,7 +159,7 @@ async function main(argv: string[]) {
   );
   const out = v.out ? argPath(v.out) : v.photos ? REPORTS.photos : REPORTS.data;
   mkdirSync(dirname(out), { recursive: true });
-  console.log(`Model: ${shown(model)}${model === COMMITTED_MODEL ? ' (the committed model)' : ''}`);
+  console.log(`Model: ${shown(model)}${model === COMMITTED_MODEL ? " (the repo's model/, what npm start serves)" : ''}`);
   if (v.photos) {
     const photos = mustExist(
       argPath(v.photos),
