@@ -17,6 +17,8 @@ export interface BackendInfo {
   device: string;
   /** Loud warnings the user must see (for example a GPU package that found no GPU). */
   warnings: string[];
+  /** Faster backends that `auto` passed over: why each is missing and the command that fixes it. */
+  missing?: string[];
 }
 
 const require = createRequire(import.meta.url);
@@ -27,12 +29,32 @@ const GPU_HELP =
   '(for example: apt install cuda-toolkit-11-2 libcudnn8=8.1.*, then export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64). ' +
   'Run with --backend tensorflow to train on the CPU on purpose.';
 
+/**
+ * Why a native binding does not load, and the one command that fixes it. Both packages are optional
+ * dependencies whose install script downloads libtensorflow (from storage.googleapis.com): when that
+ * download fails, npm removes the package and carries on; when the script did not run, the package is
+ * there without its binding. package.json's allowScripts approves both scripts (npm 11).
+ */
+export function whyMissing(name: string, error: string): string {
+  let installed = true;
+  try {
+    require.resolve(`${name}/package.json`);
+  } catch {
+    installed = false;
+  }
+  if (!installed)
+    return `${name} is not installed (npm drops it when its install script cannot download libtensorflow); fix: \`npm install --foreground-scripts\` at the repo root, with internet access`;
+  if (/tfjs_binding|napi-v\d|Cannot find module/.test(error))
+    return `${name} is installed without its native binding (its install script did not run or failed); fix: \`npm rebuild ${name} --foreground-scripts\` at the repo root, with internet access`;
+  return `${name} does not load: ${error}`;
+}
+
 function tryRequire(name: string): { ok: true } | { ok: false; error: string } {
   try {
     require(name);
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: (err as Error).message.split('\n')[0] };
+    return { ok: false, error: whyMissing(name, (err as Error).message.split('\n')[0]) };
   }
 }
 
@@ -64,8 +86,8 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       if (choice === 'tensorflow-gpu') throw new Error(GPU_HELP);
       return { backend: 'tensorflow', device: 'CPU (tfjs-node-gpu found no GPU)', warnings: [GPU_HELP] };
     }
-    if (choice === 'tensorflow-gpu') throw new Error(`Cannot load @tensorflow/tfjs-node-gpu: ${r.error}`);
-    tried.push(`tfjs-node-gpu: ${r.error}`);
+    if (choice === 'tensorflow-gpu') throw new Error(`Cannot use --backend tensorflow-gpu: ${r.error}`);
+    tried.push(r.error);
   }
   if (choice === 'tensorflow' || choice === 'auto') {
     const r = tryRequire('@tensorflow/tfjs-node');
@@ -73,8 +95,8 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       await tf.setBackend('tensorflow');
       return { backend: 'tensorflow', device: 'CPU (native TensorFlow, tfjs-node)', warnings: [] };
     }
-    if (choice === 'tensorflow') throw new Error(`Cannot load @tensorflow/tfjs-node: ${r.error}`);
-    tried.push(`tfjs-node: ${r.error}`);
+    if (choice === 'tensorflow') throw new Error(`Cannot use --backend tensorflow: ${r.error}`);
+    tried.push(r.error);
   }
   if (choice === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
@@ -83,6 +105,9 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
     return { backend: 'cpu', device: 'CPU, pure JavaScript (slow; for tests)', warnings: [] };
   }
   const info = await useWasm();
-  if (tried.length) info.device += ` (native bindings unavailable: ${tried.join('; ')})`;
+  if (tried.length) {
+    info.device += ' (native TensorFlow bindings unavailable)';
+    info.missing = tried;
+  }
   return info;
 }

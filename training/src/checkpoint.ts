@@ -74,7 +74,10 @@ export function saveCheckpoint(dir: string, st: TrainState): void {
 
 export function loadCheckpoint(dir: string): TrainState {
   const path = join(dir, FILES.checkpoint);
-  if (!existsSync(path)) throw new Error(`No checkpoint to resume from: ${path}`);
+  if (!existsSync(path))
+    throw new Error(
+      `No checkpoint to resume from: ${path} (expected the last finished epoch's weights; a run interrupted in its first epoch has none: start it again)`,
+    );
   const { entries, metadata } = decodeSafetensors(readFileSync(path));
   const { weights } = loadWeights(path);
   const m: Weights = {};

@@ -45,7 +45,8 @@ function imageTo48(bytes: Uint8Array, file: string): Uint8Array {
 const IMAGE_EXT = /\.(jpe?g|png)$/i;
 
 function loadFolder(dir: string, limit: number, shared: boolean): Dataset {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`Data folder not found: ${dir}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new DataError(`Data folder not found: ${dir} (expected a folder of class folders: ${CLASSES.join(', ')})`);
   const sub = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name);
@@ -78,7 +79,7 @@ export function strided<T>(a: T[], k: number): T[] {
 const CSV_USAGE: Record<Split, string> = { train: 'Training', val: 'PublicTest' };
 
 export function loadCsv(file: string, split: Split, limit: number, shared: boolean): Dataset {
-  if (!existsSync(file)) throw new DataError(`CSV file not found: ${file}`);
+  if (!existsSync(file)) throw new DataError(`CSV file not found: ${file} (expected FER2013's fer2013.csv: emotion,pixels,Usage)`);
   const lines = readFileSync(file, 'utf8').split(/\r?\n/);
   const header = lines[0].trim().split(',');
   const col = (name: string) => header.indexOf(name);
@@ -117,10 +118,12 @@ export function loadCsv(file: string, split: Split, limit: number, shared: boole
  */
 export function loadSplit(path: string, split: Split, limit = 0, shared = false): Dataset {
   if (/\.csv$/i.test(path)) return loadCsv(path, split, limit, shared);
-  if (!existsSync(path)) throw new DataError(`Data not found: ${path}`);
+  if (!existsSync(path))
+    throw new DataError(`Data not found: ${path} (expected FER2013 as Kaggle's folders train/<class>/, test/<class>/, or fer2013.csv)`);
   const name = split === 'train' ? 'train' : existsSync(join(path, 'test')) ? 'test' : 'val';
   const dir = join(path, name);
-  if (!existsSync(dir)) throw new DataError(`${path}: missing the ${split === 'train' ? 'train' : 'test'}/ folder`);
+  if (!existsSync(dir))
+    throw new DataError(`${path}: missing the ${split === 'train' ? 'train' : 'test'}/ folder (expected ${dir} with one folder per class)`);
   return loadFolder(dir, limit, shared);
 }
 

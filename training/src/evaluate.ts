@@ -1,15 +1,19 @@
 /**
  * Evaluates an exported ONNX model on a labelled set with the worker's preprocessing.
  *
- *   npm run evaluate -w training -- --model ../model/scratchcnn.onnx --data ../../shared/fer2013 [--tta]
+ *   npm run evaluate -w training -- --model model/scratchcnn.onnx --data ../shared/fer2013 [--tta]   (from the repo root)
+ *
+ * The two modes write separate reports by default: training/runs/evaluation.json and
+ * training/runs/photo-evaluation.json (--out picks another file).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Evaluation, MODEL_FILES } from '@emotion/core/artifacts';
 import { CLASSES } from '@emotion/core/classes';
 import { ALIGN_ZOOM, type AlignScaleCue, FER2013_FRAMING } from '@emotion/core/faces';
+import { argPath, mustExist, shown, TRAINING_DIR } from './cli-paths.ts';
 import { DEFAULT_DATA } from './data.ts';
 import { loadLabelledInputs } from './labelled-images.ts';
 import { MODEL_DIR, openModel } from './onnx-runner.ts';
@@ -103,11 +107,19 @@ export function formatPhotoComparison(results: PhotoEvaluation[]): string {
   return rows.join('\n');
 }
 
+/** Default reports, one per mode, so that one never overwrites the other. */
+export const REPORTS = {
+  data: join(TRAINING_DIR, 'runs', 'evaluation.json'),
+  photos: join(TRAINING_DIR, 'runs', 'photo-evaluation.json'),
+} as const;
+
+const COMMITTED_MODEL = join(MODEL_DIR, MODEL_FILES.onnx);
+
 async function main(argv: string[]) {
   const { values: v } = parseArgs({
     args: argv,
     options: {
-      model: { type: 'string', default: join(MODEL_DIR, MODEL_FILES.onnx) },
+      model: { type: 'string', default: COMMITTED_MODEL },
       data: { type: 'string', default: DEFAULT_DATA },
       tta: { type: 'boolean', default: false },
       photos: { type: 'string' },
@@ -117,7 +129,7 @@ async function main(argv: string[]) {
       views: { type: 'string', multiple: true },
       'scale-by': { type: 'string', default: 'eye-mouth' },
       limit: { type: 'string', default: '0' },
-      out: { type: 'string', default: 'runs/evaluation.json' },
+      out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -135,32 +147,45 @@ async function main(argv: string[]) {
         '  --crop-factor <f,...>  square crop: enlargement of the detector box (default 1.1); a list compares\n' +
         '  --scale-by <cue,...>  aligned crop: scale from eye-mouth (default), eyes, or both (their mean)\n' +
         '  --views <spec>   extra TTA views: "shift2", "scale5", "shift2+scale5" or dx:dy:zoom;... (repeatable to compare)\n' +
-        '  --out <json>     where to write the JSON report (default runs/evaluation.json)\n',
+        `  --out <json>     where to write the JSON report (default ${REPORTS.data} or, photo mode, ${REPORTS.photos})\n` +
+        'Paths resolve against the directory you typed the command in.\n',
     );
     return;
   }
-  mkdirSync(dirname(resolve(v.out!)), { recursive: true });
+  const model = mustExist(
+    argPath(v.model!),
+    '--model',
+    "an ONNX model file such as model/scratchcnn.onnx or an export folder's scratchcnn.onnx",
+  );
+  const out = v.out ? argPath(v.out) : v.photos ? REPORTS.photos : REPORTS.data;
+  mkdirSync(dirname(out), { recursive: true });
+  console.log(`Model: ${shown(model)}${model === COMMITTED_MODEL ? " (the repo's model/, what npm start serves)" : ''}`);
   if (v.photos) {
+    const photos = mustExist(
+      argPath(v.photos),
+      '--photos',
+      'a folder of JPEG or PNG photos (named angry.jpg, disgusted.jpg, ... or with a labels.json)',
+    );
     const settings = photoSettings(v.crop!, v.zoom!, v['crop-factor'], v.views, v.tta!, v['scale-by']!);
-    const detected = await detectPhotos(v.photos);
-    const session = await openModel(resolve(v.model!));
+    const detected = await detectPhotos(photos);
+    const session = await openModel(model);
     const results: PhotoEvaluation[] = [];
-    for (const opts of settings) results.push(await evaluatePhotos(resolve(v.model!), v.photos, opts, detected, session));
+    for (const opts of settings) results.push(await evaluatePhotos(model, photos, opts, detected, session));
     await session.release();
     if (results.length === 1) console.log(formatPhotoEvaluation(results[0]));
     else {
       for (const r of results) console.log(formatPhotoEvaluation(r) + '\n');
       console.log(formatPhotoComparison(results));
     }
-    writeFileSync(v.out!, JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n');
-    console.log(`Wrote ${v.out}`);
+    writeFileSync(out, JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n');
+    console.log(`Wrote ${shown(out)}`);
     return;
   }
-  const ev = await evaluateModel(resolve(v.model!), v.data!, { tta: v.tta!, limit: Number(v.limit) });
+  const ev = await evaluateModel(model, argPath(v.data!), { tta: v.tta!, limit: Number(v.limit) });
   console.log(formatReport(`${ev.model} on ${ev.data}`, ev));
   if (ev.tta) console.log(formatReport('With horizontal-flip TTA', ev.tta));
-  writeFileSync(v.out!, JSON.stringify(ev, null, 2) + '\n');
-  console.log(`Wrote ${v.out} (${ev.seconds}s)`);
+  writeFileSync(out, JSON.stringify(ev, null, 2) + '\n');
+  console.log(`Wrote ${shown(out)} (${ev.seconds}s)`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

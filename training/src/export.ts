@@ -7,7 +7,11 @@
  *   evaluation.json          the ONNX model on the validation set (with flip TTA), via the worker's preprocessing
  *   model-card.json, MODEL_CARD.md
  *
- *   npm run export -w training -- runs/fer2013 [--out ../model] [--no-eval]
+ *   npm run export -w training -- training/runs/fer2013 [--out <folder>] [--no-eval]
+ *
+ * It writes into the run folder's export/ unless --out says otherwise: the committed model/ is
+ * replaced only when asked for by name (`--out model`), and the command prints how to try the
+ * export (`npm start -- --model <folder>`), promote it and restore the committed one.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { MODEL_FILES, type ModelVariant } from '@emotion/core/artifacts';
 import { CLASSES, type Emotion, INPUT_SIZE, NORMALIZATION, STANDARDIZATION } from '@emotion/core/classes';
 import { FILES, loadWeights, type Metrics, readMetrics } from './checkpoint.ts';
+import { argPath, fromRecord, fromRoot, mustExist, shown, TRAINING_DIR } from './cli-paths.ts';
 import { type Evaluation, evaluateModel } from './evaluate.ts';
 import { toTorchStateDict } from './layout.ts';
 import { countParams } from './model.ts';
@@ -42,6 +47,13 @@ export interface ExportOptions {
    * validation set; recorded in the model card so that exporting again reproduces the model).
    */
   logitBias?: Partial<Record<Emotion, number>>;
+  /** Called with a line per step that takes a while (the evaluations). */
+  onProgress?: (line: string) => void;
+}
+
+/** Where an export goes unless --out says otherwise: beside the run's checkpoints, never model/. */
+export function defaultExportDir(runDir: string): string {
+  return join(runDir, 'export');
 }
 
 /** `disgust=0.3,fear=-0.1` -> { disgust: 0.3, fear: -0.1 } */
@@ -105,9 +117,19 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   writeFileSync(join(opts.out, MODEL_FILES.onnxInt8), quantizeOnnx(onnxBytes, 'int8'));
   writeFileSync(join(opts.out, MODEL_FILES.metrics), JSON.stringify(curve, null, 2) + '\n');
 
-  const data = opts.data ?? String(flags.valData ?? flags.data);
-  const evaluate = (file: string) =>
-    opts.evaluate ? evaluateModel(join(opts.out, file), data, { tta: true, limit: opts.evalLimit }) : Promise.resolve(null);
+  const data = opts.data ?? fromRecord(String(flags.valData ?? flags.data));
+  // The run's own validation sample (--val-limit) unless told otherwise: the card describes what the run saw.
+  const evalLimit = opts.evalLimit ?? (opts.data ? 0 : Number(flags.valLimit ?? 0));
+  const evaluate = async (file: string, weights: string) => {
+    if (!opts.evaluate) return null;
+    const t0 = Date.now();
+    opts.onProgress?.(`  evaluating ${file} (${weights} weights) on ${shown(data)} with flip TTA ...`);
+    const ev = await evaluateModel(join(opts.out, file), data, { tta: true, limit: evalLimit });
+    opts.onProgress?.(
+      `    accuracy ${ev.accuracy} (flip TTA ${ev.tta?.accuracy}) on ${ev.n} images, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    return ev;
+  };
   const variants: ModelVariant[] = [];
   let evaluation: Evaluation | null = null;
   for (const [file, weights] of [
@@ -115,7 +137,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     [MODEL_FILES.onnxFp16, 'fp16'],
     [MODEL_FILES.onnxInt8, 'int8'],
   ] as const) {
-    const ev = await evaluate(file);
+    const ev = await evaluate(file, weights);
     if (weights === 'float32') evaluation = ev;
     const bytes = statSync(join(opts.out, file)).size;
     variants.push({
@@ -185,7 +207,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       },
     },
     validation: {
-      dataset: 'FER2013 PublicTest',
+      dataset: datasetName(evaluation?.data ?? String(metrics.run.val_source ?? 'the validation split')),
       n: evaluation?.n ?? (metrics.run.val_size as number),
       accuracy: evaluation?.accuracy ?? best?.val_acc ?? null,
       macro_f1: evaluation?.macro_f1 ?? null,
@@ -198,7 +220,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
           logit_bias: {
             added: logitBias,
             why: 'added to the final layer bias at export: a prior correction for the rarest class, chosen on PublicTest with flip TTA (npm run measure:logit-bias -w training)',
-            reproduce: `npm run export -w training -- ${runDir.split('/').slice(-2).join('/')} --logit-bias ${Object.entries(logitBias)
+            reproduce: `npm run export -w training -- ${fromRoot(runDir)} --logit-bias ${Object.entries(logitBias)
               .map(([c, b]) => `${c}=${b}`)
               .join(',')}`,
           },
@@ -222,8 +244,11 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
 export function withAncestors(runDir: string, m: Metrics): Metrics {
   const from = m.run.init_from as { weights_epoch?: number | null; parent?: { folder?: string } } | null | undefined;
   const parent = from?.parent?.folder;
-  const parentDir = parent ? resolve(dirname(dirname(runDir)), parent) : '';
-  if (!parentDir || !existsSync(join(parentDir, FILES.metrics))) return m;
+  // Recorded relative to training/ (or, for older runs, to the folder above runs/).
+  const parentDir = parent
+    ? [resolve(dirname(dirname(runDir)), parent), resolve(TRAINING_DIR, parent)].find((d) => existsSync(join(d, FILES.metrics)))
+    : undefined;
+  if (!parentDir) return m;
   const ancestors = withAncestors(parentDir, readMetrics(parentDir));
   // Only the parent's epochs up to the one whose weights this run started from (its best, say).
   const parentOffset = Number(ancestors.run.lineage_offset ?? 0);
@@ -238,6 +263,11 @@ export function withAncestors(runDir: string, m: Metrics): Metrics {
   };
 }
 
+/** FER2013's test folder (Kaggle) and the CSV's PublicTest rows by their name; anything else by its path. */
+function datasetName(source: string): string {
+  return /\(PublicTest\)$|\/test\/?$/.test(source) ? 'FER2013 PublicTest' : source;
+}
+
 function median(xs: number[]): number {
   if (!xs.length) return 0;
   const s = [...xs].sort((a, b) => a - b);
@@ -249,7 +279,7 @@ async function main(argv: string[]) {
     args: argv,
     allowPositionals: true,
     options: {
-      out: { type: 'string', default: MODEL_DIR },
+      out: { type: 'string' },
       'no-eval': { type: 'boolean', default: false },
       data: { type: 'string' },
       'logit-bias': { type: 'string', default: '' },
@@ -258,22 +288,46 @@ async function main(argv: string[]) {
   });
   if (v.help || positionals.length !== 1) {
     process.stdout.write(
-      'Usage: npm run export -w training -- <run-folder> [--out <folder> (default: model/ in the repo)] [--data <validation data>] [--no-eval] [--logit-bias <class>=<x>,...]\n',
+      'Usage: npm run export -w training -- <run-folder> [--out <folder>] [--data <validation data>] [--no-eval] [--logit-bias <class>=<x>,...]\n\n' +
+        "  --out <folder>   where to write (default: the run folder's export/); `--out model` replaces the committed model/\n" +
+        'Paths resolve against the directory you typed the command in.\n',
     );
     process.exit(v.help ? 0 : 1);
   }
-  const out = resolve(v.out!);
-  const { card } = await exportRun(resolve(positionals[0]), {
+  const runDir = argPath(positionals[0]);
+  mustExist(join(runDir, FILES.metrics), 'run folder', 'a run folder that npm run train wrote (metrics.json, best.safetensors)');
+  const out = v.out ? argPath(v.out) : defaultExportDir(runDir);
+  const replacesCommitted = resolve(out) === resolve(MODEL_DIR);
+  if (replacesCommitted)
+    console.log(`Replacing the committed model in ${shown(out)} (as --out asked); \`git checkout -- model/\` restores it.`);
+  console.log(`Exporting ${shown(runDir)} to ${shown(out)}`);
+  const { card } = await exportRun(runDir, {
     out,
     evaluate: !v['no-eval'],
-    data: v.data,
+    data: v.data ? argPath(v.data) : undefined,
     logitBias: parseLogitBias(v['logit-bias']!),
+    onProgress: (line) => console.log(line),
   });
-  console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${out}`);
+  console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${shown(out)}`);
   for (const m of card.variants) {
     const acc = m.accuracy == null ? '' : `: validation accuracy ${m.accuracy} (flip TTA ${m.tta_accuracy}), macro-F1 ${m.macro_f1}`;
     console.log(`  ${m.file} (${m.weights} weights, ${(m.bytes / 1e6).toFixed(2)} MB)${acc}`);
   }
+  console.log(nextSteps(out, replacesCommitted));
+}
+
+/** What to do with an export: try it, promote it to model/, and how to get the committed model back. */
+export function nextSteps(out: string, replacedCommitted: boolean): string {
+  if (replacedCommitted)
+    return 'model/ now holds this export (npm start serves it, npm run deploy ships it). Restore the committed model: git checkout -- model/';
+  const o = fromRoot(out);
+  return [
+    'Next, from the repo root:',
+    `  try it:     npm start -- --model ${o}      (site + API with this model; model/ untouched)`,
+    `  evaluate:   npm run evaluate -w training -- --model ${join(o, MODEL_FILES.onnx)} --tta`,
+    `  promote:    cp ${o}/* model/      (model/ is what npm start and npm run deploy use by default)`,
+    '  undo that:  git checkout -- model/      (the committed model back)',
+  ].join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -28,7 +28,10 @@ export function loadLabelledInputs(path: string, split: 'val' | 'train' = 'val',
   }
   // A data root (with test/) or a split folder (with class folders) both work.
   const dir = existsSync(join(path, 'test')) ? join(path, 'test') : path;
-  if (!existsSync(dir)) throw new DataError(`Evaluation data not found: ${path}`);
+  if (!existsSync(dir))
+    throw new DataError(
+      `Evaluation data not found: ${path} (expected FER2013's folder with test/<class>/, a folder of class folders, or fer2013.csv)`,
+    );
   const files: [string, number][] = [];
   CLASSES.forEach((c, label) => {
     const cd = join(dir, c);

@@ -104,6 +104,24 @@ export function hardwareOf(m: Metrics): string | null {
   return groups.map((g, i) => `${g.cpu} (epochs ${g.from}-${(groups[i + 1]?.from ?? last + 1) - 1})`).join(', ');
 }
 
+/** The rarest class of the run's own training data and the weakest on validation, from what the run recorded. */
+function classBalance(c: ModelCard, m: Metrics): string {
+  const counts = m.run.train_class_counts as Record<string, number> | undefined;
+  const lines: string[] = [];
+  if (counts) {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const [rare, n] = Object.entries(counts).sort((a, b) => a[1] - b[1])[0];
+    lines.push(
+      `- \`${rare}\` is the rarest class of this run's training data (${n.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} images).`,
+    );
+  } else {
+    lines.push("- `disgust` is FER2013's rarest class (about 1.5% of its training split).");
+  }
+  const weakest = c.validation.per_class?.slice().sort((a, b) => a.recall - b.recall)[0];
+  if (weakest) lines.push(`- The weakest class on validation is \`${weakest.class}\` (recall ${weakest.recall.toFixed(3)}).`);
+  return lines.join('\n');
+}
+
 const pct = (x: number | null | undefined) => (x == null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
 
 export function renderModelCard(c: ModelCard, m: Metrics): string {
@@ -157,9 +175,9 @@ The API and the site use the float32 model. The fp16 and int8 files store only t
 
 ## Data
 
-FER2013: ${t.data.train_size} training images (${t.data.train}); validation on the ${t.data.val_size}
-PublicTest images (${t.data.val}). The model was selected by validation accuracy only; nothing else was
-used for training or selection.
+${t.data.train_size.toLocaleString('en-US')} training images (${t.data.train}). The best epoch was selected by
+accuracy on ${t.data.val_size.toLocaleString('en-US')} validation images (${t.data.val}); nothing else was used for training or
+selection. The results above are on ${v.n.toLocaleString('en-US')} images of ${v.dataset}.
 
 ## Recipe
 
@@ -205,7 +223,7 @@ its contract.)
 
 ## Known limits
 
-- \`disgust\` is rare in FER2013 (436 of 28,709 training images) and is the weakest class.
+${classBalance(c, m)}
 - 48x48 grayscale input: fine detail and colour are lost; the classifier expects a face crop framed like
   FER2013's (the API finds and crops faces before classifying).
 - FER2013 labels are noisy (human agreement is about 65%) and its faces are mostly frontal, adult and from web

@@ -373,6 +373,10 @@ export function formatPhotoEvaluation(e: PhotoEvaluation): string {
       `${p.photo.padEnd(21)} ${faces.padStart(5)}  ${label.padEnd(9)} ${pred.padEnd(18)} ${mark} ${p.p_true !== null ? p.p_true.toFixed(2) : ''}`,
     );
   }
+  if (e.photos.some((p) => p.label_confidence === 'plausible'))
+    lines.push(
+      "  (a label ending in '?', as in angry?: labels.json marks it plausible, not clear: a reasonable viewer might pick another class; it counts in 'Labelled photos', not in 'Clear photos')",
+    );
   const t = (x: TopOne) =>
     `${x.correct}/${x.n} (${x.accuracy.toFixed(3)}), mean p(true) ${x.mean_p_true.toFixed(3)}, ${x.no_face} without a face`;
   if (e.clear) lines.push(`Clear photos:    ${t(e.clear)}`);

@@ -2,14 +2,14 @@
  * Trains ScratchCNN on FER2013. Read top to bottom: flags, data, model + optimizer state, the
  * epoch loop (shuffle, steps, validation, checkpoint), summary.
  *
- *   npm run train -w training -- --data ../shared/fer2013 --out runs/main
- *   npm run train -w training -- --resume runs/main
+ *   npm run train -w training -- --data ../shared/fer2013 --out training/runs/main   (paths: from where you typed it)
+ *   npm run train -w training -- --resume training/runs/main
  */
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
@@ -29,13 +29,15 @@ import {
   type TrainState,
   writeMetrics,
 } from './checkpoint.ts';
+import { argPath, fromRecord, mustExist, recordedPath, shown, TRAINING_DIR } from './cli-paths.ts';
 import { averageGrads, updateRunningStats } from './combine.ts';
 import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
 import { type GradientPool, inThreadPool, threadPool } from './gradient-pool.ts';
+import { exitCleanlyOnInterrupt, newRunStatus, type RunStatus } from './interrupt.ts';
 import { crossEntropy } from './metrics.ts';
 import { countParams, initWeights, type Weights } from './model.ts';
 import { adamwStep, initAdam, OPTIMIZERS, SCHEDULES, scheduledLr, sgdStep } from './optim.ts';
-import { EpochProgress } from './progress.ts';
+import { EpochProgress, formatDuration, RunClock } from './progress.ts';
 import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights } from './recipe.ts';
 import { augmentationOf, mixingOf, optimizerOf, type RunConfig, scheduleOf } from './run-config.ts';
 import { type StepRequest, sharedWeights } from './shard.ts';
@@ -43,8 +45,12 @@ import { type StepRequest, sharedWeights } from './shard.ts';
 const FLAGS = {
   data: { type: 'string', default: DEFAULT_DATA, help: 'FER2013 folder (train/, test/) or fer2013.csv' },
   'val-data': { type: 'string', default: '', help: 'validation data if not the test split of --data' },
-  out: { type: 'string', default: 'runs/scratchcnn', help: 'run folder for metrics, checkpoints and best weights' },
-  resume: { type: 'string', default: '', help: 'continue the run in this folder where it stopped' },
+  out: { type: 'string', default: join(TRAINING_DIR, 'runs', 'scratchcnn'), help: 'run folder for metrics, checkpoints and best weights' },
+  resume: {
+    type: 'string',
+    default: '',
+    help: 'continue the run in this folder from its last checkpoint (the end of its last finished epoch; an interrupted epoch starts again)',
+  },
   epochs: { type: 'string', default: '60', help: 'epochs in the whole run (fixes the schedule)' },
   'batch-size': { type: 'string', default: '64', help: 'images per optimizer step' },
   lr: { type: 'string', default: '0.002', help: 'peak learning rate of the one-cycle schedule' },
@@ -121,7 +127,7 @@ function usage(): string {
   const lines = Object.entries(FLAGS).map(
     ([k, f]) => `  --${k.padEnd(16)} ${f.help}${f.type === 'string' && f.default ? ` (default ${f.default})` : ''}`,
   );
-  return `Train ScratchCNN on FER2013.\n\nUsage: npm run train -w training -- [flags]\n\n${lines.join('\n')}\n`;
+  return `Train ScratchCNN on FER2013.\n\nUsage: npm run train -w training -- [flags]\n\nPaths resolve against the directory you typed the command in.\n\n${lines.join('\n')}\n`;
 }
 
 function parseFlags(argv: string[]) {
@@ -141,10 +147,12 @@ function parseFlags(argv: string[]) {
     if (v[k] !== 'on' && v[k] !== 'off') throw new Error(`--${k} must be on or off, got "${v[k]}"`);
     return v[k] === 'on';
   };
+  // Paths typed here resolve against the user's directory; metrics.json records them relative to training/ when inside it.
+  const path = (k: string) => recordedPath(argPath(v[k] as string));
   const flags: RunConfig = {
-    data: v.data as string,
-    valData: (v['val-data'] as string) || (v.data as string),
-    out: v.out as string,
+    data: path('data'),
+    valData: v['val-data'] ? path('val-data') : path('data'),
+    out: path('out'),
     epochs: num('epochs'),
     batchSize: num('batch-size'),
     lr: num('lr'),
@@ -176,7 +184,7 @@ function parseFlags(argv: string[]) {
     mix: { mixup: num('mixup'), cutmix: num('cutmix'), prob: num('mix-prob') },
     classWeights: parseClassWeighting(v['class-weights']),
     ema: num('ema'),
-    init: v.init as string,
+    init: v.init ? path('init') : '',
   };
   if (!(flags.ema >= 0 && flags.ema < 1)) throw new Error(`--ema must be in [0, 1), got ${flags.ema}`);
   const a = flags.augmentOptions;
@@ -201,7 +209,7 @@ function parseFlags(argv: string[]) {
     backend: backend as BackendChoice,
     // --workers, the flag's former name, still works.
     threads: ((v.workers as string) || (v.threads as string)) as string,
-    resume: v.resume as string,
+    resume: v.resume ? argPath(v.resume as string) : '',
     stopAfter: num('stop-after'),
     quiet: v.quiet as boolean,
     help: v.help as boolean,
@@ -218,16 +226,20 @@ function gitCommit(): string | null {
   }
 }
 
+/** `path` as metrics.json records it (relative to training/ when inside it). */
 function describeInit(path: string): { weights: Weights; from: InitFrom } {
-  const file = resolve(path);
-  if (!existsSync(file)) throw new Error(`--init: no such file ${file}`);
+  const file = mustExist(
+    fromRecord(path),
+    '--init',
+    "a .safetensors file of weights, such as a run folder's best.safetensors or checkpoint.safetensors",
+  );
   const { weights, metadata } = loadWeights(file);
   const parentDir = dirname(file);
   let parent: InitFrom['parent'] = null;
   if (existsSync(join(parentDir, FILES.metrics))) {
     const pm = readMetrics(parentDir);
     parent = {
-      folder: path.includes('/') ? dirname(path) : '.',
+      folder: recordedPath(parentDir),
       epochs_planned: Number(pm.run.flags.epochs),
       epochs_run: pm.epochs.length,
       best: pm.best,
@@ -257,7 +269,8 @@ function splitIndices(idx: Uint32Array, shards: number): Uint32Array[] {
   return Array.from({ length: shards }, (_, i) => idx.slice(i * per, Math.min(idx.length, (i + 1) * per))).filter((a) => a.length);
 }
 
-export async function train(argv: string[]): Promise<Metrics> {
+/** `status` is kept up to date for the Ctrl-C handler of the command line (exitCleanlyOnInterrupt). */
+export async function train(argv: string[], status: RunStatus = newRunStatus()): Promise<Metrics> {
   const opts = parseFlags(argv);
   if (opts.help) {
     process.stdout.write(usage());
@@ -269,16 +282,29 @@ export async function train(argv: string[]): Promise<Metrics> {
   let flags = opts.flags;
   let metrics: Metrics;
   let state: TrainState;
-  const dir = resolve(opts.resume || flags.out);
+  const dir = opts.resume || fromRecord(flags.out);
   if (opts.resume) {
+    mustExist(join(dir, FILES.metrics), '--resume', 'a run folder that npm run train wrote (metrics.json, checkpoint.safetensors)');
     metrics = readMetrics(dir);
     flags = metrics.run.flags;
+    const done = metrics.epochs.at(-1)?.epoch ?? 0;
+    // Said before the backend and the data load (minutes on a full run): there is nothing to train.
+    if (done >= flags.epochs) {
+      log(
+        `${shown(dir)} finished all ${flags.epochs} epochs (best: epoch ${metrics.best?.epoch}, val acc ${metrics.best?.val_acc}); nothing to resume. ` +
+          `Export it: npm run export -w training -- ${shown(dir)}`,
+      );
+      return metrics;
+    }
     state = loadCheckpoint(dir);
     if (flags.ema > 0 && !state.ema) throw new Error(`${dir}: run uses --ema but its checkpoint holds no EMA weights`);
     metrics.epochs = metrics.epochs.filter((e) => e.epoch <= state.epoch);
-    log(`Resuming ${dir} after epoch ${state.epoch} of ${flags.epochs}`);
+    log(
+      `Resuming ${shown(dir)} from its checkpoint after epoch ${state.epoch} of ${flags.epochs}: epoch ${state.epoch + 1} starts from its beginning`,
+    );
   } else {
-    if (existsSync(join(dir, FILES.checkpoint))) throw new Error(`${dir} already holds a run; use --resume ${dir} or another --out`);
+    if (existsSync(join(dir, FILES.checkpoint)))
+      throw new Error(`${dir} already holds a run; use --resume ${shown(dir)} to continue it, or another --out`);
     mkdirSync(dir, { recursive: true });
     const init = flags.init ? describeInit(flags.init) : null;
     const weights = init ? init.weights : initWeights(flags.seed);
@@ -292,6 +318,9 @@ export async function train(argv: string[]): Promise<Metrics> {
       );
     }
   }
+  status.dir = dir;
+  status.checkpointed = state.epoch;
+  status.epoch = state.epoch + 1;
   const initFrom = metrics.run.init_from as InitFrom | undefined;
   const baseBatches = initFrom?.num_batches_tracked ?? 0;
 
@@ -304,10 +333,11 @@ export async function train(argv: string[]): Promise<Metrics> {
   log(
     `Backend: ${info.backend} on ${info.device}; ${threads} gradient thread(s) on ${cores} core(s) (${cpus()[0]?.model ?? 'unknown CPU'})`,
   );
+  for (const m of info.missing ?? []) log(`  not used: ${m}`);
 
   const t0 = Date.now();
-  const train = loadSplit(flags.data, 'train', flags.limit, true);
-  const val = loadSplit(flags.valData, 'val', flags.valLimit, true);
+  const train = loadSplit(fromRecord(flags.data), 'train', flags.limit, true);
+  const val = loadSplit(fromRecord(flags.valData), 'val', flags.valLimit, true);
   log(
     `Data: ${train.n} training images from ${train.source}, ${val.n} validation images from ${val.source} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
   );
@@ -339,6 +369,7 @@ export async function train(argv: string[]): Promise<Metrics> {
     ...machine,
     segments: [...(metrics.run.segments ?? []).filter((s) => s.from_epoch < segment.from_epoch), segment],
     train_size: train.n,
+    train_class_counts: Object.fromEntries(CLASSES.map((c, i) => [c, classCounts(train)[i]])),
     val_size: val.n,
     train_source: train.source,
     val_source: val.source,
@@ -356,10 +387,13 @@ export async function train(argv: string[]): Promise<Metrics> {
   if (stepsPerEpoch < 1) throw new Error(`--batch-size ${flags.batchSize} is larger than the ${train.n} training images`);
   const totalSteps = flags.epochs * stepsPerEpoch;
   const lastEpoch = opts.stopAfter > 0 ? Math.min(flags.epochs, state.epoch + opts.stopAfter) : flags.epochs;
-  const progress = new EpochProgress(opts.quiet);
+  const clock = new RunClock(stepsPerEpoch, lastEpoch);
+  const progress = new EpochProgress(opts.quiet, clock);
+  status.progress = progress;
 
   try {
     for (let epoch = state.epoch + 1; epoch <= lastEpoch; epoch++) {
+      status.epoch = epoch;
       const started = Date.now();
       const order = new Rng(deriveSeed(flags.seed, epoch)).shuffle(train.n);
       let lossSum = 0;
@@ -395,9 +429,12 @@ export async function train(argv: string[]): Promise<Metrics> {
           seen += r.count;
         }
         progress.update(step + 1, lossSum / seen, correct / seen);
+        // One pass through the event loop per step, so that Ctrl-C is heard even when the step ran in this thread.
+        await new Promise((r) => setImmediate(r));
       }
       progress.stop();
       const trainSeconds = (Date.now() - started) / 1000;
+      const validationStarted = Date.now();
 
       // With --ema, the EMA weights are validated (and kept as best); the raw weights are reported beside them.
       const validate = async () => crossEntropy(await pool.evalLogits('val', 0, val.n, flags.standardize), val.labels);
@@ -426,6 +463,7 @@ export async function train(argv: string[]): Promise<Metrics> {
         images_per_second: Number((seen / trainSeconds).toFixed(1)),
         ...(raw ? { val_loss_raw: round(raw.loss), val_acc_raw: round(raw.accuracy) } : {}),
       };
+      clock.validated((Date.now() - validationStarted) / 1000);
       metrics.epochs.push(record);
       const isBest = !metrics.best || record.val_acc > metrics.best.val_acc;
       if (isBest) {
@@ -436,16 +474,22 @@ export async function train(argv: string[]): Promise<Metrics> {
       }
       saveCheckpoint(dir, { epoch, weights, adam, ...(ema ? { ema } : {}) });
       writeMetrics(dir, metrics);
+      status.checkpointed = epoch;
       log(
         `epoch ${epoch}/${flags.epochs}  train loss ${record.train_loss.toFixed(4)} acc ${record.train_acc.toFixed(4)}  ` +
           `val loss ${record.val_loss.toFixed(4)} acc ${record.val_acc.toFixed(4)}${raw ? ` (EMA; raw ${raw.accuracy.toFixed(4)})` : ''}${isBest ? ' (best)' : ''}  ` +
-          `lr ${lr.toExponential(2)}  ${record.seconds}s  ${record.images_per_second} img/s`,
+          `lr ${lr.toExponential(2)}  ${record.seconds}s  ${record.images_per_second} img/s` +
+          (epoch < lastEpoch ? `  run ETA ${formatDuration(clock.remaining(epoch, stepsPerEpoch))}` : ''),
       );
     }
   } finally {
     await pool.close();
   }
-  if (metrics.best) log(`Best: epoch ${metrics.best.epoch}, val acc ${metrics.best.val_acc.toFixed(4)}. Run folder: ${dir}`);
+  if (metrics.best) log(`Best: epoch ${metrics.best.epoch}, val acc ${metrics.best.val_acc.toFixed(4)}. Run folder: ${shown(dir)}`);
+  const trained = metrics.epochs.at(-1)?.epoch ?? 0;
+  if (trained < flags.epochs) log(`Stopped after epoch ${trained} of ${flags.epochs}; continue with --resume ${shown(dir)}`);
+  else if (metrics.best)
+    log(`Next: npm run export -w training -- ${shown(dir)}   (writes ${shown(join(dir, 'export'))}; model/ is left alone)`);
   return metrics;
 }
 
@@ -454,7 +498,9 @@ function round(x: number): number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  train(process.argv.slice(2)).catch((err) => {
+  const status = newRunStatus();
+  exitCleanlyOnInterrupt(status);
+  train(process.argv.slice(2), status).catch((err) => {
     process.stderr.write(`train: ${err instanceof Error ? err.message : err}\n`);
     process.exit(1);
   });

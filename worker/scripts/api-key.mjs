@@ -13,10 +13,15 @@ console.log(`API key (give it to the client; it is not stored anywhere):
 SHA-256 digest (what the Worker keeps):
   ${digest}
 
-Add the digest to API_KEYS, comma-separated after the digests already there:
-  deployed: npx wrangler secret put API_KEYS    and paste  <digests already there>,${digest}
-  locally:  in .dev.vars at the repo root (git-ignored; wrangler dev reads it), the line
-            API_KEYS=${digest}
+Deployed: add the digest to the API_KEYS secret, comma-separated after the digests already there,
+and require keys with REQUIRE_API_KEY = "true" in wrangler.toml's [vars]:
+  npx wrangler secret put API_KEYS      and paste  <digests already there>,${digest}
+
+Locally (npm start): put these two lines in .dev.vars at the repo root (git-ignored; wrangler dev
+reads it in every environment, [env.local] included, where wrangler.toml's top-level [vars] do not apply):
+  API_KEYS=${digest}
+  REQUIRE_API_KEY=true
+or keep only the API_KEYS line and start with \`npm start -- --require-key\`.
 
 Call with it:
   curl -s http://127.0.0.1:8787/classify -H 'Authorization: Bearer ${key}' -F image=@face.jpg`);

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { buildWorker } from '@emotion/workerd-harness';
+import { SIZE_LIMITS } from '../scripts/bundle-size.mjs';
 import { CONFIG } from './harness.ts';
 
-const PAID_LIMIT = 10 * 1024 * 1024;
+const PAID_LIMIT = SIZE_LIMITS.paid;
 
 test('wrangler deploy --dry-run builds a bundle within the 10 MB (gzip) Workers limit', async (t) => {
   // The top level of wrangler.toml: what `npm run deploy` uploads.
