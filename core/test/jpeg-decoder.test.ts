@@ -77,8 +77,10 @@ function checkAgainstJpegJs(name: string, bytes: Uint8Array): string {
   const full = dec.decode({ denominator: 1, format: 'gray' });
   assert.deepEqual([full.width, full.height], [ref.width, ref.height], name);
   const d1 = diff(full.data, ref.data);
-  // jpeg-js' integer IDCT rounds at each stage, ours once at the end: a level apart, two on under 0.5%.
-  assert.ok(d1.max <= 2 && d1.over1 < 0.005 && d1.mean < 0.25, `${name} at scale 1: ${JSON.stringify(d1)}`);
+  // jpeg-js' integer IDCT rounds at each stage, ours once at the end: a level apart, two on under
+  // 0.5%. Its colour conversion truncates where libjpeg's and ours round, so colour images come out
+  // about half a level darker on average (conformance.test.ts holds us to libjpeg within 1 level).
+  assert.ok(d1.max <= 2 && d1.over1 < 0.005 && d1.mean < 0.6, `${name} at scale 1: ${JSON.stringify(d1)}`);
   const parts = [
     `${name} ${dec.width}x${dec.height}: scale 1 max ${d1.max} mean ${d1.mean.toFixed(3)} over 1: ${(d1.over1 * 100).toFixed(2)}%`,
   ];

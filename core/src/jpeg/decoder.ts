@@ -11,8 +11,14 @@
  * - Progressive (and multi-scan baseline) JPEGs hold their coefficients (2 bytes each) until the
  *   last scan; every region and scale is then rendered from them.
  *
- * Colour conversion follows jpeg-js (the test oracle): BT.601 YCbCr, box chroma upsampling, and
- * the same truncation, so scale 1 matches it within a level (core/test/jpeg-decoder.test.ts).
+ * Colour conversion is libjpeg's (jdcolor.c: BT.601 YCbCr in 16-bit fixed point, rounded) with box
+ * chroma upsampling (djpeg -nosmooth), so scale 1 matches `djpeg -dct int -nosmooth` within a
+ * level (core/test/conformance.test.ts).
+ *
+ * Damaged data is treated as libjpeg treats it: stray bytes before a marker are skipped; when a
+ * scan's data breaks off at a marker, the rest of its restart interval is left zero (mid-grey) and
+ * decoding resynchronises at the next restart marker (jpeg_resync_to_restart); `damaged` says so.
+ * Data that ends (end of file, or EOI) before the scan's last block is a cut file: corrupt_image.
  */
 import { ImageError } from '../errors.ts';
 import type { Box } from '../preprocess.ts';
@@ -57,9 +63,18 @@ const KEEP_NONE = 0;
 interface RowState {
   reader: ReturnType<BitReader['save']>;
   preds: number[];
-  /** MCUs since the last restart marker. */
+  /** MCUs since the last restart marker, restarts so far, and whether the segment's data broke off. */
   sinceRestart: number;
+  restarts: number;
+  insufficient: boolean;
 }
+
+/** libjpeg's YCbCr -> RGB tables (jdcolor.c build_ycc_rgb_table: SCALEBITS 16, rounded). */
+const FIX = (x: number) => Math.round(x * 65536);
+const CR_R = Int32Array.from({ length: 256 }, (_, i) => (FIX(1.402) * (i - 128) + 32768) >> 16);
+const CB_B = Int32Array.from({ length: 256 }, (_, i) => (FIX(1.772) * (i - 128) + 32768) >> 16);
+const CR_G = Int32Array.from({ length: 256 }, (_, i) => -FIX(0.71414) * (i - 128));
+const CB_G = Int32Array.from({ length: 256 }, (_, i) => -FIX(0.34414) * (i - 128) + 32768);
 
 interface Plan {
   n: IdctSize;
@@ -88,6 +103,8 @@ export class JpegDecoder {
   private readonly firstScan: ScanHeader;
   private readonly rgb: boolean;
   private store: { coef: Int16Array[]; last: Uint8Array[] } | null = null;
+  /** Restart markers resynchronised and segments whose data broke off (libjpeg's warnings), so far. */
+  private damage = 0;
   private readonly rowIndex: (RowState | undefined)[] = [];
 
   constructor(
@@ -105,6 +122,11 @@ export class JpegDecoder {
     this.progressive = this.frame.progressive;
     this.streams = !this.progressive && first.scan.comps.length === this.frame.components.length;
     this.rgb = this.markers.storesRgb();
+  }
+
+  /** Whether damaged data was skipped (stray bytes before a marker, a broken scan resynchronised), in what was decoded so far. */
+  get damaged(): boolean {
+    return this.damage > 0 || this.markers.strayBytes > 0;
   }
 
   /** Bytes that decoding `req` allocates, for the caller's memory limit (checked before decoding). */
@@ -198,6 +220,8 @@ export class JpegDecoder {
     const reader = new BitReader(this.data, scan.start);
     const preds = new Array<number>(comps.length).fill(0);
     let sinceRestart = 0;
+    let restarts = 0;
+    let insufficient = false;
     // Resume from the latest indexed row at or before the first one needed.
     let start = 0;
     for (let r = rows.first; r > 0; r--) {
@@ -206,7 +230,7 @@ export class JpegDecoder {
         start = r;
         reader.restore(s.reader);
         s.preds.forEach((p, i) => (preds[i] = p));
-        sinceRestart = s.sinceRestart;
+        ({ sinceRestart, restarts, insufficient } = s);
         break;
       }
     }
@@ -220,7 +244,7 @@ export class JpegDecoder {
     const keepNeeded = plan.n === 1 ? KEEP_DC : KEEP_ALL;
     const interval = this.markers.restartInterval;
     for (let r = start; r <= rows.last; r++) {
-      if (!this.rowIndex[r]) this.rowIndex[r] = { reader: reader.save(), preds: preds.slice(), sinceRestart };
+      if (!this.rowIndex[r]) this.rowIndex[r] = { reader: reader.save(), preds: preds.slice(), sinceRestart, restarts, insufficient };
       const needed = r >= rows.first;
       // Only the coefficients kept are written; at 1/8 only DC is read back, so nothing needs clearing.
       if (needed && keepNeeded === KEEP_ALL) {
@@ -231,8 +255,7 @@ export class JpegDecoder {
       }
       for (let mx = 0; mx < f.mcusW; mx++) {
         if (interval && sinceRestart === interval) {
-          if (reader.overrun) throw corrupt('a scan breaks off before its restart marker');
-          reader.nextRestart();
+          insufficient = this.restart(reader, restarts++);
           preds.fill(0);
           sinceRestart = 0;
         }
@@ -241,16 +264,42 @@ export class JpegDecoder {
           const ci = mcu.comp[b];
           const bx = mx * mcu.h[b] + mcu.k[b];
           const keep = needed && bx >= plan.bc0[ci] && bx <= plan.bc1[ci] ? keepNeeded : KEEP_NONE;
-          preds[i] = decodeBaseline(reader, dcs[i], acs[i], preds[i], rowCoef[ci], mcu.rowOffset[b] + bx * 64, keep, rowLast[ci]);
+          const off = mcu.rowOffset[b] + bx * 64;
+          if (!insufficient) preds[i] = decodeBaseline(reader, dcs[i], acs[i], preds[i], rowCoef[ci], off, keep, rowLast[ci]);
+          else if (keep !== KEEP_NONE) {
+            // libjpeg leaves the blocks of a broken-off segment zero: DC 0, mid-grey.
+            rowCoef[ci][off] = 0;
+            rowLast[ci][off >> 6] = 0;
+          }
         }
+        if (!insufficient && reader.overrun) insufficient = this.brokeOff(reader, `MCU row ${r + 1} of ${f.mcusH}`);
         sinceRestart++;
       }
-      if (reader.overrun) throw corrupt(`the data ends or breaks off in MCU row ${r + 1} of ${f.mcusH}`);
       if (needed) this.render(plan, r, rowCoef, rowLast, zeros);
     }
     if (rows.last + 1 < f.mcusH && !this.rowIndex[rows.last + 1]) {
-      this.rowIndex[rows.last + 1] = { reader: reader.save(), preds: preds.slice(), sinceRestart };
+      this.rowIndex[rows.last + 1] = { reader: reader.save(), preds: preds.slice(), sinceRestart, restarts, insufficient };
     }
+  }
+
+  /**
+   * The scan's data broke off at a marker inside a segment (libjpeg's insufficient_data): the rest
+   * of the segment stays zero, unless the file ends there (end of data or EOI): a cut file.
+   */
+  private brokeOff(reader: BitReader, where: string): true {
+    if (reader.atEnd) throw corrupt(`the data ends in ${where}`);
+    this.damage++;
+    return true;
+  }
+
+  /** At a restart interval's end: libjpeg's resync; returns whether the next segment is empty. */
+  private restart(reader: BitReader, done: number): boolean {
+    const before = reader.skipped + reader.resyncs;
+    const found = reader.restart(done & 7);
+    if (reader.skipped + reader.resyncs > before) this.damage++;
+    if (!found && reader.atEnd) throw corrupt('the data ends before the last restart interval');
+    // libjpeg keeps a segment empty when the resync left it at a marker that is not its own.
+    return !found;
   }
 
   /** Every scan into the coefficient store (progressive, or baseline with one scan per component). */
@@ -269,6 +318,8 @@ export class JpegDecoder {
       const end = this.decodeScan(scan, store);
       scan = this.markers.nextScan(end)?.scan ?? null;
     }
+    // Without EOI a multi-scan file may be cut between scans: the image is not all there.
+    if (!this.markers.sawEoi) throw corrupt('the file ends before its end-of-image marker');
     return store;
   }
 
@@ -288,7 +339,9 @@ export class JpegDecoder {
       }
       if ((!progressive || !dcScan) && !scan.acTables[i]) throw corrupt('a scan uses an undefined Huffman table');
     }
+    let insufficient = false;
     const block = (i: number, off: number) => {
+      if (insufficient) return; // the store's blocks stay as they are (zero, or earlier scans' values)
       const coef = store.coef[scan.comps[i]];
       const last = store.last[scan.comps[i]];
       if (!progressive) preds[i] = decodeBaseline(reader, scan.dcTables[i]!, scan.acTables[i]!, preds[i], coef, off, KEEP_ALL, last);
@@ -301,10 +354,11 @@ export class JpegDecoder {
       else decodeAcRefine(reader, scan.acTables[i]!, coef, off, scan.ss, scan.se, scan.al, eob, last);
     };
     let sinceRestart = 0;
+    let restarts = 0;
     const restart = () => {
+      if (!insufficient && reader.overrun) insufficient = this.brokeOff(reader, 'a scan');
       if (interval && sinceRestart === interval) {
-        if (reader.overrun) throw corrupt('a scan breaks off before its restart marker');
-        reader.nextRestart();
+        insufficient = this.restart(reader, restarts++);
         preds.fill(0);
         eob.run = 0;
         sinceRestart = 0;
@@ -332,7 +386,7 @@ export class JpegDecoder {
         }
       }
     }
-    if (reader.overrun) throw corrupt('a scan ends before its last block');
+    if (!insufficient && reader.overrun) this.brokeOff(reader, "a scan's last block");
     return reader.pos;
   }
 
@@ -405,14 +459,14 @@ export class JpegDecoder {
           B = p2[b2 + m2[i]];
         } else {
           const Y = p0[b0 + m0[i]];
-          const cb = p1[b1 + m1[i]] - 128;
-          const cr = p2[b2 + m2[i]] - 128;
-          R = Y + 1.402 * cr;
-          G = Y - 0.3441363 * cb - 0.71413636 * cr;
-          B = Y + 1.772 * cb;
-          R = R < 0 ? 0 : R > 255 ? 255 : R | 0;
-          G = G < 0 ? 0 : G > 255 ? 255 : G | 0;
-          B = B < 0 ? 0 : B > 255 ? 255 : B | 0;
+          const cb = p1[b1 + m1[i]];
+          const cr = p2[b2 + m2[i]];
+          R = Y + CR_R[cr];
+          G = Y + ((CB_G[cb] + CR_G[cr]) >> 16);
+          B = Y + CB_B[cb];
+          R = R < 0 ? 0 : R > 255 ? 255 : R;
+          G = G < 0 ? 0 : G > 255 ? 255 : G;
+          B = B < 0 ? 0 : B > 255 ? 255 : B;
         }
         if (plan.gray) out[o++] = (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16;
         else {
@@ -481,7 +535,12 @@ function decodeBaseline(
     if (fac !== 0) {
       k += (fac >> 4) & 15;
       reader.consume(fac & 15);
-      if (k > 63) break;
+      if (k > 63) {
+        // A run past the block's end (corrupt data): libjpeg's natural order maps it to the last coefficient.
+        if (keep === KEEP_ALL) coef[off + 63] = fac >> 8;
+        end = 63;
+        break;
+      }
       if (keep === KEEP_ALL) coef[off + ZIGZAG[k]] = fac >> 8;
       end = k;
       k++;
@@ -497,7 +556,9 @@ function decodeBaseline(
     }
     k += r;
     if (k > 63) {
-      reader.skip(s);
+      const v = reader.receiveExtend(s);
+      if (keep === KEEP_ALL) coef[off + 63] = v;
+      end = 63;
       break;
     }
     if (keep === KEEP_ALL) coef[off + ZIGZAG[k]] = reader.receiveExtend(s);
