@@ -44,7 +44,14 @@ export function decodePngRgba(bytes: Uint8Array, maxMemoryMB: number): { width: 
     at = decodePass(data, at, { ...header, width: pw }, tables, ph, (py, rgba) => {
       const y = y0 + py * dy;
       if (dx === 1) out.set(rgba, y * W * 4);
-      else for (let i = 0; i < pw; i++) out.set(rgba.subarray(i * 4, i * 4 + 4), (y * W + x0 + i * dx) * 4);
+      else {
+        for (let i = 0, q = (y * W + x0) * 4; i < pw * 4; i += 4, q += dx * 4) {
+          out[q] = rgba[i];
+          out[q + 1] = rgba[i + 1];
+          out[q + 2] = rgba[i + 2];
+          out[q + 3] = rgba[i + 3];
+        }
+      }
     });
   }
   return { width: W, height: H, data: out };

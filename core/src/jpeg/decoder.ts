@@ -255,7 +255,7 @@ export class JpegDecoder {
       }
       for (let mx = 0; mx < f.mcusW; mx++) {
         if (interval && sinceRestart === interval) {
-          insufficient = this.restart(reader, restarts++);
+          if (this.restart(reader, restarts++)) insufficient = false;
           preds.fill(0);
           sinceRestart = 0;
         }
@@ -292,14 +292,17 @@ export class JpegDecoder {
     return true;
   }
 
-  /** At a restart interval's end: libjpeg's resync; returns whether the next segment is empty. */
+  /**
+   * At a restart interval's end: libjpeg's resync. Returns whether the expected marker (or one to
+   * drop) was passed, which clears a broken-off segment's state; left before another marker,
+   * libjpeg keeps that state, and a segment decoded from there reads zero bits and breaks off.
+   */
   private restart(reader: BitReader, done: number): boolean {
     const before = reader.skipped + reader.resyncs;
     const found = reader.restart(done & 7);
     if (reader.skipped + reader.resyncs > before) this.damage++;
     if (!found && reader.atEnd) throw corrupt('the data ends before the last restart interval');
-    // libjpeg keeps a segment empty when the resync left it at a marker that is not its own.
-    return !found;
+    return found;
   }
 
   /** Every scan into the coefficient store (progressive, or baseline with one scan per component). */
@@ -358,7 +361,7 @@ export class JpegDecoder {
     const restart = () => {
       if (!insufficient && reader.overrun) insufficient = this.brokeOff(reader, 'a scan');
       if (interval && sinceRestart === interval) {
-        insufficient = this.restart(reader, restarts++);
+        if (this.restart(reader, restarts++)) insufficient = false;
         preds.fill(0);
         eob.run = 0;
         sinceRestart = 0;
