@@ -182,7 +182,7 @@ function openPngStreamed(bytes: Uint8Array, size: { width: number; height: numbe
         acc[a + 2] += rgba[p + 2];
         acc[a + 3] += rgba[p + 3];
       }
-      if (fresh) g.set(rgbaToGray(rgba, W, 1).data, y * W);
+      if (fresh) for (let x = 0, p = 0, o = y * W; x < W; x++, p += 4) g[o + x] = luma(rgba[p], rgba[p + 1], rgba[p + 2], rgba[p + 3]);
       if ((y + 1) % d === 0 || y === H - 1) emit(Math.floor(y / d), (y % d) + 1);
     });
     gray = g;
@@ -278,6 +278,7 @@ function boxAverage(src: Uint8Array, channels: 1 | 4, W: number, H: number, req:
   const oh = oy1 - oy0;
   const gray = req.format === 'gray';
   const out = new Uint8Array(ow * oh * (gray ? 1 : 4));
+  if (d === 1) return { width: ow, height: oh, data: copyRegion(src, channels, W, ox0, oy0, ow, oh, gray, out), x0: ox0, y0: oy0, step: d };
   const acc = new Float64Array(4);
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox < ow; ox++) {
@@ -303,6 +304,26 @@ function boxAverage(src: Uint8Array, channels: 1 | 4, W: number, H: number, req:
     }
   }
   return { width: ow, height: oh, data: out, x0: ox0 * d, y0: oy0 * d, step: d };
+}
+
+/** boxAverage at scale 1 (a full-size crop, the hot case of a PNG's faces): rows copied, or each pixel's luma. */
+function copyRegion(
+  src: Uint8Array,
+  channels: 1 | 4,
+  W: number,
+  x0: number,
+  y0: number,
+  ow: number,
+  oh: number,
+  gray: boolean,
+  out: Uint8Array,
+): Uint8Array {
+  for (let y = 0; y < oh; y++) {
+    const from = ((y0 + y) * W + x0) * channels;
+    if (channels === 1 || !gray) out.set(src.subarray(from, from + ow * channels), y * ow * channels);
+    else for (let x = 0, p = from; x < ow; x++, p += 4) out[y * ow + x] = luma(src[p], src[p + 1], src[p + 2], src[p + 3]);
+  }
+  return out;
 }
 
 /** Upright box -> the stored (pre-EXIF) box holding the same pixels; W, H are the stored size. */
