@@ -88,8 +88,9 @@ const paths = {
   },
 };
 
-test('every valid file decodes within 1 grey level of the reference on both paths; every invalid one is its ImageError', () => {
-  const worst: string[] = [];
+test('every valid file decodes within 1 grey level of the reference on both paths; every invalid one is its ImageError', (t) => {
+  let offByOne = 0;
+  let compared = 0;
   let valid = 0;
   for (const [name, ref] of Object.entries(REF)) {
     const bytes = file(name);
@@ -106,11 +107,15 @@ test('every valid file decodes within 1 grey level of the reference on both path
       assert.deepEqual([img!.width, img!.height], [ref.width, ref.height], `${name} via ${path}: size`);
       const d = compare(img!, ref);
       assert.ok(d.over <= (OUTLIERS[name] ?? 0), `${name} via ${path}: ${d.over} pixels more than 1 level off (max ${d.max})`);
-      if (d.differ) worst.push(`${name} ${path} ${d.differ}`);
+      offByOne += d.differ;
+      compared += ref.width * Math.ceil(ref.height / ref.row_step);
     }
     if (!('error' in ref)) valid++;
   }
-  console.log(`${valid} valid files within 1 level; pixels off by 1 in: ${worst.length ? worst.join(', ') : 'none'}`);
+  const refused = Object.keys(REF).length - valid;
+  t.diagnostic(
+    `${valid} valid files, ${refused} refused as expected; ${((100 * offByOne) / compared).toFixed(2)}% of compared pixels differ (by 1, bar the outliers)`,
+  );
 });
 
 test('the JPEGs libjpeg recovers from are reported damaged, and no other file is', () => {

@@ -2,7 +2,7 @@
  * A PNG's eXIf orientation, as Chromium shows it: each PNG is rendered by headless Chromium (an
  * <img> drawn on a canvas, its pixels read back through --dump-dom) and core's two paths must give
  * the same upright size and pixels. Found this way: Chromium honours an eXIf chunk before the
- * image data (every orientation 1-8) and ignores one after it.
+ * image data (every orientation 1-8) and ignores one after it, and ignores an XMP orientation.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -25,8 +25,16 @@ function exif(orientation: number): Uint8Array {
   return new Uint8Array([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, orientation, 0, 0, 0, 0, 0, 0, 0]);
 }
 
+/** An iTXt chunk of XMP saying tiff:Orientation 6. */
+const XMP_6 = pngChunk(
+  'iTXt',
+  new TextEncoder().encode(
+    'XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/></rdf:RDF></x:xmpmeta>',
+  ),
+);
+
 /** An RGB PNG whose every pixel differs (so any turn or flip shows), with eXIf before or after IDAT. */
-function png(orientation: number | null, where: 'before' | 'after'): Uint8Array {
+function png(orientation: number | null, where: 'before' | 'after', extra: Uint8Array[] = []): Uint8Array {
   const raw = new Uint8Array(H * (1 + W * 3));
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) raw.set([x * 20, y * 30, 200 - x * 10 - y * 5], y * (1 + W * 3) + 1 + x * 3);
@@ -34,7 +42,7 @@ function png(orientation: number | null, where: 'before' | 'after'): Uint8Array 
   const ex = orientation === null ? [] : [pngChunk('eXIf', exif(orientation))];
   const idat = pngChunk('IDAT', pako.deflate(raw));
   const middle = where === 'before' ? [...ex, idat] : [idat, ...ex];
-  return concat(PNG_SIGNATURE, ihdr(W, H, 8, 2), ...middle, pngChunk('IEND', new Uint8Array(0)));
+  return concat(PNG_SIGNATURE, ihdr(W, H, 8, 2), ...extra, ...middle, pngChunk('IEND', new Uint8Array(0)));
 }
 
 /** What Chromium shows of each PNG: its natural size and RGBA pixels. */
@@ -68,11 +76,12 @@ function chromiumRgba(pngs: Uint8Array[]): { width: number; height: number; rgba
   }
 }
 
-test('eXIf orientation as Chromium shows it: every orientation before IDAT, none after', { skip: chromiumSkip() }, () => {
+test('eXIf orientation as Chromium shows it: every orientation before IDAT, none after, no XMP', { skip: chromiumSkip() }, () => {
   const cases: [string, Uint8Array][] = [
     ['no eXIf', png(null, 'before')],
     ...[1, 2, 3, 4, 5, 6, 7, 8].map((o): [string, Uint8Array] => [`eXIf ${o} before IDAT`, png(o, 'before')]),
     ['eXIf 6 after IDAT', png(6, 'after')],
+    ['XMP orientation 6', png(null, 'before', [XMP_6])],
   ];
   const shown = chromiumRgba(cases.map(([, p]) => p));
   for (const [i, [name, bytes]] of cases.entries()) {
