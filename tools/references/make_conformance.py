@@ -16,6 +16,10 @@ reads the committed conformance.json.gz and needs neither Python nor djpeg.
 - Every file a program refuses (or PngSuite names x*) gets the ImageError code the contract gives
   it (EXPECTED_ERRORS: why each).
 
+`generated/`: gray and palette PNGs of 1, 2 and 4 bits at odd sizes (rows that do not fill whole
+bytes), plain and Adam7-interlaced, written here by a small encoder (PngSuite's are 32 wide) and
+decoded by Pillow like the rest.
+
 Each valid image is stored as its size and its gray pixels; an image over MAX_STORED pixels keeps
 every k-th row only (`row_step`), so the file stays small.
 """
@@ -26,6 +30,9 @@ import os
 import subprocess
 import sys
 from io import BytesIO
+
+import struct
+import zlib
 
 import numpy as np
 from PIL import Image
@@ -113,9 +120,49 @@ def jpeg_gray(path):
     return np.asarray(im)
 
 
+ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+
+
+def chunk(kind, data):
+    return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+
+
+def write_low_bit_png(path, w, h, depth, ctype, interlace):
+    """Samples of `depth` bits packed MSB first, each row padded to a whole byte, filter 0."""
+    levels = 1 << depth
+    sample = lambda x, y: (x * 7 + y * 3 + (x * y) // 5) % levels
+    passes = ADAM7 if interlace else [(0, 0, 1, 1)]
+    raw = bytearray()
+    for x0, y0, dx, dy in passes:
+        xs = list(range(x0, w, dx))
+        for y in range(y0, h, dy):
+            if not xs:
+                continue
+            bits = ''.join(format(sample(x, y), f'0{depth}b') for x in xs)
+            bits += '0' * (-len(bits) % 8)
+            raw += b'\0' + bytes(int(bits[i:i + 8], 2) for i in range(0, len(bits), 8))
+    body = chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, depth, ctype, 0, 0, interlace))
+    if ctype == 3:
+        body += chunk(b'PLTE', bytes((i * 71 + k * 50) % 256 for i in range(levels) for k in range(3)))
+    body += chunk(b'IDAT', zlib.compress(bytes(raw))) + chunk(b'IEND', b'')
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + body)
+
+
+def generate():
+    os.makedirs(os.path.join(ROOT, 'generated'), exist_ok=True)
+    for depth in (1, 2, 4):
+        for ctype, kind in ((0, 'gray'), (3, 'palette')):
+            for w, h in ((13, 11), (7, 5), (3, 9)):
+                for interlace in (0, 1):
+                    name = f'{kind}{depth}-{w}x{h}{"-adam7" if interlace else ""}.png'
+                    write_low_bit_png(os.path.join(ROOT, 'generated', name), w, h, depth, ctype, interlace)
+
+
 def main():
+    generate()
     out = {}
-    for sub in ('pngsuite', 'libjpeg-turbo', 'pillow'):
+    for sub in ('pngsuite', 'libjpeg-turbo', 'pillow', 'generated'):
         for name in sorted(os.listdir(os.path.join(ROOT, sub))):
             if not name.endswith(('.png', '.jpg')):
                 continue
