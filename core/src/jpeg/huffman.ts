@@ -87,6 +87,9 @@ export class BitReader {
   private stopped = false;
   /** Zero bits fed since then. */
   private fed = 0;
+  /** Bytes skipped to find restart markers, and restart markers not found where due (libjpeg warns of both). */
+  skipped = 0;
+  resyncs = 0;
   pos: number;
 
   constructor(
@@ -235,7 +238,7 @@ export class BitReader {
    * decoded and bytes that are not a marker are skipped (counted in `skipped`); an earlier RSTn or
    * an invalid marker is passed over to the next; an unexpected RSTn is dropped and decoding
    * resumes; a later RSTn (one of the next two) or another valid marker is left where it is, and
-   * false is returned: the coming segment is then empty (libjpeg keeps its blocks zero).
+   * false is returned (the decoder then keeps the segment's state, as libjpeg does).
    */
   restart(expected: number): boolean {
     const unused = this.stopped ? this.bits - this.fed : this.bits;
@@ -266,10 +269,6 @@ export class BitReader {
       return true;
     }
   }
-
-  /** Bytes skipped to find markers, and restart markers not found where due (libjpeg warns of both). */
-  skipped = 0;
-  resyncs = 0;
 
   /** The next marker from `p` (libjpeg's next_marker): FF 00 and other bytes before it are skipped. */
   private findMarker(p: number): { m: number; at: number } | null {
