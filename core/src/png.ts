@@ -156,7 +156,7 @@ export function boundedInflate(data: Uint8Array, expected: number): Uint8Array {
 }
 
 /**
- * EXIF orientation (1-8) of a PNG's eXIf chunk, 1 when absent or unreadable. Only an eXIf before
+ * EXIF orientation (1-8) of a PNG's eXIf chunk, 1 when absent, unreadable or its CRC is wrong. Only an eXIf before
  * the first IDAT counts: Chromium ignores one after the image data (core/test/png-exif-chromium.test.ts).
  */
 export function readPngOrientation(bytes: Uint8Array): number {
@@ -165,7 +165,9 @@ export function readPngOrientation(bytes: Uint8Array): number {
     const len = dv.getUint32(at);
     const type = chunkType(bytes, at + 4);
     if (type === 'IDAT' || type === 'IEND' || len > bytes.length - at - 12) return 1;
-    if (type === 'eXIf') return orientationFromTiff(dv, at + 8, at + 8 + len);
+    // An ancillary chunk with a wrong CRC is dropped, as libpng drops it.
+    if (type === 'eXIf')
+      return crc32(bytes, at + 4, at + 8 + len) === dv.getUint32(at + 8 + len) ? orientationFromTiff(dv, at + 8, at + 8 + len) : 1;
     at += 12 + len;
   }
   return 1;

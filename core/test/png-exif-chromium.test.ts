@@ -97,3 +97,13 @@ test('eXIf orientation as Chromium shows it: every orientation before IDAT, none
   // The test can fail: Chromium turned the orientation-6 image (12x8 stored) upright.
   assert.deepEqual([shown[6].width, shown[6].height], [H, W]);
 });
+
+test('an eXIf chunk with a wrong CRC is dropped, as libpng drops an ancillary chunk', () => {
+  const good = png(6, 'before');
+  assert.deepEqual([decodeGray(good).width, decodeGray(good).height], [H, W], 'turned');
+  const bad = good.slice();
+  bad[33 + 8 + 20] ^= 1; // a byte of the eXIf data (after the signature and IHDR): its CRC no longer matches
+  for (const img of [decodeGray(bad), openImage(bad, GENEROUS_LIMITS).read({ denominator: 1, format: 'gray' })]) {
+    assert.deepEqual([img.width, img.height], [W, H], 'not turned');
+  }
+});
