@@ -20,7 +20,6 @@ import {
   luma,
   orient,
   readImageSize,
-  rgbaToGray,
   sniffFormat,
   unsupportedFormat,
 } from './preprocess.ts';
