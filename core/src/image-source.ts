@@ -13,16 +13,7 @@ import { readJpegOrientation } from './jpeg/headers.ts';
 import { pngDecodeBytes, readPngOrientation } from './png.ts';
 import { decodePngRgba } from './png-decode.ts';
 import { pngStreamBytes, streamPngRows } from './png-stream.ts';
-import {
-  type Box,
-  checkJpegScans,
-  type ImageFormat,
-  luma,
-  orient,
-  readImageSize,
-  sniffFormat,
-  unsupportedFormat,
-} from './preprocess.ts';
+import { type Box, checkJpegScans, type ImageFormat, luma, orient, readImageSize, sniffFormat, unsupportedFormat } from './preprocess.ts';
 
 export type { Denominator, PixelFormat };
 
