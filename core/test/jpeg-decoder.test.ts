@@ -145,33 +145,37 @@ test('the photos in ../shared decode as jpeg-js does, at every scale', { skip: s
   for (const f of files.filter((p) => readFixture(p).length < 1.5e6)) t.diagnostic(checkAgainstJpegJs(f.split('/').pop()!, readFixture(f)));
 });
 
-test('a region decodes to exactly the same pixels as that part of the whole image, with or without the row index', {
+test('a region decodes to exactly the same pixels as that part of the whole image, with or without the row and column index', {
   skip: noCjpeg,
 }, () => {
-  const rgb = patternRgb(400, 300, 7);
-  for (const flags of [['-sample', '2x2'], ['-restart', '1'], ['-progressive'], ['-grayscale']]) {
-    const bytes = cjpeg(rgb, 400, 300, flags);
+  // 900 px wide: a region at x = 610 starts past the column index's first checkpoints (16 MCUs).
+  const rgb = patternRgb(900, 300, 7);
+  for (const flags of [['-sample', '2x2'], ['-restart', '1'], ['-restart', '5B'], ['-progressive'], ['-grayscale']]) {
+    const bytes = cjpeg(rgb, 900, 300, flags);
     for (const d of [1, 2, 4, 8] as Denominator[]) {
       const whole = new JpegDecoder(bytes, { maxScans: 100 }).decode({ denominator: d, format: 'rgba' });
-      const region = { x: 137, y: 91, w: 150, h: 120 };
-      for (const dec of [
-        new JpegDecoder(bytes, { maxScans: 100 }),
-        (() => {
-          const warm = new JpegDecoder(bytes, { maxScans: 100 });
-          warm.decode({ denominator: 8, format: 'gray' }); // builds the row index
-          return warm;
-        })(),
-      ]) {
-        const part = dec.decode({ denominator: d, region, format: 'rgba' });
-        assert.equal(part.x0, Math.floor(region.x / d) * d);
-        assert.equal(part.y0, Math.floor(region.y / d) * d);
-        for (let y = 0; y < part.height; y++) {
-          const sy = part.y0 / d + y;
-          const a = part.data.subarray(y * part.width * 4, (y + 1) * part.width * 4);
-          const b = whole.data.subarray((sy * whole.width + part.x0 / d) * 4, (sy * whole.width + part.x0 / d + part.width) * 4);
-          assert.deepEqual(a, b, `${flags.join(' ')} 1/${d} row ${y}`);
+      for (const region of [
+        { x: 137, y: 91, w: 150, h: 120 },
+        { x: 610, y: 40, w: 170, h: 200 },
+      ])
+        for (const dec of [
+          new JpegDecoder(bytes, { maxScans: 100 }),
+          (() => {
+            const warm = new JpegDecoder(bytes, { maxScans: 100 });
+            warm.decode({ denominator: 8, format: 'gray' }); // builds the row and column index
+            return warm;
+          })(),
+        ]) {
+          const part = dec.decode({ denominator: d, region, format: 'rgba' });
+          assert.equal(part.x0, Math.floor(region.x / d) * d);
+          assert.equal(part.y0, Math.floor(region.y / d) * d);
+          for (let y = 0; y < part.height; y++) {
+            const sy = part.y0 / d + y;
+            const a = part.data.subarray(y * part.width * 4, (y + 1) * part.width * 4);
+            const b = whole.data.subarray((sy * whole.width + part.x0 / d) * 4, (sy * whole.width + part.x0 / d + part.width) * 4);
+            assert.deepEqual(a, b, `${flags.join(' ')} 1/${d} region at x ${region.x}, row ${y}`);
+          }
         }
-      }
     }
   }
 });

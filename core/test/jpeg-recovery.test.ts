@@ -16,7 +16,8 @@ import { concat } from '../testing/images.ts';
 import { toolSkip } from '../testing/tools.ts';
 import { cjpeg, GENEROUS_LIMITS, patternRgb } from './jpeg-fixtures.ts';
 
-const W = 96;
+// Wide enough that a region on the right starts past the decoder's first column checkpoint (16 MCUs).
+const W = 640;
 const H = 128;
 const skip = toolSkip('cjpeg') || toolSkip('djpeg');
 
@@ -75,6 +76,17 @@ for (const layout of ['baseline', 'progressive'] as const) {
       const s = openImage(bytes, GENEROUS_LIMITS);
       const read = s.read({ denominator: 1, format: 'gray' });
       assert.ok(maxDiff(read.data, ref) <= 1, `${name}: openImage within 1 level of libjpeg`);
+      // A region read after the whole image (as a face's crop after detection) is that part of it.
+      const box = { x: 400, y: 8, w: 200, h: 100 };
+      const part = s.read({ denominator: 1, region: box, format: 'gray' });
+      for (let y = 0; y < part.height; y++) {
+        const from = (part.y0 + y) * W + part.x0;
+        assert.deepEqual(
+          part.data.subarray(y * part.width, (y + 1) * part.width),
+          read.data.subarray(from, from + part.width),
+          `${name}: region row ${y}`,
+        );
+      }
       assert.equal(s.damaged, true, `${name}: reported damaged`);
       // The damage shows (the test can fail): the clean file's decode differs from it.
       if (name === 'a marker inside an interval') assert.ok(maxDiff(decodeGray(clean).data, ref) > 20, 'the lost part is grey');

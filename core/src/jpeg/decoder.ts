@@ -69,6 +69,9 @@ interface RowState {
   insufficient: boolean;
 }
 
+/** MCU columns between the checkpoints of the column index. */
+const COLUMN_STEP = 16;
+
 /** libjpeg's YCbCr -> RGB tables (jdcolor.c build_ycc_rgb_table: SCALEBITS 16, rounded). */
 const FIX = (x: number) => Math.round(x * 65536);
 const CR_R = Int32Array.from({ length: 256 }, (_, i) => (FIX(1.402) * (i - 128) + 32768) >> 16);
@@ -106,6 +109,12 @@ export class JpegDecoder {
   /** Restart markers resynchronised and segments whose data broke off (libjpeg's warnings), so far. */
   private damage = 0;
   private readonly rowIndex: (RowState | undefined)[] = [];
+  /**
+   * Per MCU row, once it was decoded whole: the state before MCU column k * COLUMN_STEP (k >= 1), so
+   * that a later region decodes from the checkpoint left of it to its right edge instead of the
+   * whole row (a face's crop, after the detection pass): a few hundred bytes a row.
+   */
+  private readonly colIndex: (RowState[] | undefined)[] = [];
 
   constructor(
     private readonly data: Uint8Array,
@@ -224,15 +233,10 @@ export class JpegDecoder {
     let insufficient = false;
     // Resume from the latest indexed row at or before the first one needed.
     let start = 0;
-    for (let r = rows.first; r > 0; r--) {
-      const s = this.rowIndex[r];
-      if (s) {
-        start = r;
-        reader.restore(s.reader);
-        s.preds.forEach((p, i) => (preds[i] = p));
-        ({ sinceRestart, restarts, insufficient } = s);
-        break;
-      }
+    let resume: RowState | undefined;
+    for (let r = rows.first; r > 0 && !resume; r--) {
+      resume = this.rowIndex[r];
+      if (resume) start = r;
     }
     // Indexed by frame component (the scan may list them in another order).
     const rowCoef = f.components.map((c) => new Int16Array(c.padW * c.v * 64));
@@ -243,9 +247,30 @@ export class JpegDecoder {
     const mcu = mcuBlocks(scan, f);
     const keepNeeded = plan.n === 1 ? KEEP_DC : KEEP_ALL;
     const interval = this.markers.restartInterval;
+    // The MCU columns that hold the plan's blocks.
+    const mxFirst = Math.min(...f.components.map((c, ci) => Math.floor(plan.bc0[ci] / c.h)));
+    const mxLast = Math.min(f.mcusW - 1, Math.max(...f.components.map((c, ci) => Math.floor(plan.bc1[ci] / c.h))));
+    const state = (): RowState => ({ reader: reader.save(), preds: preds.slice(), sinceRestart, restarts, insufficient });
+    const restore = (s: RowState) => {
+      reader.restore(s.reader);
+      s.preds.forEach((p, i) => (preds[i] = p));
+      ({ sinceRestart, restarts, insufficient } = s);
+    };
+    if (resume) restore(resume);
     for (let r = start; r <= rows.last; r++) {
-      if (!this.rowIndex[r]) this.rowIndex[r] = { reader: reader.save(), preds: preds.slice(), sinceRestart, restarts, insufficient };
+      if (!this.rowIndex[r]) this.rowIndex[r] = state();
       const needed = r >= rows.first;
+      // A row decoded whole before, with its successor indexed: only the plan's columns are decoded.
+      const cols = this.colIndex[r];
+      const partial = needed && cols !== undefined && (r + 1 === f.mcusH || this.rowIndex[r + 1] !== undefined);
+      let mxStart = 0;
+      if (partial) {
+        const k = Math.floor(mxFirst / COLUMN_STEP);
+        if (k > 0) restore(cols[k - 1]);
+        mxStart = k * COLUMN_STEP;
+      }
+      const mxEnd = partial ? mxLast : f.mcusW - 1;
+      const checkpoints: RowState[] | null = !partial && !cols ? [] : null;
       // Only the coefficients kept are written; at 1/8 only DC is read back, so nothing needs clearing.
       if (needed && keepNeeded === KEEP_ALL) {
         for (let ci = 0; ci < f.components.length; ci++) {
@@ -253,12 +278,13 @@ export class JpegDecoder {
           for (let j = 0; j < c.v; j++) rowCoef[ci].fill(0, (j * c.padW + plan.bc0[ci]) * 64, (j * c.padW + plan.bc1[ci] + 1) * 64);
         }
       }
-      for (let mx = 0; mx < f.mcusW; mx++) {
+      for (let mx = mxStart; mx <= mxEnd; mx++) {
         if (interval && sinceRestart === interval) {
           if (this.restart(reader, restarts++)) insufficient = false;
           preds.fill(0);
           sinceRestart = 0;
         }
+        if (checkpoints && mx > 0 && mx % COLUMN_STEP === 0) checkpoints.push(state());
         for (let b = 0; b < mcu.length; b++) {
           const i = mcu.scanIndex[b];
           const ci = mcu.comp[b];
@@ -275,11 +301,12 @@ export class JpegDecoder {
         if (!insufficient && reader.overrun) insufficient = this.brokeOff(reader, `MCU row ${r + 1} of ${f.mcusH}`);
         sinceRestart++;
       }
+      if (checkpoints) this.colIndex[r] = checkpoints;
       if (needed) this.render(plan, r, rowCoef, rowLast, zeros);
+      // After a partial row, the next one starts from its own index.
+      if (partial && r < rows.last) restore(this.rowIndex[r + 1]!);
     }
-    if (rows.last + 1 < f.mcusH && !this.rowIndex[rows.last + 1]) {
-      this.rowIndex[rows.last + 1] = { reader: reader.save(), preds: preds.slice(), sinceRestart, restarts, insufficient };
-    }
+    if (rows.last + 1 < f.mcusH && !this.rowIndex[rows.last + 1]) this.rowIndex[rows.last + 1] = state();
   }
 
   /**
