@@ -16,6 +16,7 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { LIMITS } from '../src/api/limits.ts';
 import { ImageError } from '../src/errors.ts';
+import { cropInput, readDetectionImage } from '../src/faces/index.ts';
 import { openImage, type SourceLimits } from '../src/image-source.ts';
 import { decodeGray, type GrayImage } from '../src/preprocess.ts';
 
@@ -81,10 +82,13 @@ function compare(img: GrayImage, ref: Extract<Reference, { gray: string }>): { m
 
 const paths = {
   decodeGray: (b: Uint8Array) => decodeGray(b),
+  // As the worker's POST /classify: openUpload (openImage with its limits), the detection image,
+  // then the whole image as detect=false crops it (cropInput), and the full-size gray image compared.
   openImage: (b: Uint8Array) => {
     const src = openImage(b, SOURCE_LIMITS);
-    src.read({ denominator: 8, format: 'rgba' });
-    return { ...src.read({ denominator: 1, format: 'gray' }), damaged: src.damaged };
+    readDetectionImage(src);
+    cropInput(src, { x: 0, y: 0, w: src.width, h: src.height });
+    return src.read({ denominator: 1, format: 'gray' });
   },
 };
 
