@@ -4,8 +4,8 @@
  * (tools/references/make_conformance.py: djpeg -dct int -nosmooth and Pillow, committed as
  * conformance.json.gz): every valid file decodes within 1 grey level of the reference, every
  * invalid one is an ImageError with the contract's code, nothing else is thrown. Each file goes
- * through both whole-image paths: decodeGray, and openImage + read (what the worker's
- * openUpload and analyzeImage call), at full size and at the detection's 1/8.
+ * through both paths: decodeGray, and the worker's (openImage, as its openUpload; the detection
+ * image and the detect=false crop, as analyzeImage reads them; then the full-size gray image).
  * Each valid file cut in half is a 400 corrupt_image on both paths (a cut upload is the caller's
  * to resend); the JPEGs libjpeg recovers from decode and say they were damaged.
  */
