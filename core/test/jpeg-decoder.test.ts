@@ -148,7 +148,7 @@ test('the photos in ../shared decode as jpeg-js does, at every scale', { skip: s
 test('a region decodes to exactly the same pixels as that part of the whole image, with or without the row and column index', {
   skip: noCjpeg,
 }, () => {
-  // 900 px wide: a region at x = 610 starts past the column index's first checkpoints (16 MCUs).
+  // 900 px wide: a region at x = 610 starts past the column index's first checkpoint (32 MCUs of 16 px, 64 of 8).
   const rgb = patternRgb(900, 300, 7);
   for (const flags of [['-sample', '2x2'], ['-restart', '1'], ['-restart', '5B'], ['-progressive'], ['-grayscale']]) {
     const bytes = cjpeg(rgb, 900, 300, flags);

@@ -70,7 +70,9 @@ interface RowState {
 }
 
 /** MCU columns between the checkpoints of the column index. */
-const COLUMN_STEP = 16;
+const COLUMN_STEP = 32;
+/** Numbers per checkpoint: the bit reader's 5, MCUs since the restart, restarts, the broken-off flag, 4 DC predictors. */
+const CHECKPOINT = 12;
 
 /** libjpeg's YCbCr -> RGB tables (jdcolor.c build_ycc_rgb_table: SCALEBITS 16, rounded). */
 const FIX = (x: number) => Math.round(x * 65536);
@@ -110,11 +112,11 @@ export class JpegDecoder {
   private damage = 0;
   private readonly rowIndex: (RowState | undefined)[] = [];
   /**
-   * Per MCU row, once it was decoded whole: the state before MCU column k * COLUMN_STEP (k >= 1), so
-   * that a later region decodes from the checkpoint left of it to its right edge instead of the
-   * whole row (a face's crop, after the detection pass): a few hundred bytes a row.
+   * Per MCU row, once it was decoded whole: the state before MCU column k * COLUMN_STEP (k >= 1),
+   * CHECKPOINT numbers each, so that a later region decodes from the checkpoint left of it to its
+   * right edge instead of the whole row (a face's crop, after the detection pass).
    */
-  private readonly colIndex: (RowState[] | undefined)[] = [];
+  private readonly colIndex: (Float64Array | undefined)[] = [];
 
   constructor(
     private readonly data: Uint8Array,
@@ -148,6 +150,7 @@ export class JpegDecoder {
       total += c.padW * n * c.v * n; // band
       total += this.streams ? c.padW * c.v * 128 : c.padW * c.padH * 128; // coefficient rows or store
     }
+    if (this.streams) total += f.mcusH * Math.floor((f.mcusW - 1) / COLUMN_STEP) * CHECKPOINT * 8; // the column index
     return total;
   }
 
@@ -257,6 +260,21 @@ export class JpegDecoder {
       ({ sinceRestart, restarts, insufficient } = s);
     };
     if (resume) restore(resume);
+    const saveAt = (a: Float64Array, o: number) => {
+      reader.saveTo(a, o);
+      a[o + 5] = sinceRestart;
+      a[o + 6] = restarts;
+      a[o + 7] = insufficient ? 1 : 0;
+      for (let i = 0; i < preds.length; i++) a[o + 8 + i] = preds[i];
+    };
+    const restoreAt = (a: Float64Array, o: number) => {
+      reader.restoreFrom(a, o);
+      sinceRestart = a[o + 5];
+      restarts = a[o + 6];
+      insufficient = a[o + 7] === 1;
+      for (let i = 0; i < preds.length; i++) preds[i] = a[o + 8 + i];
+    };
+    const checkpointsPerRow = Math.floor((f.mcusW - 1) / COLUMN_STEP);
     for (let r = start; r <= rows.last; r++) {
       if (!this.rowIndex[r]) this.rowIndex[r] = state();
       const needed = r >= rows.first;
@@ -266,11 +284,11 @@ export class JpegDecoder {
       let mxStart = 0;
       if (partial) {
         const k = Math.floor(mxFirst / COLUMN_STEP);
-        if (k > 0) restore(cols[k - 1]);
+        if (k > 0) restoreAt(cols, (k - 1) * CHECKPOINT);
         mxStart = k * COLUMN_STEP;
       }
       const mxEnd = partial ? mxLast : f.mcusW - 1;
-      const checkpoints: RowState[] | null = !partial && !cols ? [] : null;
+      const checkpoints = !partial && !cols && checkpointsPerRow > 0 ? new Float64Array(checkpointsPerRow * CHECKPOINT) : null;
       // Only the coefficients kept are written; at 1/8 only DC is read back, so nothing needs clearing.
       if (needed && keepNeeded === KEEP_ALL) {
         for (let ci = 0; ci < f.components.length; ci++) {
@@ -284,7 +302,7 @@ export class JpegDecoder {
           preds.fill(0);
           sinceRestart = 0;
         }
-        if (checkpoints && mx > 0 && mx % COLUMN_STEP === 0) checkpoints.push(state());
+        if (checkpoints && mx > 0 && mx % COLUMN_STEP === 0) saveAt(checkpoints, (mx / COLUMN_STEP - 1) * CHECKPOINT);
         for (let b = 0; b < mcu.length; b++) {
           const i = mcu.scanIndex[b];
           const ci = mcu.comp[b];

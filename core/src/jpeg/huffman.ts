@@ -121,6 +121,23 @@ export class BitReader {
     return { pos: this.pos, buf: this.buf, bits: this.bits, stopped: this.stopped, fed: this.fed };
   }
 
+  /** The same state into a[o .. o + 5) (the column index's typed-array form). */
+  saveTo(a: Float64Array, o: number): void {
+    a[o] = this.pos;
+    a[o + 1] = this.buf;
+    a[o + 2] = this.bits;
+    a[o + 3] = this.stopped ? 1 : 0;
+    a[o + 4] = this.fed;
+  }
+
+  restoreFrom(a: Float64Array, o: number): void {
+    this.pos = a[o];
+    this.buf = a[o + 1];
+    this.bits = a[o + 2];
+    this.stopped = a[o + 3] === 1;
+    this.fed = a[o + 4];
+  }
+
   restore(s: { pos: number; buf: number; bits: number; stopped: boolean; fed: number }): void {
     this.pos = s.pos;
     this.buf = s.buf;
