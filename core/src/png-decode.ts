@@ -6,10 +6,8 @@
  * the padding at the end of rows of 1, 2 or 4-bit samples that do not fill whole bytes.
  */
 import { ImageError } from './errors.ts';
-import { ADAM7_PASSES, type PngHeader, pngDecodeBytes, pngInflatedSize, pngInflateHook, preparePng } from './png.ts';
+import { ADAM7_PASSES, CHANNELS, type PngHeader, pngDecodeBytes, pngInflatedSize, pngInflateHook, preparePng } from './png.ts';
 import { readChunks, rowConverter, unfilter } from './png-stream.ts';
-
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 const corrupt = (why: string) => new ImageError('corrupt_image', `The PNG data is corrupt or truncated (${why}).`);
 

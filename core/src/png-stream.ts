@@ -8,9 +8,7 @@
  */
 import pako from 'pako';
 import { ImageError } from './errors.ts';
-import { type PngHeader, preparePng } from './png.ts';
-
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+import { CHANNELS, type PngHeader, preparePng } from './png.ts';
 
 const corrupt = (why: string) => new ImageError('corrupt_image', `The PNG data is corrupt or truncated (${why}).`);
 
