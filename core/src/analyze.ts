@@ -56,6 +56,8 @@ export interface Analysis {
   source: RegionSource;
   /** The upright image's size. */
   image: { width: number; height: number };
+  /** The decoder skipped damaged data it recovered from, as libjpeg does (ImageSource.damaged). */
+  damaged: boolean;
   /** Every region classified, largest face first; [] when detection found no face. */
   faces: Face[];
   timings: AnalyzeTimings;
@@ -130,6 +132,7 @@ export async function analyzeImage(
   return {
     source,
     image: { width: image.width, height: image.height },
+    damaged: image.damaged,
     faces: regions.map((r, i) => ({ ...r, ...results[i] })),
     timings: { decode, ...(detect !== undefined ? { detect } : {}), preprocess: timings.preprocess, inference: timings.inference },
   };

@@ -10,19 +10,10 @@
 import { ImageError } from './errors.ts';
 import { type Denominator, JpegDecoder, type PixelFormat } from './jpeg/decoder.ts';
 import { readJpegOrientation } from './jpeg/headers.ts';
-import { decodePngRgba, pngDecodeBytes } from './png.ts';
+import { pngDecodeBytes, readPngOrientation } from './png.ts';
+import { decodePngRgba } from './png-decode.ts';
 import { pngStreamBytes, streamPngRows } from './png-stream.ts';
-import {
-  type Box,
-  checkJpegScans,
-  type ImageFormat,
-  luma,
-  orient,
-  readImageSize,
-  rgbaToGray,
-  sniffFormat,
-  unsupportedFormat,
-} from './preprocess.ts';
+import { type Box, checkJpegScans, type ImageFormat, luma, orient, readImageSize, sniffFormat, unsupportedFormat } from './preprocess.ts';
 
 export type { Denominator, PixelFormat };
 
@@ -51,6 +42,11 @@ export interface ImageSource {
   height: number;
   /** How the pixels are held: a streamed baseline JPEG, a JPEG's coefficients, a streamed PNG (its gray image), or a decoded (interlaced) PNG. */
   layout: 'jpeg-streamed' | 'jpeg-coefficients' | 'png-streamed' | 'png';
+  /**
+   * Whether the decoder skipped damaged data it recovered from, as libjpeg does (stray bytes before
+   * a marker, a broken scan resynchronised at its next restart marker): known once read() has run.
+   */
+  damaged: boolean;
   /** Bytes read() allocates for this request (checked against the caller's budget first). */
   bytesFor(req: ReadRequest): number;
   read(req: ReadRequest): ScaledImage;
@@ -117,6 +113,9 @@ function openJpeg(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: numb
     width: swap ? H : W,
     height: swap ? W : H,
     layout: dec.streams ? 'jpeg-streamed' : 'jpeg-coefficients',
+    get damaged() {
+      return dec.damaged;
+    },
     bytesFor: (req) => dec.bytesFor({ ...req, region: req.region && storedBox(req.region, orientation, W, H) }),
     read(req) {
       checkBudget(source.bytesFor(req), limits, source);
@@ -134,7 +133,9 @@ function openPng(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: numbe
   const size = readImageSize(bytes, 'png')!;
   if (size.width * size.height > limits.maxPixelsHeld) throw tooMany(limits.maxPixelsHeld, 'PNGs');
   const interlaced = bytes.length > 28 && bytes[28] === 1;
-  return interlaced ? openPngWhole(bytes, size, limits) : openPngStreamed(bytes, size, limits);
+  // An oriented PNG (eXIf, rare) is decoded whole and turned upright once; the rest stream.
+  const orientation = readPngOrientation(bytes);
+  return interlaced || orientation !== 1 ? openPngWhole(bytes, size, limits, orientation) : openPngStreamed(bytes, size, limits);
 }
 
 /**
@@ -171,7 +172,7 @@ function openPngStreamed(bytes: Uint8Array, size: { width: number; height: numbe
         acc[a + 2] += rgba[p + 2];
         acc[a + 3] += rgba[p + 3];
       }
-      if (fresh) g.set(rgbaToGray(rgba, W, 1).data, y * W);
+      if (fresh) for (let x = 0, p = 0, o = y * W; x < W; x++, p += 4) g[o + x] = luma(rgba[p], rgba[p + 1], rgba[p + 2], rgba[p + 3]);
       if ((y + 1) % d === 0 || y === H - 1) emit(Math.floor(y / d), (y % d) + 1);
     });
     gray = g;
@@ -183,6 +184,7 @@ function openPngStreamed(bytes: Uint8Array, size: { width: number; height: numbe
     width: W,
     height: H,
     layout: 'png-streamed',
+    damaged: false,
     bytesFor: (req) => W * H + Math.ceil(W / req.denominator) * Math.ceil(H / req.denominator) * 4 + streamBytes,
     read(req) {
       checkBudget(source.bytesFor(req), limits, source);
@@ -209,18 +211,28 @@ export function cropScaled(img: ScaledImage, box: Box): ScaledImage {
   return { width: w, height: h, data: out, x0: img.x0 + x0 * img.step, y0: img.y0 + y0 * img.step, step: img.step };
 }
 
-/** An interlaced PNG: decoded whole (./png.ts), within the memory budget. */
-function openPngWhole(bytes: Uint8Array, size: { width: number; height: number }, limits: SourceLimits): ImageSource {
+/** An interlaced or EXIF-oriented PNG: decoded whole (./png-decode.ts) and turned upright, within the memory budget. */
+function openPngWhole(
+  bytes: Uint8Array,
+  stored: { width: number; height: number },
+  limits: SourceLimits,
+  orientation: number,
+): ImageSource {
   let rgba: Uint8Array | null = null;
-  // What decoding the whole PNG holds at its peak (./png.ts), from IHDR: depth, colour type, interlace.
-  // (An invalid colour type counts 0 here: the decoder refuses it with a 400.)
-  const need = pngDecodeBytes({ width: size.width, height: size.height, depth: bytes[24], ctype: bytes[25], interlace: bytes[28] });
+  // What decoding the whole PNG holds at its peak (./png.ts), from IHDR: depth, colour type, interlace;
+  // turning it upright holds a second RGBA copy. (An invalid colour type counts 0 here: the decoder refuses it with a 400.)
+  const need =
+    pngDecodeBytes({ width: stored.width, height: stored.height, depth: bytes[24], ctype: bytes[25], interlace: bytes[28] }) +
+    (orientation !== 1 ? stored.width * stored.height * 4 : 0);
   const decodeNeed = Number.isFinite(need) ? need : 0;
+  const swap = orientation >= 5;
+  const size = { width: swap ? stored.height : stored.width, height: swap ? stored.width : stored.height };
   const source: ImageSource = {
     format: 'png',
     width: size.width,
     height: size.height,
     layout: 'png',
+    damaged: false,
     bytesFor: (req) => {
       const r = req.region ?? { x: 0, y: 0, w: size.width, h: size.height };
       const out = Math.ceil(r.w / req.denominator + 1) * Math.ceil(r.h / req.denominator + 1) * (req.format === 'gray' ? 1 : 4);
@@ -228,7 +240,7 @@ function openPngWhole(bytes: Uint8Array, size: { width: number; height: number }
     },
     read(req) {
       checkBudget(source.bytesFor(req), limits, source);
-      rgba ??= decodePngRgba(bytes, limits.maxDecodeBytes / 2 ** 20).data;
+      rgba ??= orient({ ...decodePngRgba(bytes, limits.maxDecodeBytes / 2 ** 20) }, orientation).data;
       return boxAverage(rgba, 4, size.width, size.height, req);
     },
   };
@@ -256,6 +268,7 @@ function boxAverage(src: Uint8Array, channels: 1 | 4, W: number, H: number, req:
   const oh = oy1 - oy0;
   const gray = req.format === 'gray';
   const out = new Uint8Array(ow * oh * (gray ? 1 : 4));
+  if (d === 1) return { width: ow, height: oh, data: copyRegion(src, channels, W, ox0, oy0, ow, oh, gray, out), x0: ox0, y0: oy0, step: d };
   const acc = new Float64Array(4);
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox < ow; ox++) {
@@ -281,6 +294,26 @@ function boxAverage(src: Uint8Array, channels: 1 | 4, W: number, H: number, req:
     }
   }
   return { width: ow, height: oh, data: out, x0: ox0 * d, y0: oy0 * d, step: d };
+}
+
+/** boxAverage at scale 1 (a full-size crop, the hot case of a PNG's faces): rows copied, or each pixel's luma. */
+function copyRegion(
+  src: Uint8Array,
+  channels: 1 | 4,
+  W: number,
+  x0: number,
+  y0: number,
+  ow: number,
+  oh: number,
+  gray: boolean,
+  out: Uint8Array,
+): Uint8Array {
+  for (let y = 0; y < oh; y++) {
+    const from = ((y0 + y) * W + x0) * channels;
+    if (channels === 1 || !gray) out.set(src.subarray(from, from + ow * channels), y * ow * channels);
+    else for (let x = 0, p = from; x < ow; x++, p += 4) out[y * ow + x] = luma(src[p], src[p + 1], src[p + 2], src[p + 3]);
+  }
+  return out;
 }
 
 /** Upright box -> the stored (pre-EXIF) box holding the same pixels; W, H are the stored size. */
@@ -340,6 +373,7 @@ export function rgbaSource(rgba: Uint8Array, width: number, height: number): Ima
     width,
     height,
     layout: 'png',
+    damaged: false,
     bytesFor: (req) => {
       const r = req.region ?? { x: 0, y: 0, w: width, h: height };
       return Math.ceil(r.w / req.denominator + 1) * Math.ceil(r.h / req.denominator + 1) * (req.format === 'gray' ? 1 : 4);

@@ -1,25 +1,24 @@
 /**
  * Streamed decoding of non-interlaced PNGs: the image data is inflated chunk by chunk (pako's
- * streaming Inflate), unfiltered a row at a time against the previous row, converted to RGBA as
- * upng-js' toRGBA8 does (the test oracle), and handed to the caller row by row, so the whole
- * image is never held in RGBA (4 bytes a pixel) nor as inflated data. Interlaced PNGs (Adam7)
- * cannot be unfiltered row by row in image order; ./png.ts decodes those whole.
+ * streaming Inflate), unfiltered a row at a time against the previous row, converted to RGBA
+ * (16-bit samples keep their high byte, as libpng's strip_16 and browsers), and handed to the
+ * caller row by row, so the whole image is never held in RGBA (4 bytes a pixel) nor as inflated
+ * data. Interlaced PNGs (Adam7) cannot be unfiltered row by row in image order; ./png-decode.ts
+ * decodes those whole, with the same unfilter and row conversion.
  */
 import pako from 'pako';
 import { ImageError } from './errors.ts';
-import { type PngHeader, preparePng } from './png.ts';
-
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+import { CHANNELS, type PngHeader, preparePng } from './png.ts';
 
 const corrupt = (why: string) => new ImageError('corrupt_image', `The PNG data is corrupt or truncated (${why}).`);
 
-interface Tables {
+export interface Tables {
   palette: Uint8Array | null;
   trns: Uint8Array | null;
 }
 
 /** Chunks after IHDR that decoding needs: PLTE, tRNS and the IDAT data, in file order (chunks already checked by preparePng). */
-function readChunks(bytes: Uint8Array): { tables: Tables; idat: Uint8Array[] } {
+export function readChunks(bytes: Uint8Array): { tables: Tables; idat: Uint8Array[] } {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tables: Tables = { palette: null, trns: null };
   const idat: Uint8Array[] = [];
@@ -48,7 +47,7 @@ export function pngStreamBytes(h: PngHeader): number {
  */
 export function streamPngRows(bytes: Uint8Array, row: (y: number, rgba: Uint8Array) => void): PngHeader {
   const { header } = preparePng(bytes);
-  if (header.interlace) throw new Error('streamPngRows: interlaced PNGs are decoded whole (./png.ts)');
+  if (header.interlace) throw new Error('streamPngRows: interlaced PNGs are decoded whole (./png-decode.ts)');
   const { width: W, height: H, depth, ctype } = header;
   const { tables, idat } = readChunks(bytes);
   if (ctype === 3 && !tables.palette) throw corrupt('a palette image without PLTE');
@@ -98,7 +97,7 @@ export function streamPngRows(bytes: Uint8Array, row: (y: number, rgba: Uint8Arr
 }
 
 /** PNG's five filters, undone in place against the previous (already unfiltered) row. */
-function unfilter(filter: number, cur: Uint8Array, prev: Uint8Array, bpp: number): void {
+export function unfilter(filter: number, cur: Uint8Array, prev: Uint8Array, bpp: number): void {
   const n = cur.length;
   switch (filter) {
     case 1:
@@ -128,8 +127,8 @@ function unfilter(filter: number, cur: Uint8Array, prev: Uint8Array, bpp: number
   }
 }
 
-/** One unfiltered row -> RGBA, with upng-js' toRGBA8 rules (16-bit: the high byte; tRNS keys; palette alpha). */
-function rowConverter(h: PngHeader, t: Tables): (src: Uint8Array, out: Uint8Array) => void {
+/** One unfiltered row of `h.width` pixels -> RGBA (16-bit: the high byte; tRNS keys; palette alpha). */
+export function rowConverter(h: PngHeader, t: Tables): (src: Uint8Array, out: Uint8Array) => void {
   const { width: W, depth, ctype } = h;
   const u16 = (d: Uint8Array, i: number) => (d[i] << 8) | d[i + 1];
   const trns = t.trns;

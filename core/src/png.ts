@@ -1,14 +1,15 @@
 /**
- * PNG guards around upng-js, which trusts its input: a chunk length past the end of the file makes
- * it loop for seconds, its inflate has no output bound (a few MB of zeros inflate to gigabytes), and
- * APNG frames are decoded at whatever size their fcTL declares. So before upng-js sees the bytes:
- * the chunk structure is walked and checked, APNG animation chunks are dropped (the default image
- * is what is classified), the memory the decode will need is estimated from IHDR and checked
- * against the limit, and inflate is bounded to exactly the size IHDR implies.
+ * The PNG container, checked before any pixel is decoded (./png-stream.ts, ./png-decode.ts): the
+ * chunk structure is walked (a length past the end of the file is refused, not looped on), the CRC
+ * of every critical chunk is checked as libpng does (IHDR, PLTE, IDAT, IEND: a mismatch is
+ * corrupt_image; an ancillary chunk's is not looked at), APNG animation chunks are ignored (the
+ * default image is what is classified), the memory a whole decode needs is estimated from IHDR,
+ * and inflate is bounded to exactly the size IHDR implies (a few MB of zeros cannot become
+ * gigabytes).
  */
 import pako from 'pako';
-import UPNG from 'upng-js';
 import { ImageError } from './errors.ts';
+import { orientationFromTiff } from './exif.ts';
 
 export interface PngHeader {
   width: number;
@@ -18,9 +19,28 @@ export interface PngHeader {
   interlace: number;
 }
 
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Samples per pixel of each colour type. */
+export const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const VALID_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 const ANIMATION_CHUNKS = new Set(['acTL', 'fcTL', 'fdAT']);
+const CRITICAL_CHUNKS = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND']);
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+/** CRC-32 of bytes[from, to) (PNG's, over a chunk's type and data). */
+export function crc32(bytes: Uint8Array, from: number, to: number): number {
+  let c = -1;
+  for (let i = from; i < to; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
 
 const corrupt = (why: string) => new ImageError('corrupt_image', `The PNG data is corrupt or truncated (${why}).`);
 
@@ -59,7 +79,7 @@ export function pngDecodeBytes(h: PngHeader): number {
   return pngInflatedSize(h) + (h.interlace ? stored : 0) + h.width * h.height * 4;
 }
 
-/** Walks and checks the chunks; returns IHDR and the file without APNG chunks, for upng-js. */
+/** Walks and checks the chunks (CRCs of the critical ones included); returns IHDR and the file without APNG chunks. */
 export function preparePng(bytes: Uint8Array): { header: PngHeader; buffer: ArrayBuffer } {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: PngHeader | null = null;
@@ -79,6 +99,8 @@ export function preparePng(bytes: Uint8Array): { header: PngHeader; buffer: Arra
       if (header.interlace > 1 || bytes[d + 10] !== 0 || bytes[d + 11] !== 0)
         throw corrupt('unknown compression, filter or interlace method');
     }
+    if (CRITICAL_CHUNKS.has(type) && crc32(bytes, at + 4, at + 8 + len) !== dv.getUint32(at + 8 + len))
+      throw corrupt(`the ${type} chunk's CRC does not match`);
     if (ANIMATION_CHUNKS.has(type)) animated = true;
     if (type === 'IDAT') idat = true;
     at += 12 + len;
@@ -114,9 +136,8 @@ function hasChunk(bytes: Uint8Array, want: string): boolean {
   return false;
 }
 
-/** The inflate upng-js is given (boundedInflate; a test may replace it to check that its faults surface). */
+/** The whole-image inflate (boundedInflate; a test may replace it to check that its faults surface). */
 export const pngInflateHook = { inflate: boundedInflate };
-const inflatePng = (data: Uint8Array, expected: number) => pngInflateHook.inflate(data, expected);
 
 /** zlib inflate that stops with an error as soon as the output would pass `expected` bytes. */
 export function boundedInflate(data: Uint8Array, expected: number): Uint8Array {
@@ -136,46 +157,19 @@ export function boundedInflate(data: Uint8Array, expected: number): Uint8Array {
 }
 
 /**
- * Decodes a PNG (checked by preparePng) to RGBA, refusing it with 413 when the decode would need
- * more than `maxMemoryMB` by the estimate of pngDecodeBytes.
+ * EXIF orientation (1-8) of a PNG's eXIf chunk, 1 when absent, unreadable or its CRC is wrong. Only an eXIf before
+ * the first IDAT counts: Chromium ignores one after the image data (core/test/png-exif-chromium.test.ts).
  */
-export function decodePngRgba(bytes: Uint8Array, maxMemoryMB: number): { width: number; height: number; data: Uint8Array } {
-  const { header, buffer } = preparePng(bytes);
-  const need = pngDecodeBytes(header);
-  if (need > maxMemoryMB * 1024 * 1024) {
-    throw new ImageError(
-      'too_large',
-      `Decoding this ${header.width}x${header.height} PNG needs about ${Math.ceil(need / 2 ** 20)} MB; the limit is ${maxMemoryMB} MB.`,
-    );
+export function readPngOrientation(bytes: Uint8Array): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 8; at + 12 <= bytes.length; ) {
+    const len = dv.getUint32(at);
+    const type = chunkType(bytes, at + 4);
+    if (type === 'IDAT' || type === 'IEND' || len > bytes.length - at - 12) return 1;
+    // An ancillary chunk with a wrong CRC is dropped, as libpng drops it.
+    if (type === 'eXIf')
+      return crc32(bytes, at + 4, at + 8 + len) === dv.getUint32(at + 8 + len) ? orientationFromTiff(dv, at + 8, at + 8 + len) : 1;
+    at += 12 + len;
   }
-  const expected = pngInflatedSize(header);
-  const original = UPNG.decode._inflate;
-  // A fault of our own inflate hook (anything but an ImageError) is kept apart from upng-js's, so
-  // that it surfaces as our bug (a 500) instead of being blamed on the upload.
-  let ownFault: { error: unknown } | null = null;
-  UPNG.decode._inflate = (data: Uint8Array) => {
-    try {
-      return inflatePng(data, expected);
-    } catch (error) {
-      if (!(error instanceof ImageError)) ownFault = { error };
-      throw error;
-    }
-  };
-  // upng-js throws on malformed data it does not expect: third-party decoding errors are the
-  // upload's fault (a 400); ours pass through (ImageError a 4xx, anything else a 500).
-  let png: ReturnType<typeof UPNG.decode>;
-  let data: Uint8Array;
-  try {
-    png = UPNG.decode(buffer);
-    if (png.width !== header.width || png.height !== header.height || !png.data) throw corrupt('size mismatch');
-    data = new Uint8Array(UPNG.toRGBA8(png)[0]);
-  } catch (err) {
-    if (err instanceof ImageError) throw err;
-    if (ownFault) throw (ownFault as { error: unknown }).error;
-    throw corrupt('upng-js could not decode it');
-  } finally {
-    UPNG.decode._inflate = original;
-  }
-  if (data.length < png.width * png.height * 4) throw corrupt('pixel data is short');
-  return { width: png.width, height: png.height, data };
+  return 1;
 }

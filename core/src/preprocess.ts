@@ -1,6 +1,6 @@
 /**
  * The one preprocessing path (../shared/MODEL.md), shared by training evaluation, the worker and
- * every test: decode (./jpeg/decoder.ts; upng-js) -> EXIF orientation -> alpha over white -> BT.601 luma
+ * every test: decode (./jpeg/decoder.ts; ./png-decode.ts) -> EXIF orientation -> alpha over white -> BT.601 luma
  * -> crop -> area-averaging resize to 48x48 -> (p / 255 - 0.5) / 0.5.
  */
 
@@ -8,8 +8,9 @@ import { LIMITS } from './api/limits.ts';
 import { ascii } from './bytes.ts';
 import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
 import { JpegDecoder } from './jpeg/decoder.ts';
-import { countJpegScans, jpegStoresRgb, readJpegOrientation } from './jpeg/headers.ts';
-import { decodePngRgba } from './png.ts';
+import { countJpegScans, jpegStoresRgb, readJpegOrientation, readJpegSize } from './jpeg/headers.ts';
+import { readPngOrientation } from './png.ts';
+import { decodePngRgba } from './png-decode.ts';
 
 export { countJpegScans, jpegStoresRgb, readJpegOrientation };
 
@@ -84,24 +85,7 @@ export function readImageSize(bytes: Uint8Array, format: ImageFormat): { width: 
     if (bytes.length < 24 || ascii(bytes, 12, 4) !== 'IHDR') return null;
     return { width: dv.getUint32(16), height: dv.getUint32(20) };
   }
-  let i = 2;
-  while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) return null;
-    const marker = bytes[i + 1];
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return { height: dv.getUint16(i + 5), width: dv.getUint16(i + 7) };
-    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      i += 2;
-      continue;
-    }
-    if (marker === 0xda) return null; // scan started before any frame header
-    i += 2 + dv.getUint16(i + 2);
-  }
-  return null;
+  return readJpegSize(bytes);
 }
 
 /**
@@ -187,7 +171,7 @@ export interface RawRgba {
   width: number;
   height: number;
   data: Uint8Array;
-  /** EXIF orientation to apply with orient() (always 1 for PNG). */
+  /** EXIF orientation to apply with orient() (a PNG's from its eXIf chunk). */
   orientation: number;
 }
 
@@ -222,7 +206,7 @@ export function decodeRgbaRaw(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_
   const png = decodePngRgba(bytes, limits.maxMemoryMB);
   if (png.width !== size.width || png.height !== size.height)
     throw new ImageError('corrupt_image', 'The PNG data is corrupt (size mismatch).');
-  return { ...png, orientation: 1 };
+  return { ...png, orientation: readPngOrientation(bytes) };
 }
 
 /**

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ImageError } from '../src/errors.ts';
-import { decodePngRgba, pngInflateHook } from '../src/png.ts';
+import { pngInflateHook } from '../src/png.ts';
+import { decodePngRgba } from '../src/png-decode.ts';
 import { decodeGray } from '../src/preprocess.ts';
 
 const png = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'preprocess', 'luma.png')));
@@ -31,7 +32,7 @@ test('a fault in our own PNG inflate is thrown as itself, not as corrupt_image',
 });
 
 test('damaged PNG and JPEG data is an ImageError (corrupt_image), whichever decoder finds it', () => {
-  // Truncations, and a flipped byte in the compressed data (pako / upng-js / our JPEG decoder).
+  // Truncations, and a flipped byte in the compressed data (pako / our PNG and JPEG decoders).
   const flipped = (b: Uint8Array, at: number) => {
     const c = b.slice();
     c[at] ^= 0xff;

@@ -77,8 +77,11 @@ function checkAgainstJpegJs(name: string, bytes: Uint8Array): string {
   const full = dec.decode({ denominator: 1, format: 'gray' });
   assert.deepEqual([full.width, full.height], [ref.width, ref.height], name);
   const d1 = diff(full.data, ref.data);
-  // jpeg-js' integer IDCT rounds at each stage, ours once at the end: a level apart, two on under 0.5%.
-  assert.ok(d1.max <= 2 && d1.over1 < 0.005 && d1.mean < 0.25, `${name} at scale 1: ${JSON.stringify(d1)}`);
+  // jpeg-js' integer IDCT rounds at each stage, ours once at the end: a level apart, two on under
+  // 0.5%. Its colour conversion truncates where libjpeg's and ours round, so colour images come out
+  // up to a level darker on average (measured 0.5 to 0.77; conformance.test.ts and the photos of
+  // ../shared hold us to libjpeg within 1 level).
+  assert.ok(d1.max <= 2 && d1.over1 < 0.005 && d1.mean < 1, `${name} at scale 1: ${JSON.stringify(d1)}`);
   const parts = [
     `${name} ${dec.width}x${dec.height}: scale 1 max ${d1.max} mean ${d1.mean.toFixed(3)} over 1: ${(d1.over1 * 100).toFixed(2)}%`,
   ];
@@ -100,8 +103,9 @@ function checkAgainstJpegJs(name: string, bytes: Uint8Array): string {
     }
     const mean = sum / (s.width * s.height);
     const farShare = far / (s.width * s.height);
+    // The mean includes jpeg-js' darker colour conversion (above).
     assert.ok(
-      mean < 0.75 && farShare < 0.01,
+      mean < 1.1 && farShare < 0.01,
       `${name} at 1/${d}: mean ${mean.toFixed(3)}, ${(farShare * 100).toFixed(2)}% over 3 levels from the area average`,
     );
     parts.push(`1/${d} mean ${mean.toFixed(2)} (${(farShare * 100).toFixed(2)}% > 3)`);
@@ -141,33 +145,37 @@ test('the photos in ../shared decode as jpeg-js does, at every scale', { skip: s
   for (const f of files.filter((p) => readFixture(p).length < 1.5e6)) t.diagnostic(checkAgainstJpegJs(f.split('/').pop()!, readFixture(f)));
 });
 
-test('a region decodes to exactly the same pixels as that part of the whole image, with or without the row index', {
+test('a region decodes to exactly the same pixels as that part of the whole image, with or without the row and column index', {
   skip: noCjpeg,
 }, () => {
-  const rgb = patternRgb(400, 300, 7);
-  for (const flags of [['-sample', '2x2'], ['-restart', '1'], ['-progressive'], ['-grayscale']]) {
-    const bytes = cjpeg(rgb, 400, 300, flags);
+  // 900 px wide: a region at x = 610 starts past the column index's first checkpoint (32 MCUs of 16 px, 64 of 8).
+  const rgb = patternRgb(900, 300, 7);
+  for (const flags of [['-sample', '2x2'], ['-restart', '1'], ['-restart', '5B'], ['-progressive'], ['-grayscale']]) {
+    const bytes = cjpeg(rgb, 900, 300, flags);
     for (const d of [1, 2, 4, 8] as Denominator[]) {
       const whole = new JpegDecoder(bytes, { maxScans: 100 }).decode({ denominator: d, format: 'rgba' });
-      const region = { x: 137, y: 91, w: 150, h: 120 };
-      for (const dec of [
-        new JpegDecoder(bytes, { maxScans: 100 }),
-        (() => {
-          const warm = new JpegDecoder(bytes, { maxScans: 100 });
-          warm.decode({ denominator: 8, format: 'gray' }); // builds the row index
-          return warm;
-        })(),
-      ]) {
-        const part = dec.decode({ denominator: d, region, format: 'rgba' });
-        assert.equal(part.x0, Math.floor(region.x / d) * d);
-        assert.equal(part.y0, Math.floor(region.y / d) * d);
-        for (let y = 0; y < part.height; y++) {
-          const sy = part.y0 / d + y;
-          const a = part.data.subarray(y * part.width * 4, (y + 1) * part.width * 4);
-          const b = whole.data.subarray((sy * whole.width + part.x0 / d) * 4, (sy * whole.width + part.x0 / d + part.width) * 4);
-          assert.deepEqual(a, b, `${flags.join(' ')} 1/${d} row ${y}`);
+      for (const region of [
+        { x: 137, y: 91, w: 150, h: 120 },
+        { x: 610, y: 40, w: 170, h: 200 },
+      ])
+        for (const dec of [
+          new JpegDecoder(bytes, { maxScans: 100 }),
+          (() => {
+            const warm = new JpegDecoder(bytes, { maxScans: 100 });
+            warm.decode({ denominator: 8, format: 'gray' }); // builds the row and column index
+            return warm;
+          })(),
+        ]) {
+          const part = dec.decode({ denominator: d, region, format: 'rgba' });
+          assert.equal(part.x0, Math.floor(region.x / d) * d);
+          assert.equal(part.y0, Math.floor(region.y / d) * d);
+          for (let y = 0; y < part.height; y++) {
+            const sy = part.y0 / d + y;
+            const a = part.data.subarray(y * part.width * 4, (y + 1) * part.width * 4);
+            const b = whole.data.subarray((sy * whole.width + part.x0 / d) * 4, (sy * whole.width + part.x0 / d + part.width) * 4);
+            assert.deepEqual(a, b, `${flags.join(' ')} 1/${d} region at x ${region.x}, row ${y}`);
+          }
         }
-      }
     }
   }
 });

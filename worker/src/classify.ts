@@ -65,6 +65,7 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     source: analysis.source,
     tta: params.tta,
     image: analysis.image,
+    damaged: analysis.damaged,
     model: MODEL_ID,
     timings: timingsOut,
   };

@@ -30,7 +30,7 @@ export function modelInfo() {
     input: { size: INPUT_SIZE, channels: 1, layout: 'NCHW', tensor: 'input', output: 'logits' },
     normalization: { ...NORMALIZATION, formula: '(p / 255 - mean) / std' },
     preprocessing: [
-      "decode JPEG (core's decoder, shrink-on-load: each region at the scale it needs, as an exact area average) or PNG (rows streamed; interlaced: upng-js)",
+      "decode JPEG (core's decoder, shrink-on-load: each region at the scale it needs, as an exact area average) or PNG (core's decoder: rows streamed; interlaced or eXIf-oriented: decoded whole)",
       'apply the EXIF orientation',
       'composite alpha over white',
       'grayscale with BT.601 luma 0.299 R + 0.587 G + 0.114 B',

@@ -370,6 +370,11 @@ export const openapi = {
             required: ['width', 'height'],
             additionalProperties: false,
           },
+          damaged: {
+            type: 'boolean',
+            description:
+              'true when the image data was damaged and was decoded as libjpeg (and browsers) decode it: stray bytes before a JPEG marker skipped, a broken scan resumed at its next restart marker, the part lost left mid-grey. The answer may then be about a partly wrong image. A file cut short is a 400 `corrupt_image` instead.',
+          },
           model: { $ref: '#/components/schemas/ModelId' },
           timings: {
             type: 'object',
@@ -406,6 +411,7 @@ export const openapi = {
           'source',
           'tta',
           'image',
+          'damaged',
           'model',
           'timings',
         ],

@@ -124,10 +124,27 @@ describe('POST /classify', { skip }, () => {
     assert.deepEqual(body.box, body.faces[0].box);
     assert.deepEqual(body.scores, body.faces[0].scores);
     assert.deepEqual(body.image, { width: 500, height: 282 });
+    assert.equal(body.damaged, false);
     assert.equal(body.model.input_size, 48);
     for (const k of ['decode', 'detect', 'preprocess', 'inference', 'total']) assert.equal(typeof body.timings[k], 'number');
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(res.headers.get('cache-control'), 'no-store');
+  });
+
+  test('a JPEG libjpeg recovers from is answered and flagged damaged; the same file cut short is a 400', async () => {
+    const jpeg = photo('happy.jpg');
+    // Stray bytes after the first segment (as in Pillow's junk_jpeg_header.jpg): libjpeg warns
+    // ("extraneous bytes before marker") and decodes, and so do browsers.
+    const second = 4 + ((jpeg[4] << 8) | jpeg[5]);
+    const strayed = concat(jpeg.subarray(0, second), new Uint8Array([0x12, 0x34, 0x56, 0x78]), jpeg.subarray(second));
+    const res = await post(strayed, 'image/jpeg');
+    const body = await documented(res, '/classify', 'POST');
+    assert.equal(res.status, 200);
+    assert.equal(body.damaged, true);
+    assert.equal(body.faces.length, 1);
+    const cut = await post(jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), 'image/jpeg');
+    assert.equal(cut.status, 400);
+    assert.equal((await documented(cut, '/classify', 'POST')).error.code, 'corrupt_image');
   });
 
   test('multipart PNG with the box as a form field', async () => {

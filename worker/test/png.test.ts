@@ -1,4 +1,4 @@
-/** The PNG guards in @emotion/core (core/src/png.ts), unit-tested in Node. */
+/** The PNG guards and decoding in @emotion/core (core/src/png.ts, png-decode.ts), unit-tested in Node. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeGray, ImageError } from '@emotion/core';
@@ -99,7 +99,7 @@ test('16-bit grayscale and palette PNGs decode', () => {
   rejects(() => decodeGray(concat(PNG_SIGNATURE, ihdr(4, 1, 8, 3), pngChunk('IDAT', pako.deflate(idx)), IEND)), 'corrupt_image', /PLTE/);
 });
 
-test('structural damage is a 400-class error, found before upng-js runs', { skip: skipPhotos }, () => {
+test('structural damage is a 400-class error, found before any pixel is decoded', { skip: skipPhotos }, () => {
   const png = photo('amy/amy1.png');
   const huge = png.slice();
   new DataView(huge.buffer).setUint32(33, 0xfffffff0);

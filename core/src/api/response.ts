@@ -81,6 +81,12 @@ export interface ClassifyResponse extends Nullable<Face> {
   /** Whether each face's scores average the crop and its mirror image (flip test-time augmentation). */
   tta: boolean;
   image: { width: number; height: number };
+  /**
+   * The image's data was damaged and decoded as libjpeg (and so every browser) decodes it: stray
+   * bytes before a marker skipped, a broken scan resumed at its next restart marker (the part lost
+   * is mid-grey). The answer may be about a partly wrong image. A file cut short is a 400 instead.
+   */
+  damaged: boolean;
   model: ModelId;
   timings: Timings;
 }

@@ -11,8 +11,14 @@
  * - Progressive (and multi-scan baseline) JPEGs hold their coefficients (2 bytes each) until the
  *   last scan; every region and scale is then rendered from them.
  *
- * Colour conversion follows jpeg-js (the test oracle): BT.601 YCbCr, box chroma upsampling, and
- * the same truncation, so scale 1 matches it within a level (core/test/jpeg-decoder.test.ts).
+ * Colour conversion is libjpeg's (jdcolor.c: BT.601 YCbCr in 16-bit fixed point, rounded) with box
+ * chroma upsampling (djpeg -nosmooth), so scale 1 matches `djpeg -dct int -nosmooth` within a
+ * level (core/test/conformance.test.ts).
+ *
+ * Damaged data is treated as libjpeg treats it: stray bytes before a marker are skipped; when a
+ * scan's data breaks off at a marker, the rest of its restart interval is left zero (mid-grey) and
+ * decoding resynchronises at the next restart marker (jpeg_resync_to_restart); `damaged` says so.
+ * Data that ends (end of file, or EOI) before the scan's last block is a cut file: corrupt_image.
  */
 import { ImageError } from '../errors.ts';
 import type { Box } from '../preprocess.ts';
@@ -57,9 +63,23 @@ const KEEP_NONE = 0;
 interface RowState {
   reader: ReturnType<BitReader['save']>;
   preds: number[];
-  /** MCUs since the last restart marker. */
+  /** MCUs since the last restart marker, restarts so far, and whether the segment's data broke off. */
   sinceRestart: number;
+  restarts: number;
+  insufficient: boolean;
 }
+
+/** MCU columns between the checkpoints of the column index. */
+const COLUMN_STEP = 32;
+/** Numbers per checkpoint: the bit reader's 5, MCUs since the restart, restarts, the broken-off flag, 4 DC predictors. */
+const CHECKPOINT = 12;
+
+/** libjpeg's YCbCr -> RGB tables (jdcolor.c build_ycc_rgb_table: SCALEBITS 16, rounded). */
+const FIX = (x: number) => Math.round(x * 65536);
+const CR_R = Int32Array.from({ length: 256 }, (_, i) => (FIX(1.402) * (i - 128) + 32768) >> 16);
+const CB_B = Int32Array.from({ length: 256 }, (_, i) => (FIX(1.772) * (i - 128) + 32768) >> 16);
+const CR_G = Int32Array.from({ length: 256 }, (_, i) => -FIX(0.71414) * (i - 128));
+const CB_G = Int32Array.from({ length: 256 }, (_, i) => -FIX(0.34414) * (i - 128) + 32768);
 
 interface Plan {
   n: IdctSize;
@@ -88,7 +108,15 @@ export class JpegDecoder {
   private readonly firstScan: ScanHeader;
   private readonly rgb: boolean;
   private store: { coef: Int16Array[]; last: Uint8Array[] } | null = null;
+  /** Restart markers resynchronised and segments whose data broke off (libjpeg's warnings), so far. */
+  private damage = 0;
   private readonly rowIndex: (RowState | undefined)[] = [];
+  /**
+   * Per MCU row, once it was decoded whole: the state before MCU column k * COLUMN_STEP (k >= 1),
+   * CHECKPOINT numbers each, so that a later region decodes from the checkpoint left of it to its
+   * right edge instead of the whole row (a face's crop, after the detection pass).
+   */
+  private readonly colIndex: (Float64Array | undefined)[] = [];
 
   constructor(
     private readonly data: Uint8Array,
@@ -107,6 +135,11 @@ export class JpegDecoder {
     this.rgb = this.markers.storesRgb();
   }
 
+  /** Whether damaged data was skipped (stray bytes before a marker, a broken scan resynchronised), in what was decoded so far. */
+  get damaged(): boolean {
+    return this.damage > 0 || this.markers.strayBytes > 0;
+  }
+
   /** Bytes that decoding `req` allocates, for the caller's memory limit (checked before decoding). */
   bytesFor(req: RegionRequest): number {
     const f = this.frame;
@@ -117,6 +150,7 @@ export class JpegDecoder {
       total += c.padW * n * c.v * n; // band
       total += this.streams ? c.padW * c.v * 128 : c.padW * c.padH * 128; // coefficient rows or store
     }
+    if (this.streams) total += f.mcusH * Math.floor((f.mcusW - 1) / COLUMN_STEP) * CHECKPOINT * 8; // the column index
     return total;
   }
 
@@ -198,17 +232,14 @@ export class JpegDecoder {
     const reader = new BitReader(this.data, scan.start);
     const preds = new Array<number>(comps.length).fill(0);
     let sinceRestart = 0;
+    let restarts = 0;
+    let insufficient = false;
     // Resume from the latest indexed row at or before the first one needed.
     let start = 0;
-    for (let r = rows.first; r > 0; r--) {
-      const s = this.rowIndex[r];
-      if (s) {
-        start = r;
-        reader.restore(s.reader);
-        s.preds.forEach((p, i) => (preds[i] = p));
-        sinceRestart = s.sinceRestart;
-        break;
-      }
+    let resume: RowState | undefined;
+    for (let r = rows.first; r > 0 && !resume; r--) {
+      resume = this.rowIndex[r];
+      if (resume) start = r;
     }
     // Indexed by frame component (the scan may list them in another order).
     const rowCoef = f.components.map((c) => new Int16Array(c.padW * c.v * 64));
@@ -219,9 +250,45 @@ export class JpegDecoder {
     const mcu = mcuBlocks(scan, f);
     const keepNeeded = plan.n === 1 ? KEEP_DC : KEEP_ALL;
     const interval = this.markers.restartInterval;
+    // The MCU columns that hold the plan's blocks.
+    const mxFirst = Math.min(...f.components.map((c, ci) => Math.floor(plan.bc0[ci] / c.h)));
+    const mxLast = Math.min(f.mcusW - 1, Math.max(...f.components.map((c, ci) => Math.floor(plan.bc1[ci] / c.h))));
+    const state = (): RowState => ({ reader: reader.save(), preds: preds.slice(), sinceRestart, restarts, insufficient });
+    const restore = (s: RowState) => {
+      reader.restore(s.reader);
+      s.preds.forEach((p, i) => (preds[i] = p));
+      ({ sinceRestart, restarts, insufficient } = s);
+    };
+    if (resume) restore(resume);
+    const saveAt = (a: Float64Array, o: number) => {
+      reader.saveTo(a, o);
+      a[o + 5] = sinceRestart;
+      a[o + 6] = restarts;
+      a[o + 7] = insufficient ? 1 : 0;
+      for (let i = 0; i < preds.length; i++) a[o + 8 + i] = preds[i];
+    };
+    const restoreAt = (a: Float64Array, o: number) => {
+      reader.restoreFrom(a, o);
+      sinceRestart = a[o + 5];
+      restarts = a[o + 6];
+      insufficient = a[o + 7] === 1;
+      for (let i = 0; i < preds.length; i++) preds[i] = a[o + 8 + i];
+    };
+    const checkpointsPerRow = Math.floor((f.mcusW - 1) / COLUMN_STEP);
     for (let r = start; r <= rows.last; r++) {
-      if (!this.rowIndex[r]) this.rowIndex[r] = { reader: reader.save(), preds: preds.slice(), sinceRestart };
+      if (!this.rowIndex[r]) this.rowIndex[r] = state();
       const needed = r >= rows.first;
+      // A row decoded whole before, with its successor indexed: only the plan's columns are decoded.
+      const cols = this.colIndex[r];
+      const partial = needed && cols !== undefined && (r + 1 === f.mcusH || this.rowIndex[r + 1] !== undefined);
+      let mxStart = 0;
+      if (partial) {
+        const k = Math.floor(mxFirst / COLUMN_STEP);
+        if (k > 0) restoreAt(cols, (k - 1) * CHECKPOINT);
+        mxStart = k * COLUMN_STEP;
+      }
+      const mxEnd = partial ? mxLast : f.mcusW - 1;
+      const checkpoints = !partial && !cols && checkpointsPerRow > 0 ? new Float64Array(checkpointsPerRow * CHECKPOINT) : null;
       // Only the coefficients kept are written; at 1/8 only DC is read back, so nothing needs clearing.
       if (needed && keepNeeded === KEEP_ALL) {
         for (let ci = 0; ci < f.components.length; ci++) {
@@ -229,28 +296,58 @@ export class JpegDecoder {
           for (let j = 0; j < c.v; j++) rowCoef[ci].fill(0, (j * c.padW + plan.bc0[ci]) * 64, (j * c.padW + plan.bc1[ci] + 1) * 64);
         }
       }
-      for (let mx = 0; mx < f.mcusW; mx++) {
+      for (let mx = mxStart; mx <= mxEnd; mx++) {
         if (interval && sinceRestart === interval) {
-          if (reader.overrun) throw corrupt('a scan breaks off before its restart marker');
-          reader.nextRestart();
+          if (this.restart(reader, restarts++)) insufficient = false;
           preds.fill(0);
           sinceRestart = 0;
         }
+        if (checkpoints && mx > 0 && mx % COLUMN_STEP === 0) saveAt(checkpoints, (mx / COLUMN_STEP - 1) * CHECKPOINT);
         for (let b = 0; b < mcu.length; b++) {
           const i = mcu.scanIndex[b];
           const ci = mcu.comp[b];
           const bx = mx * mcu.h[b] + mcu.k[b];
           const keep = needed && bx >= plan.bc0[ci] && bx <= plan.bc1[ci] ? keepNeeded : KEEP_NONE;
-          preds[i] = decodeBaseline(reader, dcs[i], acs[i], preds[i], rowCoef[ci], mcu.rowOffset[b] + bx * 64, keep, rowLast[ci]);
+          const off = mcu.rowOffset[b] + bx * 64;
+          if (!insufficient) preds[i] = decodeBaseline(reader, dcs[i], acs[i], preds[i], rowCoef[ci], off, keep, rowLast[ci]);
+          else if (keep !== KEEP_NONE) {
+            // libjpeg leaves the blocks of a broken-off segment zero: DC 0, mid-grey.
+            rowCoef[ci][off] = 0;
+            rowLast[ci][off >> 6] = 0;
+          }
         }
+        if (!insufficient && reader.overrun) insufficient = this.brokeOff(reader, `MCU row ${r + 1} of ${f.mcusH}`);
         sinceRestart++;
       }
-      if (reader.overrun) throw corrupt(`the data ends or breaks off in MCU row ${r + 1} of ${f.mcusH}`);
+      if (checkpoints) this.colIndex[r] = checkpoints;
       if (needed) this.render(plan, r, rowCoef, rowLast, zeros);
+      // After a partial row, the next one starts from its own index.
+      if (partial && r < rows.last) restore(this.rowIndex[r + 1]!);
     }
-    if (rows.last + 1 < f.mcusH && !this.rowIndex[rows.last + 1]) {
-      this.rowIndex[rows.last + 1] = { reader: reader.save(), preds: preds.slice(), sinceRestart };
-    }
+    if (rows.last + 1 < f.mcusH && !this.rowIndex[rows.last + 1]) this.rowIndex[rows.last + 1] = state();
+  }
+
+  /**
+   * The scan's data broke off at a marker inside a segment (libjpeg's insufficient_data): the rest
+   * of the segment stays zero, unless the file ends there (end of data or EOI): a cut file.
+   */
+  private brokeOff(reader: BitReader, where: string): true {
+    if (reader.atEnd) throw corrupt(`the data ends in ${where}`);
+    this.damage++;
+    return true;
+  }
+
+  /**
+   * At a restart interval's end: libjpeg's resync. Returns whether the expected marker (or one to
+   * drop) was passed, which clears a broken-off segment's state; left before another marker,
+   * libjpeg keeps that state, and a segment decoded from there reads zero bits and breaks off.
+   */
+  private restart(reader: BitReader, done: number): boolean {
+    const before = reader.skipped + reader.resyncs;
+    const found = reader.restart(done & 7);
+    if (reader.skipped + reader.resyncs > before) this.damage++;
+    if (!found && reader.atEnd) throw corrupt('the data ends before the last restart interval');
+    return found;
   }
 
   /** Every scan into the coefficient store (progressive, or baseline with one scan per component). */
@@ -269,6 +366,8 @@ export class JpegDecoder {
       const end = this.decodeScan(scan, store);
       scan = this.markers.nextScan(end)?.scan ?? null;
     }
+    // Without EOI a multi-scan file may be cut between scans: the image is not all there.
+    if (!this.markers.sawEoi) throw corrupt('the file ends before its end-of-image marker');
     return store;
   }
 
@@ -288,7 +387,9 @@ export class JpegDecoder {
       }
       if ((!progressive || !dcScan) && !scan.acTables[i]) throw corrupt('a scan uses an undefined Huffman table');
     }
+    let insufficient = false;
     const block = (i: number, off: number) => {
+      if (insufficient) return; // the store's blocks stay as they are (zero, or earlier scans' values)
       const coef = store.coef[scan.comps[i]];
       const last = store.last[scan.comps[i]];
       if (!progressive) preds[i] = decodeBaseline(reader, scan.dcTables[i]!, scan.acTables[i]!, preds[i], coef, off, KEEP_ALL, last);
@@ -301,10 +402,11 @@ export class JpegDecoder {
       else decodeAcRefine(reader, scan.acTables[i]!, coef, off, scan.ss, scan.se, scan.al, eob, last);
     };
     let sinceRestart = 0;
+    let restarts = 0;
     const restart = () => {
+      if (!insufficient && reader.overrun) insufficient = this.brokeOff(reader, 'a scan');
       if (interval && sinceRestart === interval) {
-        if (reader.overrun) throw corrupt('a scan breaks off before its restart marker');
-        reader.nextRestart();
+        if (this.restart(reader, restarts++)) insufficient = false;
         preds.fill(0);
         eob.run = 0;
         sinceRestart = 0;
@@ -332,7 +434,7 @@ export class JpegDecoder {
         }
       }
     }
-    if (reader.overrun) throw corrupt('a scan ends before its last block');
+    if (!insufficient && reader.overrun) this.brokeOff(reader, "a scan's last block");
     return reader.pos;
   }
 
@@ -405,14 +507,14 @@ export class JpegDecoder {
           B = p2[b2 + m2[i]];
         } else {
           const Y = p0[b0 + m0[i]];
-          const cb = p1[b1 + m1[i]] - 128;
-          const cr = p2[b2 + m2[i]] - 128;
-          R = Y + 1.402 * cr;
-          G = Y - 0.3441363 * cb - 0.71413636 * cr;
-          B = Y + 1.772 * cb;
-          R = R < 0 ? 0 : R > 255 ? 255 : R | 0;
-          G = G < 0 ? 0 : G > 255 ? 255 : G | 0;
-          B = B < 0 ? 0 : B > 255 ? 255 : B | 0;
+          const cb = p1[b1 + m1[i]];
+          const cr = p2[b2 + m2[i]];
+          R = Y + CR_R[cr];
+          G = Y + ((CB_G[cb] + CR_G[cr]) >> 16);
+          B = Y + CB_B[cb];
+          R = R < 0 ? 0 : R > 255 ? 255 : R;
+          G = G < 0 ? 0 : G > 255 ? 255 : G;
+          B = B < 0 ? 0 : B > 255 ? 255 : B;
         }
         if (plan.gray) out[o++] = (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16;
         else {
@@ -481,7 +583,12 @@ function decodeBaseline(
     if (fac !== 0) {
       k += (fac >> 4) & 15;
       reader.consume(fac & 15);
-      if (k > 63) break;
+      if (k > 63) {
+        // A run past the block's end (corrupt data): libjpeg's natural order maps it to the last coefficient.
+        if (keep === KEEP_ALL) coef[off + 63] = fac >> 8;
+        end = 63;
+        break;
+      }
       if (keep === KEEP_ALL) coef[off + ZIGZAG[k]] = fac >> 8;
       end = k;
       k++;
@@ -497,7 +604,9 @@ function decodeBaseline(
     }
     k += r;
     if (k > 63) {
-      reader.skip(s);
+      const v = reader.receiveExtend(s);
+      if (keep === KEEP_ALL) coef[off + 63] = v;
+      end = 63;
       break;
     }
     if (keep === KEEP_ALL) coef[off + ZIGZAG[k]] = reader.receiveExtend(s);

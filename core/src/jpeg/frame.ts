@@ -78,6 +78,9 @@ export class MarkerState {
   /** Adobe APP14 transform flag (-1 when absent) and whether a JFIF APP0 is present. */
   adobeTransform = -1;
   jfif = false;
+  /** Bytes skipped where a marker was due (libjpeg: "extraneous bytes before marker"), and whether EOI was reached. */
+  strayBytes = 0;
+  sawEoi = false;
 
   constructor(private readonly data: Uint8Array) {}
 
@@ -92,16 +95,23 @@ export class MarkerState {
 
   /**
    * Reads markers from `p` until a scan header (returned, with the offset of its data) or the end
-   * of the image (null). Bytes that are not a marker where one is due are skipped, as libjpeg does.
+   * of the image (null). Bytes that are not a marker where one is due (FF 00 too) are skipped and
+   * counted, as libjpeg's next_marker does.
    */
   nextScan(p: number): { scan: ScanHeader; next: number } | null {
     const d = this.data;
     for (;;) {
+      const from = p;
       while (p < d.length && d[p] !== 0xff) p++;
+      this.strayBytes += p - from;
       while (p < d.length && d[p] === 0xff) p++;
       if (p >= d.length) return null;
       const m = d[p++];
-      if (m === 0xd9) return null;
+      if (m === 0xd9) {
+        this.sawEoi = true;
+        return null;
+      }
+      if (m === 0x00) this.strayBytes += 2;
       if (m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7) || m === 0x00) continue;
       if (p + 2 > d.length) return null;
       const len = (d[p] << 8) | d[p + 1];

@@ -3,6 +3,7 @@
  * stores RGB rather than YCbCr, and the EXIF orientation.
  */
 import { ascii } from '../bytes.ts';
+import { orientationFromTiff } from '../exif.ts';
 
 /**
  * An upper bound of the scans jpeg-js will decode, counting up to `stopAfter`: each Start Of Scan it
@@ -17,66 +18,76 @@ export function countJpegScans(bytes: Uint8Array, stopAfter = Infinity): number 
   return n;
 }
 
+/** A marker segment before the first scan: its marker, and its data's bounds (clipped to the file). */
+export interface JpegSegment {
+  marker: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * The marker segments after SOI up to the first SOS or EOI, as libjpeg's next_marker finds them:
+ * bytes that are not a marker where one is due (and FF 00 pairs) are skipped (libjpeg warns of
+ * "extraneous bytes before marker" and goes on), fill bytes (FF FF) are skipped, standalone
+ * markers have no length. Stops at a length that runs past the file's end.
+ */
+export function* jpegSegments(bytes: Uint8Array): Generator<JpegSegment> {
+  let p = 2;
+  for (;;) {
+    while (p < bytes.length && bytes[p] !== 0xff) p++;
+    while (p < bytes.length && bytes[p] === 0xff) p++;
+    if (p >= bytes.length) return;
+    const marker = bytes[p++];
+    if (marker === 0x00 || marker === 0x01 || marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) continue;
+    if (marker === 0xd9 || p + 2 > bytes.length) return;
+    const len = (bytes[p] << 8) | bytes[p + 1];
+    if (len < 2) return;
+    yield { marker, start: p + 2, end: Math.min(bytes.length, p + len) };
+    if (marker === 0xda) return;
+    p += len;
+  }
+}
+
+const isSof = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+
+/** Width and height from the frame header (SOFn), or null when there is none before the first scan. */
+export function readJpegSize(bytes: Uint8Array): { width: number; height: number } | null {
+  for (const { marker, start, end } of jpegSegments(bytes)) {
+    if (marker === 0xda) return null; // a scan before any frame header
+    if (isSof(marker))
+      return end - start >= 5
+        ? { height: (bytes[start + 1] << 8) | bytes[start + 2], width: (bytes[start + 3] << 8) | bytes[start + 4] }
+        : null;
+  }
+  return null;
+}
+
 /**
  * Whether a 3-component JPEG stores RGB rather than YCbCr, by libjpeg's rules: a JFIF marker means
  * YCbCr; else an Adobe marker's transform 0 means RGB; else component ids 'R','G','B' do. jpeg-js
  * alone always assumes YCbCr for 3 components, which garbles the colours of RGB JPEGs.
  */
 export function jpegStoresRgb(bytes: Uint8Array): boolean {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let jfif = false;
   let adobeTransform = -1;
-  for (let i = 2; i + 4 <= bytes.length && bytes[i] === 0xff; ) {
-    const marker = bytes[i + 1];
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) break;
-    const len = dv.getUint16(i + 2);
-    if (marker === 0xe0 && len >= 7 && ascii(bytes, i + 4, 5) === 'JFIF\0') jfif = true;
-    if (marker === 0xee && len >= 14 && ascii(bytes, i + 4, 6) === 'Adobe\0') adobeTransform = bytes[i + 15];
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof && len >= 17 && bytes[i + 9] === 3 && i + 19 <= bytes.length) {
+  for (const { marker, start: s, end } of jpegSegments(bytes)) {
+    const len = end - s;
+    if (marker === 0xe0 && len >= 5 && ascii(bytes, s, 5) === 'JFIF\0') jfif = true;
+    if (marker === 0xee && len >= 12 && ascii(bytes, s, 6) === 'Adobe\0') adobeTransform = bytes[s + 11];
+    if (isSof(marker) && len >= 15 && bytes[s + 5] === 3) {
       if (jfif) return false;
       if (adobeTransform >= 0) return adobeTransform === 0;
-      return bytes[i + 10] === 0x52 && bytes[i + 13] === 0x47 && bytes[i + 16] === 0x42;
+      return bytes[s + 6] === 0x52 && bytes[s + 9] === 0x47 && bytes[s + 12] === 0x42;
     }
-    i += 2 + len;
   }
   return false;
 }
 
-/** EXIF orientation (1-8) of a JPEG, 1 when absent or unreadable. */
+/** EXIF orientation (1-8) of a JPEG's first EXIF APP1, 1 when absent or unreadable. */
 export function readJpegOrientation(bytes: Uint8Array): number {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let i = 2;
-  while (i + 4 <= bytes.length && bytes[i] === 0xff) {
-    const marker = bytes[i + 1];
-    if (marker === 0xda || marker === 0xd9) break;
-    const len = dv.getUint16(i + 2);
-    if (marker === 0xe1 && len >= 16 && ascii(bytes, i + 4, 4) === 'Exif') {
-      return orientationFromTiff(dv, i + 10, Math.min(bytes.length, i + 2 + len));
-    }
-    i += 2 + len;
-  }
-  return 1;
-}
-
-function orientationFromTiff(dv: DataView, tiff: number, end: number): number {
-  if (tiff + 8 > end) return 1;
-  const little = dv.getUint16(tiff) === 0x4949;
-  const u16 = (o: number) => dv.getUint16(o, little);
-  const ifd = tiff + dv.getUint32(tiff + 4, little);
-  if (ifd + 2 > end) return 1;
-  const count = u16(ifd);
-  for (let k = 0; k < count; k++) {
-    const entry = ifd + 2 + k * 12;
-    if (entry + 12 > end) return 1;
-    if (u16(entry) === 0x0112) {
-      const value = u16(entry + 8);
-      return value >= 1 && value <= 8 ? value : 1;
-    }
+  for (const { marker, start, end } of jpegSegments(bytes)) {
+    if (marker === 0xe1 && end - start >= 14 && ascii(bytes, start, 4) === 'Exif') return orientationFromTiff(dv, start + 6, end);
   }
   return 1;
 }

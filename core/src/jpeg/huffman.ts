@@ -1,8 +1,8 @@
 /**
  * Huffman tables and the entropy-coded bit reader (ITU T.81 F.2.2, with libjpeg/stb_image's
  * 9-bit lookahead). Corrupt data never throws here: past the end or at a marker the reader feeds
- * zero bits (as libjpeg does), and a code no table holds decodes as symbol 0, so a damaged file
- * still yields an image and every loop stays bounded by the block count.
+ * zero bits, and a code no table holds consumes 17 bits and decodes as symbol 0 (both as libjpeg
+ * does, so a damaged file yields libjpeg's image), and every loop stays bounded by the block count.
  */
 
 const FAST_BITS = 9;
@@ -87,6 +87,9 @@ export class BitReader {
   private stopped = false;
   /** Zero bits fed since then. */
   private fed = 0;
+  /** Bytes skipped to find restart markers, and restart markers not found where due (libjpeg warns of both). */
+  skipped = 0;
+  resyncs = 0;
   pos: number;
 
   constructor(
@@ -116,6 +119,23 @@ export class BitReader {
   /** Whole state, for the row index of streamed decoding (bits not yet consumed are re-read). */
   save(): { pos: number; buf: number; bits: number; stopped: boolean; fed: number } {
     return { pos: this.pos, buf: this.buf, bits: this.bits, stopped: this.stopped, fed: this.fed };
+  }
+
+  /** The same state into a[o .. o + 5) (the column index's typed-array form). */
+  saveTo(a: Float64Array, o: number): void {
+    a[o] = this.pos;
+    a[o + 1] = this.buf;
+    a[o + 2] = this.bits;
+    a[o + 3] = this.stopped ? 1 : 0;
+    a[o + 4] = this.fed;
+  }
+
+  restoreFrom(a: Float64Array, o: number): void {
+    this.pos = a[o];
+    this.buf = a[o + 1];
+    this.bits = a[o + 2];
+    this.stopped = a[o + 3] === 1;
+    this.fed = a[o + 4];
   }
 
   restore(s: { pos: number; buf: number; bits: number; stopped: boolean; fed: number }): void {
@@ -179,9 +199,9 @@ export class BitReader {
     let k = FAST_BITS + 1;
     while (c >= t.maxCode[k]) k++;
     if (k > 16) {
-      // No such code: consume what was looked at and carry on.
-      this.buf <<= 16;
-      this.bits -= 16;
+      // No such code: as libjpeg (jpeg_huff_decode), 17 bits are consumed and 0 is returned.
+      this.buf <<= 17;
+      this.bits -= 17;
       return 0;
     }
     this.buf <<= k;
@@ -223,19 +243,65 @@ export class BitReader {
     this.bits -= n;
   }
 
+  /** Whether the reader is at the end of the data or at EOI: the image's data is cut off, not damaged. */
+  get atEnd(): boolean {
+    const p = this.pos;
+    return p + 1 >= this.data.length || (this.data[p] === 0xff && this.data[p + 1] === 0xd9);
+  }
+
   /**
-   * Moves past the next restart marker (libjpeg's resync, simplified): bits left in the current
-   * byte are dropped; a missing or out-of-order marker is tolerated by searching ahead for one.
+   * Moves past restart marker RST`expected` as libjpeg does (read_restart_marker, then
+   * jpeg_resync_to_restart when the marker found is not the one expected): whole bytes not
+   * decoded and bytes that are not a marker are skipped (counted in `skipped`); an earlier RSTn or
+   * an invalid marker is passed over to the next; an unexpected RSTn is dropped and decoding
+   * resumes; a later RSTn (one of the next two) or another valid marker is left where it is, and
+   * false is returned (the decoder then keeps the segment's state, as libjpeg does).
    */
-  nextRestart(): void {
-    const data = this.data;
-    let p = this.pos;
-    // Search for FF D0-D7 from where the bytes stopped being consumed.
-    while (p + 1 < data.length && !(data[p] === 0xff && data[p + 1] >= 0xd0 && data[p + 1] <= 0xd7)) {
-      if (data[p] === 0xff && data[p + 1] !== 0x00 && data[p + 1] !== 0xff) break; // another marker: stop here
-      p++;
+  restart(expected: number): boolean {
+    const unused = this.stopped ? this.bits - this.fed : this.bits;
+    if (unused >= 8) this.skipped += unused >> 3;
+    let mk = this.findMarker(this.pos);
+    for (;;) {
+      if (!mk) {
+        this.reset(this.data.length);
+        return false;
+      }
+      const m = mk.m;
+      if (m === 0xd0 + expected) {
+        this.reset(mk.at + 2);
+        return true;
+      }
+      this.resyncs++;
+      const isRst = m >= 0xd0 && m <= 0xd7;
+      const rst = (k: number) => 0xd0 + ((expected + k) & 7);
+      if (m < 0xc0 || (isRst && (m === rst(-1) || m === rst(-2)))) {
+        mk = this.findMarker(mk.at + 2);
+        continue;
+      }
+      if (!isRst || m === rst(1) || m === rst(2)) {
+        this.reset(mk.at);
+        return false;
+      }
+      this.reset(mk.at + 2);
+      return true;
     }
-    if (p + 1 < data.length && data[p] === 0xff && data[p + 1] >= 0xd0 && data[p + 1] <= 0xd7) p += 2;
-    this.reset(p);
+  }
+
+  /** The next marker from `p` (libjpeg's next_marker): FF 00 and other bytes before it are skipped. */
+  private findMarker(p: number): { m: number; at: number } | null {
+    const d = this.data;
+    for (;;) {
+      const from = p;
+      while (p < d.length && d[p] !== 0xff) p++;
+      this.skipped += p - from;
+      while (p + 1 < d.length && d[p + 1] === 0xff) p++;
+      if (p + 1 >= d.length) return null;
+      if (d[p + 1] === 0) {
+        this.skipped += 2;
+        p += 2;
+        continue;
+      }
+      return { m: d[p + 1], at: p };
+    }
   }
 }

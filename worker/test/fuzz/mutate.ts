@@ -2,8 +2,11 @@
  * Mutations of image bytes: generic ones (bit flips, truncation, splices, ...) and ones that know
  * the JPEG marker and PNG chunk structure, so that mutated files get past the first checks and
  * reach the decoders (dimensions, sampling factors, Huffman tables, scans, EXIF, chunk lengths,
- * IHDR fields, filters, zlib streams, APNG chunks), plus hand-made decompression and CPU bombs.
+ * IHDR fields, filters, zlib streams, APNG chunks, eXIf, stray bytes and garbage before restart
+ * markers), plus hand-made decompression and CPU bombs. PNG mutations mostly keep every CRC right
+ * (a wrong one is refused before any pixel: that path is one of several), so they reach the decoder.
  */
+import { crc32 } from '@emotion/core/png';
 import pako from 'pako';
 import { type Bytes, concat, ihdr, PNG_SIGNATURE, pngChunk } from '../images.ts';
 import type { Rng } from './rng.ts';
@@ -138,6 +141,24 @@ function setU16(b: Bytes, at: number, v: number): Bytes {
   return out;
 }
 
+/** The chunk at `at` with its CRC made right again (most of the time: a wrong CRC is a path too). */
+function withCrc(b: Bytes, at: number, r: Rng): Bytes {
+  if (r.chance(0.15) || at + 12 > b.length) return b;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const len = dv.getUint32(at);
+  if (len > b.length - at - 12) return b;
+  dv.setUint32(at + 8 + len, crc32(b, at + 4, at + 8 + len));
+  return b;
+}
+
+/** Offsets of the restart markers (FF D0-D7) in a JPEG. */
+function restartMarkers(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = b.indexOf(0xff); i >= 0 && i + 1 < b.length; i = b.indexOf(0xff, i + 1))
+    if (b[i + 1] >= 0xd0 && b[i + 1] <= 0xd7) out.push(i);
+  return out;
+}
+
 function dim(r: Rng): number {
   return r.chance(0.7) ? r.pick(DIMS) : r.range(1, r.pick([64, 1024, 65535]));
 }
@@ -257,6 +278,27 @@ const jpegOps: Record<string, Op> = {
     for (let k = 0; k < n; k++) copies.set(scan, k * scan.length);
     return concat(b.subarray(0, sos.end), copies, b.subarray(sos.end));
   },
+  /** Bytes where a marker is due (libjpeg skips them with a warning): before a header segment or a restart marker. */
+  strayBytes(b, r) {
+    const parts = jpegParts(b);
+    const at = r.chance(0.6) && parts.length ? r.pick(parts).start : r.pick(restartMarkers(b).concat([2]));
+    const junk = r.chance(0.5) ? new Uint8Array(r.range(1, 8)).fill(r.pick([0x00, 0x12, 0xa5])) : r.bytes(r.range(1, 2000));
+    return concat(b.subarray(0, at), junk, b.subarray(at));
+  },
+  /** A restart marker renumbered, doubled or removed: libjpeg's resync paths (skip, drop, wait). */
+  restartMarker(b, r) {
+    const rst = restartMarkers(b);
+    if (!rst.length) return null;
+    const at = r.pick(rst);
+    const which = r.int(3);
+    if (which === 0) {
+      const out = copy(b);
+      out[at + 1] = 0xd0 + r.int(8);
+      return out;
+    }
+    if (which === 1) return concat(b.subarray(0, at), b.subarray(at, at + 2), b.subarray(at));
+    return concat(b.subarray(0, at), b.subarray(at + 2));
+  },
   exif(b, r) {
     const seg = exifApp1(r.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xffff]), r.chance(0.5));
     const s = copy(seg);
@@ -316,13 +358,23 @@ function withIdat(b: Uint8Array, parts: Part[], chunks: Uint8Array[]): Bytes | n
 const pngOps: Record<string, Op> = {
   ihdrDimensions(b, r) {
     const out = setU32(b, 16, r.chance(0.7) ? r.pick([...DIMS, 0x7fffffff, 0xffffffff, 100_000]) : r.int(5000));
-    return r.chance(0.7) ? setU32(out, 20, r.chance(0.7) ? r.pick([...DIMS, 0x7fffffff, 100_000]) : r.int(5000)) : out;
+    return withCrc(r.chance(0.7) ? setU32(out, 20, r.chance(0.7) ? r.pick([...DIMS, 0x7fffffff, 100_000]) : r.int(5000)) : out, 8, r);
   },
   ihdrFields(b, r) {
     const out = copy(b);
     const at = 24 + r.int(5); // depth, colour type, compression, filter, interlace
     out[at] = r.chance(0.6) ? r.pick([0, 1, 2, 3, 4, 6, 8, 16, 255]) : r.int(256);
-    return out;
+    return withCrc(out, 8, r);
+  },
+  /** An eXIf chunk (any orientation, sometimes mangled) before the image data, or after it. */
+  exif(b, r) {
+    const parts = pngParts(b);
+    const idat = parts.findIndex((p) => p.kind === 'IDAT');
+    if (idat < 0) return null;
+    const tiff = exifApp1(r.pick([0, 1, 3, 5, 6, 8, 9, 0xffff]), r.chance(0.5)).subarray(10);
+    const data = r.chance(0.7) ? tiff : r.chance(0.5) ? tiff.subarray(0, r.int(tiff.length)) : r.bytes(r.range(0, 40));
+    const i = r.chance(0.8) ? idat : parts.length - 1;
+    return rebuild(b, parts, new Map([[i, [pngChunk('eXIf', data), b.subarray(parts[i].start, parts[i].end)]]]));
   },
   chunkLength(b, r) {
     const parts = pngParts(b);
