@@ -52,7 +52,13 @@ execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '
 });
 
 // core's package.json exports, as paths under dist/types/core/src.
-const CORE_SUBPATHS = { '': 'index', '/faces': 'faces/index', '/api': 'api/index', '/emotion': 'emotion/index' };
+const CORE_SUBPATHS = {
+  '': 'index',
+  '/faces': 'faces/index',
+  '/api': 'api/index',
+  '/emotion': 'emotion/index',
+  '/timeline': 'timeline/index',
+};
 const coreTarget = (sub) => CORE_SUBPATHS[sub] ?? sub.slice(1);
 function rewrite(file) {
   const fromDir = dirname(file);
@@ -70,4 +76,4 @@ for (const f of walk(TYPES)) if (f.endsWith('.d.ts')) rewrite(f);
 
 mkdirSync(join(PKG, 'models'));
 for (const m of ['scratchcnn.onnx', 'blazeface.onnx']) copyFileSync(join(REPO, 'model', m), join(PKG, 'models', m));
-console.log(`built ${relative(REPO, DIST)} and ${relative(REPO, join(PKG, 'models'))}`);
+console.error(`built ${relative(REPO, DIST)} and ${relative(REPO, join(PKG, 'models'))}`);

@@ -14,3 +14,4 @@ export {
   type FrameInput,
 } from './browser-analyzer.ts';
 export * from './client/index.ts';
+export * from './timeline.ts';

@@ -8,3 +8,4 @@
 export type { Analyzer, ImageInput, Pixels } from './analyzer.ts';
 export * from './client/index.ts';
 export { createAnalyzer, type NodeAnalyzerOptions } from './node-analyzer.ts';
+export * from './timeline.ts';
