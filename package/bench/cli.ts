@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sharedPath, sharedSkip } from '@emotion/core/shared-data';
 
-const { values } = parseArgs({ options: { copies: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, jobs: { type: 'string', default: '1,2' } } });
+const { values } = parseArgs({
+  options: { copies: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, jobs: { type: 'string', default: '1,2' } },
+});
 const missing = sharedSkip('photos-dev');
 if (missing) throw new Error(missing);
 
@@ -36,13 +38,19 @@ try {
     const peaks: number[] = [];
     for (let r = 0; r < Number(values.runs); r++) {
       const t0 = performance.now();
-      const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(PKG, 'dist', 'cli.js'), '--jobs', String(jobs), '--no-progress', '--out', '/dev/null', dir], { encoding: 'utf8' });
+      const run = spawnSync(
+        '/usr/bin/time',
+        ['-f', '%M', process.execPath, join(PKG, 'dist', 'cli.js'), '--jobs', String(jobs), '--no-progress', '--out', '/dev/null', dir],
+        { encoding: 'utf8' },
+      );
       const seconds = (performance.now() - t0) / 1000;
       if (run.status !== 0) throw new Error(`run failed (${run.status}): ${run.stderr}`);
       const peakMiB = Number(run.stderr.trim().split('\n').at(-1)) / 1024;
       rates.push(files / seconds);
       peaks.push(peakMiB);
-      console.log(`--jobs ${jobs}, run ${r + 1}: ${(files / seconds).toFixed(1)} images/s (${seconds.toFixed(1)} s), peak ${peakMiB.toFixed(0)} MiB`);
+      console.log(
+        `--jobs ${jobs}, run ${r + 1}: ${(files / seconds).toFixed(1)} images/s (${seconds.toFixed(1)} s), peak ${peakMiB.toFixed(0)} MiB`,
+      );
     }
     rows.push(`| ${jobs} | ${median(rates).toFixed(1)} | ${median(peaks).toFixed(0)} |`);
   }
