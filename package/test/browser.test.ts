@@ -3,6 +3,7 @@
  * headless Chromium: onnxruntime-web's WebAssembly and both models loaded by URL from a local
  * server, a photo analyzed as a Blob, and as canvas pixels (ImageData). The Blob's answer must be
  * the Node analyzer's (onnxruntime-node) on the same bytes: same faces and labels, scores within 1e-4.
+ * The client's downscaling sends a JPEG of at most its maxSide to a local /classify (answered by the Node analyzer).
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { ClassifyResponse } from '@emotion/core/api';
+import { readImageSize, sniffFormat } from '@emotion/core/preprocess';
 import { CHROMIUM, chromiumSkip } from '@emotion/core/testing/tools';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
@@ -33,13 +35,16 @@ let inst: Installed;
 let server: Server;
 let base = '';
 let browser: Browser;
+const uploads: Buffer[] = [];
+let api: { analyze(b: Uint8Array): Promise<unknown>; close(): Promise<void> } | undefined;
 
 before(async () => {
   if (skip) return;
   inst = installPackage();
   writeFileSync(
     join(inst.dir, 'page.js'),
-    `import { createAnalyzer } from 'emotion-edge';
+    `import { createAnalyzer, createClient } from 'emotion-edge';
+window.classifyDownscaled = async (url, maxSide) => createClient({ baseUrl: location.origin, maxSide }).classify(await (await fetch(url)).blob());
 const analyzer = createAnalyzer({ modelBaseUrl: '/models/', wasmPaths: '/ort/' });
 window.analyzeBlob = async (url) => analyzer.analyze(await (await fetch(url)).blob());
 window.analyzePixels = async (url) => {
@@ -67,7 +72,20 @@ window.analyzePixels = async (url) => {
     ['/', join(inst.dir, 'www')],
   ];
   writeFileSync(join(inst.dir, 'www', 'index.html'), '<!doctype html><script type="module" src="/page.js"></script>');
+  // POST /classify: the upload is recorded and answered by the installed package's Node analyzer.
+  const { createAnalyzer } = (await import(pathToFileURL(join(inst.pkg, 'dist', 'index.js')).href)) as typeof import('../src/index.ts');
+  api = createAnalyzer();
   server = createServer((req, res) => {
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', async () => {
+        uploads.push(Buffer.concat(chunks));
+        const answer = await api?.analyze(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      });
+      return;
+    }
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file =
       path === '/photo.jpg'
@@ -92,6 +110,7 @@ window.analyzePixels = async (url) => {
 after(async () => {
   await browser?.close().catch(() => {});
   server?.close();
+  await api?.close();
 });
 
 test('bundled into a page, the analyzer runs in Chromium and answers as onnxruntime-node does', { skip }, async () => {
@@ -120,6 +139,21 @@ test('bundled into a page, the analyzer runs in Chromium and answers as onnxrunt
   assert.equal(pixels.faces.length, 1);
   assert.equal(pixels.emotion, inNode.emotion);
   assert.deepEqual(pixels.image, inNode.image);
+
+  // The client's in-browser downscaling: a JPEG of at most maxSide px is what goes up.
+  const small = (await page.evaluate(
+    ([u, side]) =>
+      (window as unknown as { classifyDownscaled(u: string, s: number): Promise<unknown> }).classifyDownscaled(u as string, side as number),
+    ['/photo.jpg', 512],
+  )) as ClassifyResponse;
+  const sent = uploads.at(-1) as Buffer;
+  assert.equal(sniffFormat(sent), 'jpeg');
+  const size = readImageSize(sent, 'jpeg');
+  assert.equal(Math.max(size?.width ?? 0, size?.height ?? 0), 512);
+  assert.ok(sent.length < readFileSync(PHOTO).length / 3, `${sent.length} bytes sent`);
+  assert.deepEqual(small.image, size);
+  assert.equal(small.faces.length, 1);
+  assert.equal(small.emotion, inNode.emotion);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -10,6 +10,7 @@ import { ROUTES } from '@emotion/core/api/routes';
 import { EmotionEdgeError } from '../errors.ts';
 import { type ClassifyOptions, toQuery } from '../options.ts';
 import { isClassifyResponse, readErrorBody } from './answer.ts';
+import { canDownscale, downscaleForUpload } from './downscale.ts';
 import { DEFAULT_RETRY, parseRetryAfter, RETRY_STATUSES, type RetryPolicy, retryDelay, sleep } from './retry.ts';
 
 /** What the client sends: a JPEG or PNG file's bytes. */
@@ -42,6 +43,12 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Hears every attempt. */
   onAttempt?: (info: AttemptInfo) => void;
+  /**
+   * In a browser, downscale each image to at most this many px on its longest side and send it as
+   * JPEG (./downscale.ts; the answer's boxes are then in the downscaled image's pixels). Off by
+   * default; where the browser cannot decode the image or there is no canvas, it goes as it is.
+   */
+  maxSide?: number;
 }
 
 export interface RequestOptions {
@@ -125,7 +132,11 @@ export function createClient(options: ClientOptions): Client {
     async classify(image, classifyOptions = {}, request = {}) {
       const url = new URL(endpoint);
       url.search = toQuery(classifyOptions).toString();
-      const body = image instanceof ArrayBuffer ? new Uint8Array(image) : image;
+      let body = image instanceof ArrayBuffer ? new Uint8Array(image) : image;
+      if (options.maxSide && canDownscale())
+        body =
+          (await downscaleForUpload(body instanceof Blob ? body : new Blob([body as Uint8Array<ArrayBuffer>]), options.maxSide))?.body ??
+          body;
       const { signal } = request;
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) throw signal.reason;

@@ -10,4 +10,5 @@ export { EmotionEdgeError, type EmotionEdgeErrorCode } from '../errors.ts';
 export type { ClassifyOptions } from '../options.ts';
 export { isClassifyResponse } from './answer.ts';
 export { type AttemptInfo, type Client, type ClientImage, type ClientOptions, createClient, type RequestOptions } from './client.ts';
+export { type Downscaled, downscaleForUpload, fitWithin, MAX_UPLOAD_SIDE, UPLOAD_JPEG_QUALITY } from './downscale.ts';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
