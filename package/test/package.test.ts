@@ -222,6 +222,13 @@ describe('the command line', () => {
         faces += expected.faces.length;
       }
       assert.ok(faces >= files.length * 0.8, `${faces} faces in ${files.length} photos`);
+      // --api: the same photos through the client, the same answers (the key from the environment; this Worker takes any).
+      const some = files.slice(0, 4);
+      const viaApi = await cli(['--api', worker.url, '--jobs', '2', ...some], { ...process.env, EMOTION_EDGE_API_KEY: '' });
+      assert.equal(viaApi.code, 0, viaApi.stderr);
+      const apiLines = jsonl(viaApi.stdout) as (ClassifyResponse & { file: string })[];
+      assert.equal(apiLines.length, some.length);
+      for (const [i, line] of apiLines.entries()) assertSameAnswer(line, lines[i], `--api ${basename(some[i])}`);
     } finally {
       await worker.dispose();
     }
