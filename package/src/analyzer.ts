@@ -35,9 +35,9 @@ export interface Sessions {
   Tensor: OrtTensorClass;
 }
 
-export interface Analyzer {
+export interface Analyzer<I = ImageInput> {
   /** The image analyzed as POST /classify would answer it. Throws EmotionEdgeError (the API's code and status) for a bad image or option. */
-  analyze(image: ImageInput, options?: ClassifyOptions): Promise<ClassifyResponse>;
+  analyze(image: I, options?: ClassifyOptions): Promise<ClassifyResponse>;
   /** Opens the models now rather than on the first image (they load once, on first use). */
   ready(): Promise<void>;
   /** Frees both sessions. */
@@ -61,10 +61,10 @@ export async function toImage(input: ImageInput): Promise<Uint8Array | ImageSour
  * An analyzer on sessions that `open` creates on first use. `toInput` turns what the caller passes
  * into bytes or pixels (the browser adds video frames).
  */
-export function analyzerOn(
+export function analyzerOn<I = ImageInput>(
   open: () => Promise<Sessions>,
-  toInput: (input: never) => Promise<Uint8Array | ImageSource> = toImage,
-): Analyzer {
+  toInput: (input: I) => Promise<Uint8Array | ImageSource> = toImage as (input: I) => Promise<Uint8Array | ImageSource>,
+): Analyzer<I> {
   let sessions: Promise<Sessions> | null = null;
   let models: AnalyzeModels | null = null;
   const load = async (): Promise<{ models: AnalyzeModels; loadMs?: number }> => {
@@ -88,7 +88,7 @@ export function analyzerOn(
       try {
         // The worker's own parsers, on the query string the client would send.
         const { boxes, params } = parseClassifyFields(toQuery(options));
-        const input = await toInput(image as never);
+        const input = await toInput(image);
         let loadMs: number | undefined;
         const analysis = await analyzeImage(
           input,

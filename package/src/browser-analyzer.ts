@@ -56,12 +56,10 @@ async function fetchModel(url: URL): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-export interface BrowserAnalyzer extends Omit<Analyzer, 'analyze'> {
-  analyze(image: BrowserImageInput, options?: Parameters<Analyzer['analyze']>[1]): ReturnType<Analyzer['analyze']>;
-}
+export type BrowserAnalyzer = Analyzer<BrowserImageInput>;
 
 export function createAnalyzer(options: BrowserAnalyzerOptions = {}): BrowserAnalyzer {
-  const analyzer = analyzerOn(async () => {
+  return analyzerOn<BrowserImageInput>(async () => {
     const ort = await import('onnxruntime-web/wasm');
     const base = new URL(String(options.modelBaseUrl ?? modelsUrl()), globalThis.location?.href);
     // Threads need SharedArrayBuffer: browsers give it only to cross-origin isolated pages.
@@ -78,5 +76,4 @@ export function createAnalyzer(options: BrowserAnalyzerOptions = {}): BrowserAna
     const detector = await ort.InferenceSession.create(dBytes, so);
     return { classifier, detector, Tensor: ort.Tensor };
   }, toBrowserImage);
-  return analyzer as BrowserAnalyzer;
 }

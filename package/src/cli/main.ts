@@ -17,7 +17,7 @@ import { OutputWriter, type Sink } from './output.ts';
 import { openProgress } from './progress.ts';
 import { type FailureInfo, failureOf } from './protocol.ts';
 import { ThreadPool } from './threads.ts';
-import { FRAME_SIDE, frameSize, frames, probe } from './video.ts';
+import { FRAME_SIDE, frameSize, frames, probe, VideoError } from './video.ts';
 
 type Result = { answer: ClassifyResponse } | { error: FailureInfo };
 
@@ -139,37 +139,31 @@ async function main(argv: string[]): Promise<number> {
 /** One video: its frames analyzed in parallel, pushed into the timeline in time order. False when it failed. */
 async function video(path: string, o: CliOptions, engine: Engine, out: OutputWriter): Promise<boolean> {
   const timeline = new ExpressionTimeline();
-  let frameError: FailureInfo | null = null;
+  let failure: FailureInfo | null = null;
   try {
     const { scale } = frameSize(await probe(path));
     const ordered = new Ordered<{ time: number; result: Result }>(o.jobs, Math.max(4, o.jobs * 2), ({ time, result }) => {
-      if ('error' in result) {
-        frameError ??= result.error;
-        return;
-      }
+      if ('error' in result) failure ??= result.error;
       // Boxes back in the video's own pixels.
-      const faces = result.answer.faces.map((f) => ({
-        ...f,
-        box: { x: f.box.x * scale, y: f.box.y * scale, w: f.box.w * scale, h: f.box.h * scale },
-      }));
-      timeline.push(time, faces);
+      else
+        timeline.push(
+          time,
+          result.answer.faces.map((f) => ({
+            ...f,
+            box: { x: f.box.x * scale, y: f.box.y * scale, w: f.box.w * scale, h: f.box.h * scale },
+          })),
+        );
     });
     for await (const frame of frames(path, o.fps)) {
+      if (failure) break; // leaving the loop stops ffmpeg
       await ordered.submit(async () => ({ time: frame.time, result: await engine.pixels(frame.rgba, frame.width, frame.height) }));
-      if (frameError) break;
     }
     await ordered.finish();
-    if (frameError)
-      throw Object.assign(new Error((frameError as FailureInfo).message), {
-        name: 'EmotionEdgeError',
-        code: (frameError as FailureInfo).code,
-      });
   } catch (err) {
-    const e = err as { name?: string; code?: string; message?: string };
-    await out.videoError(
-      path,
-      e.name === 'VideoError' || e.name === 'EmotionEdgeError' ? { code: String(e.code), message: String(e.message) } : failureOf(err),
-    );
+    failure = err instanceof VideoError ? { code: err.code, message: err.message } : failureOf(err);
+  }
+  if (failure) {
+    await out.videoError(path, failure);
     return false;
   }
   await out.video(path, timeline, { fps: o.fps, frame_side: FRAME_SIDE });

@@ -7,13 +7,15 @@ type Request = JobRequest extends infer R ? (R extends JobRequest ? Omit<R, 'id'
 
 export class ThreadPool {
   private readonly idle: Worker[] = [];
-  private readonly waiting: ((w: Worker) => void)[] = [];
+  private readonly waiting: ((w: Worker | null) => void)[] = [];
+  private alive: number;
   /** Each busy thread's request and whom to answer. */
   private readonly busy = new Map<Worker, { id: number; done: Pending }>();
   private readonly all: Worker[] = [];
   private nextId = 0;
 
   constructor(size: number, script = new URL('./cli-job.js', import.meta.url)) {
+    this.alive = size;
     for (let i = 0; i < size; i++) {
       const w = new Worker(script);
       w.on('message', (reply: JobReply) => {
@@ -23,10 +25,11 @@ export class ThreadPool {
         job?.done(reply);
       });
       w.on('error', (err) => {
-        // A thread that dies fails the image it held (and is not used again); the others go on.
+        // A thread that dies fails the image it held and is not used again; the others go on.
         const job = this.busy.get(w);
         this.busy.delete(w);
         job?.done({ id: job.id, ok: false, error: { code: 'internal_error', message: err.message } });
+        if (--this.alive === 0) for (const next of this.waiting.splice(0)) next(null);
       });
       this.all.push(w);
       this.idle.push(w);
@@ -40,8 +43,9 @@ export class ThreadPool {
   }
 
   async run(req: Request, transfer: ArrayBuffer[] = []): Promise<JobReply> {
-    const w = this.idle.pop() ?? (await new Promise<Worker>((r) => this.waiting.push(r)));
     const id = this.nextId++;
+    const w = this.idle.pop() ?? (this.alive ? await new Promise<Worker | null>((r) => this.waiting.push(r)) : null);
+    if (!w) return { id, ok: false, error: { code: 'internal_error', message: 'Every analysis thread has failed.' } };
     return new Promise<JobReply>((resolve) => {
       this.busy.set(w, { id, done: resolve });
       w.postMessage({ ...req, id }, transfer);
