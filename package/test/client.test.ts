@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { RunningWorker } from '@emotion/workerd-harness';
-import { PHOTOS_DEV, photosSkip, startWorker } from './helpers.ts';
+import { PHOTOS_DEV, photoFiles, photosSkip, run, startWorker } from './helpers.ts';
 import { installPackage } from './install.ts';
 
 type ClientModule = typeof import('../src/client/index.ts');
@@ -237,6 +237,39 @@ describe('the client against servers that misbehave', { skip }, () => {
     } finally {
       silent.server.closeAllConnections();
       await close(silent.server);
+    }
+  });
+});
+
+describe('the command line with --api', { skip }, () => {
+  test('after a 429 no new request starts before its Retry-After; every photo is answered', async () => {
+    const arrivals: { n: number; at: number }[] = [];
+    const s = await serve((n, req, res, body) => {
+      arrivals.push({ n, at: performance.now() });
+      if (n === 0) {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2' });
+        res.end(JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests; try again in 2 seconds.' } }));
+      } else return forward(keyed, req, res, body);
+    });
+    try {
+      const files = photoFiles().slice(0, 3);
+      const r = await run(process.execPath, [installPackage().bin, '--api', s.url, '--jobs', '2', ...files], {
+        env: { ...process.env, EMOTION_EDGE_API_KEY: KEY },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.equal(lines.length, 3);
+      assert.ok(lines.every((l) => Array.isArray(l.faces)));
+      // Two start together; the first meets a 429 (Retry-After: 2). Nothing else starts before then:
+      // neither its retry nor the third photo, though a slot is free once the second is answered.
+      assert.equal(arrivals.length, 4);
+      for (const a of arrivals.slice(2))
+        assert.ok(a.at - arrivals[0].at >= 2000, `request ${a.n} came ${Math.round(a.at - arrivals[0].at)} ms after the 429`);
+    } finally {
+      await close(s.server);
     }
   });
 });

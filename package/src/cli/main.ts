@@ -49,8 +49,22 @@ function localEngine(jobs: number, options: ClassifyOptions): Engine {
   };
 }
 
-/** The API takes files: images go as they are; video frames are analyzed locally only. */
-function apiEngine(client: Client, options: ClassifyOptions): Engine {
+/**
+ * The API takes files: images go as they are; video frames are analyzed locally only. After a 429
+ * no new request starts until its Retry-After has passed (the requests in flight wait it out in the
+ * client), so the batch follows the rate limit instead of spending it on more 429s.
+ */
+function apiEngine(api: { url: string; key: string | null }, options: ClassifyOptions): Engine {
+  let pausedUntil = 0;
+  const client: Client = createClient({
+    baseUrl: api.url,
+    apiKey: api.key ?? undefined,
+    // The deployed limiter's window is a minute: wait it out rather than fail the batch.
+    retry: { retries: 5, maxDelayMs: 65_000 },
+    onAttempt: (a) => {
+      if (a.status === 429 && a.retryInMs !== null) pausedUntil = Math.max(pausedUntil, Date.now() + a.retryInMs);
+    },
+  });
   const settle = async (p: Promise<ClassifyResponse>): Promise<Result> => {
     try {
       return { answer: await p };
@@ -66,6 +80,7 @@ function apiEngine(client: Client, options: ClassifyOptions): Engine {
       } catch (err) {
         return { error: failureOf(err) };
       }
+      while (Date.now() < pausedUntil) await new Promise((r) => setTimeout(r, pausedUntil - Date.now()));
       return settle(client.classify(bytes, options));
     },
     pixels: async () => ({
@@ -96,9 +111,8 @@ async function main(argv: string[]): Promise<number> {
   const options = classifyOptions(o);
   const sink: Sink & { end(cb: () => void): void } = o.out ? createWriteStream(o.out) : process.stdout;
   const out = new OutputWriter(o.format, sink);
-  // With --api the client waits out the limiter's Retry-After (a minute at most) rather than failing the batch.
   const engine = o.api
-    ? apiEngine(createClient({ baseUrl: o.api, apiKey: o.apiKey ?? undefined, retry: { retries: 5, maxDelayMs: 65_000 } }), options)
+    ? apiEngine({ url: o.api, key: o.apiKey }, options)
     : localEngine(Math.max(1, Math.min(o.jobs, inputs.length || 1)), options);
   const progress = openProgress(o.progress ?? process.stderr.isTTY === true, inputs.length);
   let failed = 0;
