@@ -105,6 +105,16 @@ test('tracker: a face missed for less than maxGapSeconds keeps its id; after lon
   assert.deepEqual(tracker.update(2.4, [box(205, 200)]).ids, [2]);
 });
 
+test('tracker: frames more than maxGapSeconds apart (a slow analysis) keep the ids of faces seen in each', () => {
+  const tracker = new FaceTracker({ maxGapSeconds: 1 });
+  for (const [i, t] of [0, 1.5, 3.2, 5].entries()) {
+    const { ids, ended } = tracker.update(t, [box(200 + i, 200), box(500, 200)]);
+    assert.deepEqual([ids, ended], [[1, 2], []], `at ${t} s`);
+  }
+  // A frame without face 2, long after it was last seen: it ends now.
+  assert.deepEqual(tracker.update(6.5, [box(204, 200)]), { ids: [1], ended: [2] });
+});
+
 test('tracker: a face leaving while another enters elsewhere; ids are never reused', () => {
   const tracker = new FaceTracker();
   assert.deepEqual(tracker.update(0, [box(100, 100), box(500, 100)]).ids, [1, 2]);

@@ -220,8 +220,8 @@ describe('site in Chromium against the worker', { skip }, () => {
         focused = await page.evaluate(() => document.activeElement?.id ?? '');
       }
       assert.equal(focused, 'file-input', 'the file picker is reachable with Tab');
-      assert.equal(await page.locator('label[for="file-input"]').innerText(), 'Choose a photo');
-      assert.equal(await page.locator('#file-input').getAttribute('accept'), 'image/*');
+      assert.equal(await page.locator('label[for="file-input"]').innerText(), 'Choose a photo or video');
+      assert.equal(await page.locator('#file-input').getAttribute('accept'), 'image/*,video/*');
       assert.equal(await page.locator('#camera-input').getAttribute('capture'), 'user');
     }));
 

@@ -5,7 +5,7 @@
  * the requests to /classify (there must be none) and compare with the edge's answer.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
@@ -30,7 +30,7 @@ let browser: Browser;
 
 /** A page that counts its POSTs to /classify and records errors; a failure leaves a screenshot. */
 async function withPage(name: string, fn: (page: Page, seen: { classify: number; errors: string[] }) => Promise<void>) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await context.grantPermissions(['camera'], { origin: base });
   const page = await context.newPage();
   const seen = { classify: 0, errors: [] as string[] };
@@ -151,6 +151,7 @@ describe('on this device, in Chromium', { skip }, () => {
       const fps = Number(text.match(/([\d.]+) fps/)![1]);
       console.log(`# live camera in headless Chromium: ${text}`);
       assert.ok(fps > 0, text);
+      assert.match(text, /1 face, \w+ \d+% \(face 1\)/, 'the one face keeps number 1 through the run');
       assert.ok(
         CLASSES.some((c) => text.includes(c)),
         text,
@@ -164,6 +165,43 @@ describe('on this device, in Chromium', { skip }, () => {
         null,
         'the stream is released',
       );
+      assert.equal(seen.classify, 0);
+      assert.deepEqual(seen.errors, []);
+    }));
+
+  test('the live camera keeps a face number, and records a timeline with its chart, segments and CSV', () =>
+    withPage('camera-record', async (page, seen) => {
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.getByRole('button', { name: /camera/i }).click();
+      const readout = page.locator('#live-readout');
+      await readout.filter({ hasText: /1 face, \w+ \d+% \(face 1\)/ }).waitFor({ timeout: 120_000 });
+      const record = page.getByRole('button', { name: 'Record the timeline' });
+      await record.click();
+      assert.equal(await page.getByRole('button', { name: 'Stop recording' }).getAttribute('aria-pressed'), 'true');
+      await readout.filter({ hasText: /recording [2-9] s/ }).waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Stop recording' }).click();
+      const csv = page.locator('#live-timeline').getByRole('button', { name: /csv/i });
+      await csv.waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('#live-timeline').getByRole('img', { name: 'Face 1' }).count(), 1);
+      assert.match(await page.locator('#live-timeline table.segments').innerText(), /happy/);
+      const [file] = await Promise.all([page.waitForEvent('download'), csv.click()]);
+      const text = readFileSync((await file.path()) ?? '', 'utf8')
+        .trim()
+        .split('\n');
+      assert.match(text[0], /^time_s,track,emotion,angry,disgust,fear,happy,neutral,sad,surprise,x,y,w,h,/);
+      const rows = text.slice(1).map((l) => l.split(','));
+      assert.ok(rows.length >= 2, `${rows.length} rows`);
+      assert.ok(
+        rows.every((r) => r[1] === '1'),
+        'one face, one number, through the recording',
+      );
+      assert.ok(
+        rows.every((r) => r[2] === 'happy'),
+        'the smoothed label holds',
+      );
+      // The camera goes on after the recording; a second press stops it.
+      await page.getByRole('button', { name: /camera/i }).click();
+      await readout.filter({ hasText: 'Camera stopped.' }).waitFor({ timeout: 5000 });
       assert.equal(seen.classify, 0);
       assert.deepEqual(seen.errors, []);
     }));

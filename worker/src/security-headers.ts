@@ -3,7 +3,8 @@
  *
  * The site (Astro, built with no inline scripts or styles: site/astro.config.mjs) loads its bundled
  * scripts and stylesheets from /_astro/, calls /classify on the same origin, and previews uploads
- * through blob: and data: images and a canvas. Its policy allows exactly that. API answers are JSON
+ * through blob: and data: images and a canvas, and plays a chosen video file from a blob: URL. Its
+ * policy allows exactly that. API answers are JSON
  * that no browser should render or frame, so they get the strictest policy.
  *
  * On-device mode (site/src/scripts/ondevice/) runs onnxruntime-web in the page. It needs:
@@ -25,6 +26,8 @@ export const SITE_CSP = [
   "worker-src 'self'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
+  // A chosen video file plays (and is read for analysis) from a blob: URL of the page's own; nothing else.
+  "media-src 'self' blob:",
   "connect-src 'self'",
   "font-src 'self'",
   "object-src 'none'",

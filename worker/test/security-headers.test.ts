@@ -59,6 +59,7 @@ describe('headers, in workerd', () => {
     assert.match(SITE_CSP, /worker-src 'self'(;|$)/);
     assert.match(SITE_CSP, /img-src 'self' blob: data:/);
     assert.match(SITE_CSP, /connect-src 'self'/);
+    assert.match(SITE_CSP, /media-src 'self' blob:(;|$)/, 'a chosen video plays from a blob: URL');
     assert.match(API_CSP, /^default-src 'none'/);
   });
 

@@ -2,7 +2,8 @@
  * A face tracker: each frame's detections are paired with the tracks of earlier frames by box
  * overlap and centre distance (after moving each track by its recent velocity, so two faces that
  * cross keep their ids), with a minimum-cost assignment. A track missed by the detector keeps its id
- * for up to `maxGapSeconds`, then ends; a face that appears later, even where one was, gets a new id.
+ * for up to `maxGapSeconds`, then ends at the next frame without it; a face that appears later, even
+ * where one was, gets a new id.
  *
  * Ids are positions over time, not recognition: nothing about a face's appearance is compared, there
  * are no face embeddings and no identity, ever. Id 3 is "the face that has been about here since
@@ -56,7 +57,7 @@ export class FaceTracker {
     this.options = { ...DEFAULT_TRACKER_OPTIONS, ...options };
   }
 
-  /** Ids of the tracks alive (seen within maxGapSeconds of the last update). */
+  /** Ids of the tracks alive (seen at the last update, or missed for at most maxGapSeconds). */
   get activeIds(): number[] {
     return this.tracks.map((t) => t.id);
   }
@@ -67,13 +68,7 @@ export class FaceTracker {
       throw new RangeError(`FaceTracker: time ${time} is before the last frame's (${this.lastTime})`);
     this.lastTime = time;
     const { maxGapSeconds, minIou, maxCentreDistance } = this.options;
-    const ended: number[] = [];
-    this.tracks = this.tracks.filter((t) => {
-      const alive = time - t.lastSeen <= maxGapSeconds;
-      if (!alive) ended.push(t.id);
-      return alive;
-    });
-    const predicted = this.tracks.map((t) => predict(t, time));
+    const predicted = this.tracks.map((t) => predict(t, time, maxGapSeconds));
     const cost = predicted.map((p) =>
       boxes.map((b) => {
         const overlap = iou(p, b);
@@ -97,6 +92,14 @@ export class FaceTracker {
       t.lastSeen = time;
       ids[j] = t.id;
     });
+    // A track ends when a frame without it comes more than maxGapSeconds after it was last seen: only
+    // frames that lack the face count, so a slow analysis (frames over a second apart) keeps its ids.
+    const ended: number[] = [];
+    this.tracks = this.tracks.filter((t) => {
+      const alive = time - t.lastSeen <= maxGapSeconds;
+      if (!alive) ended.push(t.id);
+      return alive;
+    });
     boxes.forEach((b, j) => {
       if (ids[j]) return;
       const track: TrackState = { id: this.nextId++, box: { ...b }, lastSeen: time, vx: 0, vy: 0 };
@@ -110,8 +113,8 @@ export class FaceTracker {
 const centreX = (b: Box) => b.x + b.w / 2;
 const centreY = (b: Box) => b.y + b.h / 2;
 
-/** Where the track's box should be at `time`, moving at its recent velocity. */
-function predict(t: TrackState, time: number): Box {
-  const dt = time - t.lastSeen;
+/** Where the track's box should be at `time`, moving at its recent velocity (for at most `horizon` seconds). */
+function predict(t: TrackState, time: number, horizon: number): Box {
+  const dt = Math.min(time - t.lastSeen, horizon);
   return { ...t.box, x: t.box.x + t.vx * dt, y: t.box.y + t.vy * dt };
 }

@@ -3,6 +3,7 @@
  * ("At the edge") or analyze it in the browser ("On this device", ./ondevice/, loaded with
  * import() on first use); show the answer with a box per face. Nothing is kept: no storage, no
  * cookies, and a new photo cancels the work on the previous one. The live camera view is on-device only.
+ * A video file goes to ./video/ (loaded with import() when one is first chosen), on device only.
  */
 
 import type { CLASSES } from '@emotion/core/classes';
@@ -44,6 +45,19 @@ const loadOnDevice = () =>
     onDevice = null;
     throw e;
   }));
+
+type VideoBundle = typeof import('./video/index');
+let videoBundle: Promise<VideoBundle> | null = null;
+/** The video view's bundle (and, through it, the on-device one): fetched when a video is first chosen. */
+const loadVideo = () =>
+  (videoBundle ??= import('./video/index').catch((e) => {
+    videoBundle = null;
+    throw e;
+  }));
+
+/** A video by its type, or by its name where the browser gives no type. */
+export const isVideoFile = (file: File): boolean =>
+  file.type.startsWith('video/') || (!file.type && /\.(webm|mp4|m4v|mov|mkv|ogv)$/i.test(file.name));
 
 interface Prepared {
   body: Blob;
@@ -326,7 +340,24 @@ export function mountUploader(doc: Document): void {
     selectFace(0);
   }
 
+  function analyzeVideo(file: File): void {
+    inFlight?.abort();
+    inFlight = null;
+    setBusy(false);
+    ui.workspace.hidden = true;
+    ui.dropzone.classList.add('compact');
+    loadVideo().then(
+      (v) => v.analyzeVideoFile(file),
+      () => {
+        ui.deviceError.textContent = 'The video code could not be loaded: check your connection and try again. Photos still work.';
+        ui.deviceError.hidden = false;
+      },
+    );
+  }
+
   async function classify(file: File): Promise<void> {
+    if (isVideoFile(file)) return analyzeVideo(file);
+    videoBundle?.then((v) => v.closeVideo()).catch(() => {});
     inFlight?.abort();
     const controller = new AbortController();
     inFlight = controller;

@@ -1,13 +1,18 @@
 /**
  * The live camera view: getUserMedia, then detection and classification of the newest frame,
- * on device, over and over. A frame that arrives while the last one is still being analyzed is
- * skipped, never queued, so the labels follow the video instead of falling behind it.
+ * on device, over and over. A frame that arrives while the last one is being analyzed is
+ * skipped, never queued, so the labels follow the video instead of falling behind it. The faces
+ * go through core's ExpressionTimeline (as a video file's do): each keeps a number while it stays
+ * in view and its label is smoothed over time, so it does not flicker. While recording, the
+ * timeline keeps each frame's scores (never the picture), up to MAX_RECORDED_ROWS.
  */
-import { analyzePixels, type DeviceAnswer } from './pipeline';
+import { ExpressionTimeline, type TimelineFace, type TrackedFace } from '@emotion/core/timeline';
+import { drawTracked } from '../video/overlay';
+import { ANALYZE_SIDE, analyzePixels } from './pipeline';
 import type { Runtime } from './runtime';
 
-/** Frames are analyzed at most this wide: BlazeFace reads 256 px, and a face crop needs ~200. */
-const ANALYZE_SIDE = 640;
+/** A recording stops at this many rows (face-frames): about 40 minutes of one face at 25 fps, some 20 MB of scores. */
+export const MAX_RECORDED_ROWS = 60_000;
 
 export interface CameraView {
   video: HTMLVideoElement;
@@ -18,6 +23,10 @@ export interface CameraView {
 
 export interface LiveCamera {
   stop(): void;
+  /** Starts recording a new timeline (face numbers start again at 1)... */
+  startRecording(): void;
+  /** ...and stops it, giving the recorded timeline. */
+  stopRecording(): ExpressionTimeline | null;
 }
 
 /** A person-readable reason getUserMedia failed. */
@@ -42,34 +51,13 @@ export async function openCameraStream(): Promise<MediaStream> {
   });
 }
 
-function draw(view: CameraView, answer: DeviceAnswer, scale: number): void {
-  const { overlay, video } = view;
-  if (overlay.width !== video.videoWidth || overlay.height !== video.videoHeight) {
-    overlay.width = video.videoWidth;
-    overlay.height = video.videoHeight;
-  }
-  const ctx = overlay.getContext('2d')!;
-  ctx.clearRect(0, 0, overlay.width, overlay.height);
-  const line = Math.max(2, overlay.width / 240);
-  ctx.lineWidth = line;
-  ctx.font = `600 ${Math.round(Math.max(14, overlay.width / 32))}px system-ui, sans-serif`;
-  ctx.textBaseline = 'bottom';
-  for (const f of answer.faces) {
-    const [x, y, w, h] = [f.box.x / scale, f.box.y / scale, f.box.w / scale, f.box.h / scale];
-    ctx.strokeStyle = '#4f46e5';
-    ctx.strokeRect(x, y, w, h);
-    const label = `${f.uncertain ? `${f.emotion}?` : f.emotion} ${Math.round(f.confidence * 100)}%`;
-    const tw = ctx.measureText(label).width + 2 * line;
-    const th = parseInt(ctx.font.split(' ')[1], 10) + line;
-    ctx.fillStyle = '#4f46e5';
-    ctx.fillRect(x - line / 2, Math.max(0, y - th), tw, th);
-    ctx.fillStyle = '#fff';
-    ctx.fillText(label, x + line, Math.max(th, y) - line / 2);
-  }
-}
-
 /** Starts the loop on an opened stream; `onStop` hears why it stopped (page hidden, stream ended). */
-export function runCamera(rt: Runtime, stream: MediaStream, view: CameraView, onStop: () => void): LiveCamera {
+export function runCamera(
+  rt: Runtime,
+  stream: MediaStream,
+  view: CameraView,
+  onStop: (recorded: ExpressionTimeline | null) => void,
+): LiveCamera {
   const { video, readout } = view;
   video.srcObject = stream;
   video.muted = true;
@@ -81,6 +69,10 @@ export function runCamera(rt: Runtime, stream: MediaStream, view: CameraView, on
   let busy = false;
   let done: number[] = [];
   let handle = 0;
+  // Times are seconds since the camera started, or since the recording did: a new recording is a new timeline.
+  let timeline = new ExpressionTimeline({}, { recording: false });
+  let origin = performance.now();
+  let recording = false;
   // Once per new video frame where the browser says when one arrives (else once per screen refresh).
   const perFrame = typeof video.requestVideoFrameCallback === 'function';
   const schedule = () => (handle = perFrame ? video.requestVideoFrameCallback(tick) : requestAnimationFrame(tick));
@@ -92,6 +84,8 @@ export function runCamera(rt: Runtime, stream: MediaStream, view: CameraView, on
     if (busy || video.readyState < 2 || !video.videoWidth) return; // skip: the last frame is still being analyzed
     busy = true;
     const started = performance.now();
+    const frameTimeline = timeline;
+    const time = (started - origin) / 1000;
     const scale = Math.max(1, Math.max(video.videoWidth, video.videoHeight) / ANALYZE_SIDE);
     const w = Math.round(video.videoWidth / scale);
     const h = Math.round(video.videoHeight / scale);
@@ -100,18 +94,26 @@ export function runCamera(rt: Runtime, stream: MediaStream, view: CameraView, on
     const pixels = ctx.getImageData(0, 0, w, h);
     analyzePixels(rt, new Uint8Array(pixels.data.buffer), w, h)
       .then((answer) => {
-        if (!running) return;
-        draw(view, answer, 1 / scale);
+        if (!running || frameTimeline !== timeline) return; // a recording started meanwhile: this frame belongs to the old timeline
+        // Boxes in the camera's own pixels, as the overlay draws them.
+        const faces = answer.faces.map((f) => ({
+          ...f,
+          box: {
+            x: Math.round(f.box.x * scale),
+            y: Math.round(f.box.y * scale),
+            w: Math.round(f.box.w * scale),
+            h: Math.round(f.box.h * scale),
+          },
+        }));
+        const tracked = timeline.push(time, faces);
+        drawTracked(view.overlay, video.videoWidth, video.videoHeight, tracked);
+        if (recording && timeline.rows.length >= MAX_RECORDED_ROWS) timeline.recording = false;
         const now = performance.now();
         done = [...done.filter((t) => now - t < 2000), now];
         // A rate needs two frames: the first shows none rather than "0.0 fps".
         const rate = done.length > 1 ? `${(((done.length - 1) * 1000) / (now - done[0])).toFixed(1)} fps · ` : '';
-        const top = answer.faces[0];
         const ms = Math.round(now - started);
-        const faces = top
-          ? `${answer.faces.length === 1 ? '1 face' : `${answer.faces.length} faces`}, ${top.uncertain ? `not sure (${top.emotion}?)` : top.emotion} ${Math.round(top.confidence * 100)}%`
-          : 'no face in view';
-        readout.textContent = `${rate}${ms} ms a frame · ${faces}`;
+        readout.textContent = `${rate}${ms} ms a frame · ${describe(tracked)}${recordingNote()}`;
       })
       .catch((e) => {
         readout.textContent = `Analysis failed: ${(e as Error).message}`;
@@ -121,6 +123,23 @@ export function runCamera(rt: Runtime, stream: MediaStream, view: CameraView, on
       });
   };
 
+  const recordingNote = () =>
+    !recording
+      ? ''
+      : timeline.recording
+        ? ` · recording ${Math.round((performance.now() - origin) / 1000)} s`
+        : ` · recording stopped at ${MAX_RECORDED_ROWS} face-frames`;
+  const startRecording = () => {
+    timeline = new ExpressionTimeline({}, { recording: true });
+    origin = performance.now();
+    recording = true;
+  };
+  const stopRecording = () => {
+    if (!recording) return null;
+    recording = false;
+    timeline.recording = false;
+    return timeline;
+  };
   const stop = () => {
     if (!running) return;
     running = false;
@@ -129,7 +148,7 @@ export function runCamera(rt: Runtime, stream: MediaStream, view: CameraView, on
     video.srcObject = null;
     view.overlay.getContext('2d')?.clearRect(0, 0, view.overlay.width, view.overlay.height);
     document.removeEventListener('visibilitychange', onHidden);
-    onStop();
+    onStop(stopRecording());
   };
   const onHidden = () => {
     if (document.visibilityState === 'hidden') stop();
@@ -137,5 +156,13 @@ export function runCamera(rt: Runtime, stream: MediaStream, view: CameraView, on
   document.addEventListener('visibilitychange', onHidden);
   for (const t of stream.getVideoTracks()) t.addEventListener('ended', stop);
   schedule();
-  return { stop };
+  return { stop, startRecording, stopRecording };
+}
+
+/** "1 face, happy 81% (face 1)" or "2 faces, face 1 happy 81%, face 2 neutral 64%" (largest first, as detected); or that there is none. */
+function describe(tracked: readonly TrackedFace<TimelineFace>[]): string {
+  const pct = (t: TrackedFace<TimelineFace>) => `${Math.round(t.confidence * 100)}%`;
+  if (!tracked.length) return 'no face in view';
+  if (tracked.length === 1) return `1 face, ${tracked[0].emotion} ${pct(tracked[0])} (face ${tracked[0].id})`;
+  return `${tracked.length} faces, ${tracked.map((t) => `face ${t.id} ${t.emotion} ${pct(t)}`).join(', ')}`;
 }

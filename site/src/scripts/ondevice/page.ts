@@ -3,6 +3,8 @@
  * on-device answer for a photo, and the live camera button. In the on-demand bundle, so that the
  * page's own script stays as small as it was before on-device mode.
  */
+
+import type { ExpressionTimeline } from '@emotion/core/timeline';
 import { describeError, type ErrorView } from '../../lib/classify';
 import { cameraErrorMessage, type LiveCamera, openCameraStream, runCamera } from './camera';
 import { analyzeBytes, type DeviceAnswer } from './pipeline';
@@ -78,16 +80,51 @@ export async function classifyPhoto(
 
 let live: LiveCamera | null = null;
 let starting = false;
+let recordWired = false;
+
+/** The recorded session's chart, segments and downloads, under the camera view. */
+async function showRecording(timeline: ExpressionTimeline): Promise<void> {
+  const { renderTimeline } = await import('../video/results');
+  renderTimeline(byId('live-timeline'), timeline, {
+    fileBase: `camera-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`,
+    settings: { source: 'live camera' },
+  });
+}
+
+/** The record button: starts a recording of the timeline, or stops it and shows it. */
+function wireRecordButton(): void {
+  if (recordWired) return;
+  recordWired = true;
+  const record = byId<HTMLButtonElement>('record-button');
+  record.addEventListener('click', () => {
+    if (!live) return;
+    const on = record.getAttribute('aria-pressed') !== 'true';
+    record.setAttribute('aria-pressed', String(on));
+    record.textContent = on ? 'Stop recording' : 'Record the timeline';
+    if (on) {
+      byId('live-timeline').replaceChildren();
+      live.startRecording();
+    } else {
+      const recorded = live.stopRecording();
+      if (recorded) void showRecording(recorded);
+    }
+  });
+}
 
 /** The camera button: starts the live view, or stops it on a second press. */
 export async function toggleCamera(): Promise<void> {
   const button = byId<HTMLButtonElement>('camera-button');
   const stage = byId('live-stage');
   const readout = byId('live-readout');
+  const record = byId<HTMLButtonElement>('record-button');
   const pressed = (on: boolean) => {
     button.textContent = on ? 'Stop the camera' : 'Start the camera';
     button.setAttribute('aria-pressed', String(on));
+    record.hidden = !on;
+    record.setAttribute('aria-pressed', 'false');
+    record.textContent = 'Record the timeline';
   };
+  wireRecordButton();
   if (live) return live.stop();
   if (starting) return;
   starting = true;
@@ -106,8 +143,9 @@ export async function toggleCamera(): Promise<void> {
     stage.hidden = false;
     pressed(true);
     readout.textContent = 'Analyzing the camera on this device…';
-    live = runCamera(rt, stream, { video: byId('live-video'), overlay: byId('live-overlay'), readout }, () => {
+    live = runCamera(rt, stream, { video: byId('live-video'), overlay: byId('live-overlay'), readout }, (recorded) => {
       live = null;
+      if (recorded) void showRecording(recorded);
       stage.hidden = true;
       readout.textContent = 'Camera stopped.';
       pressed(false);

@@ -9,6 +9,9 @@ import { ANALYZE_LIMITS, DEFAULT_CLASSIFY_PARAMS, LIMITS } from '@emotion/core/a
 import { faceDetector } from '@emotion/core/faces';
 import type { Runtime } from './runtime';
 
+/** Camera and video frames are analyzed at most this wide: BlazeFace reads 256 px, and a face crop needs ~200. */
+export const ANALYZE_SIDE = 640;
+
 export type DeviceAnswer = Analysis & { message: string | null; timings: Analysis['timings'] & { total: number } };
 
 const models = new WeakMap<Runtime, AnalyzeModels>();
