@@ -3,9 +3,7 @@
  * it in Node): the query's parameters, the body (raw or multipart, within the size limit), the
  * form's parameters, and the regions asked for.
  */
-import { ApiError, type Box, type ClassifyParams } from '@emotion/core/api';
-import { requestedBox, requestedBoxes } from './box.ts';
-import { classifyParams } from './params.ts';
+import { type Box, type ClassifyParams, classifyParams, parseClassifyFields, requestedBox, requestedBoxes } from '@emotion/core/api';
 import { readUpload } from './upload.ts';
 
 /** What a POST /classify asks for: the image's bytes, the regions asked for (if any), the parameters. */
@@ -26,8 +24,5 @@ export async function readClassifyRequest(req: Request): Promise<ClassifyRequest
   requestedBoxes(query.get('boxes') ?? undefined, undefined);
   classifyParams(query, new Map());
   const upload = await readUpload(req);
-  const box = requestedBox(query.get('box') ?? undefined, upload.fields.get('box'));
-  const boxes = requestedBoxes(query.get('boxes') ?? undefined, upload.fields.get('boxes'));
-  if (box && boxes) throw new ApiError('bad_box', 'Send box or boxes, not both.');
-  return { bytes: upload.bytes, boxes: boxes ?? (box ? [box] : undefined), params: classifyParams(query, upload.fields) };
+  return { bytes: upload.bytes, ...parseClassifyFields(query, upload.fields) };
 }

@@ -1,14 +1,6 @@
 /** Opening an upload for shrink-on-load decoding, with the API's limits (@emotion/core/api). */
-import { type DecodeLimits, type ImageSource, openImage, type SourceLimits } from '@emotion/core';
-import { LIMITS } from '@emotion/core/api';
-
-export const SOURCE_LIMITS: SourceLimits = {
-  maxPixelsStreamed: LIMITS.maxPixels,
-  maxPixelsHeld: LIMITS.maxPixelsHeld,
-  maxSide: LIMITS.maxSide,
-  maxDecodeBytes: LIMITS.maxDecodeMemoryMB * 1024 * 1024,
-  maxJpegScans: LIMITS.maxJpegScans,
-};
+import { type DecodeLimits, type ImageSource, openImage } from '@emotion/core';
+import { LIMITS, SOURCE_LIMITS } from '@emotion/core/api';
 
 /** The same limits for core's whole-image decodeGray (tests and tools that decode a whole upload). */
 export const DECODE_LIMITS: DecodeLimits = {

@@ -1,14 +1,11 @@
 /**
- * What the worker says of face detection: the message when none is found, and GET /model's account
+ * What the worker says of face detection: GET /model's account (the message when none is found is core's)
  * of the detector. Detection itself is core's (analyzeImage in @emotion/core, on this isolate's
  * onnxruntime-web session); the defaults are core's measured ones (tools/blazeface/README.md).
  */
 
 import { LIMITS } from '@emotion/core/api';
 import { DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, TILE_ABOVE_SIDE } from '@emotion/core/faces';
-
-export const NO_FACE_MESSAGE =
-  'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';
 
 /** What GET /model says about the detector. */
 export const DETECTOR_INFO = {

@@ -1,27 +1,8 @@
 /** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
-import { ACCEPTED_FORMATS, LIMITS } from '@emotion/core/api';
-import type { ModelCard } from '@emotion/core/artifacts';
+import { ACCEPTED_FORMATS, MODEL_CARD as c, LIMITS, MODEL_ID } from '@emotion/core/api';
 import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
-import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
-
-/** The committed card may be older or partial: every field is optional here. */
-type Card = Partial<ModelCard>;
-
-const c = card as Card;
-
-/** The short identity every /classify answer carries. */
-export const MODEL_ID = {
-  name: c.name ?? 'ScratchCNN',
-  version: c.version ?? 'unversioned',
-  input_size: INPUT_SIZE,
-} as const;
-
-if (c.classes && JSON.stringify(c.classes) !== JSON.stringify(CLASSES)) {
-  // The card and the code disagree on the output order: refuse to serve wrong labels.
-  throw new Error(`model-card.json classes ${c.classes.join(',')} differ from the contract ${CLASSES.join(',')}`);
-}
 
 export function modelInfo() {
   return {

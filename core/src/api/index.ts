@@ -1,10 +1,15 @@
 /**
  * The API contract, one module for every part: the worker serves it, /openapi.json and the site's
- * API page describe it, the site's client reads it.
+ * API page describe it, the site's client and the emotion-edge package read it.
  */
 
+export * from './answer.ts';
 export * from './errors.ts';
 export * from './limits.ts';
+export * from './model-id.ts';
 export * from './params.ts';
+export * from './parse-box.ts';
+export * from './parse-params.ts';
+export * from './parse-request.ts';
 export * from './response.ts';
 export * from './routes.ts';

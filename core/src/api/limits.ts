@@ -70,3 +70,15 @@ export const RATE_LIMITS = {
   /** The window of both, in seconds (the binding allows 10 or 60); a 429 says `Retry-After` this. */
   periodSeconds: 60,
 } as const;
+
+/** The decoders' limits (core's SourceLimits) as the API sets them: the worker, the site's on-device mode and the package use these. */
+export const SOURCE_LIMITS = {
+  maxPixelsStreamed: LIMITS.maxPixels,
+  maxPixelsHeld: LIMITS.maxPixelsHeld,
+  maxSide: LIMITS.maxSide,
+  maxDecodeBytes: LIMITS.maxDecodeMemoryMB * 1024 * 1024,
+  maxJpegScans: LIMITS.maxJpegScans,
+} as const;
+
+/** analyzeImage's limits (core's AnalyzeLimits): the decoders', and how many faces detection keeps. */
+export const ANALYZE_LIMITS = { ...SOURCE_LIMITS, maxFaces: LIMITS.maxFaces } as const;

@@ -36,9 +36,8 @@ export interface ErrorView {
   code: string | null;
 }
 
-/** The longest side an upload is downscaled to: plenty for a face, and a 12 MP photo shrinks ~12x. */
-export const MAX_UPLOAD_SIDE = 1024;
-export const UPLOAD_JPEG_QUALITY = 0.9;
+// How far an upload is downscaled, and the arithmetic: the emotion-edge package's client does the same (its maxSide option).
+export { fitWithin, MAX_UPLOAD_SIDE, UPLOAD_JPEG_QUALITY } from '../../../package/src/client/downscale.ts';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -157,12 +156,6 @@ export function formatPercent(p: number): string {
 
 export function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** The size to draw an image at so that its longest side is at most `max`; never enlarges. */
-export function fitWithin(width: number, height: number, max = MAX_UPLOAD_SIDE): { width: number; height: number; scale: number } {
-  const scale = Math.min(1, max / Math.max(width, height));
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale };
 }
 
 /** A box moved from one pixel grid to another of the same picture at a different size. */

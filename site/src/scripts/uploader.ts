@@ -6,9 +6,11 @@
  * A video file goes to ./video/ (loaded with import() when one is first chosen), on device only.
  */
 
-// Only the routes: the rest of the contract is not needed in the browser.
-import { ROUTES } from '@emotion/core/api/routes';
 import type { CLASSES } from '@emotion/core/classes';
+// The emotion-edge package's client, from its sources as the site builds core's: the page's
+// POST /classify is what the package's users get (typed errors, retries of 503s and dropped
+// connections, Retry-After on a 429).
+import { createClient, EmotionEdgeError } from '../../../package/src/client/index.ts';
 import {
   type ClassifyOutcome,
   capitalize,
@@ -28,6 +30,11 @@ import {
 
 /** Where the API lives: the same origin unless PUBLIC_API_BASE was set at build time. */
 const API_BASE = (import.meta.env.PUBLIC_API_BASE ?? '').replace(/\/+$/, '');
+const api = createClient({
+  baseUrl: API_BASE || location.origin,
+  // No cookies to the API, whatever its origin.
+  fetch: (url, init) => fetch(url, { ...init, credentials: 'omit' }),
+});
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 type OnDevice = typeof import('./ondevice/index');
@@ -384,24 +391,18 @@ export function mountUploader(doc: Document): void {
         return;
       }
       setBusy(true, 'Analyzing…');
-      const form = new FormData();
-      form.append('image', prepared.body, prepared.filename);
-      let response: Response;
+      let answer: unknown;
       try {
-        response = await fetch(`${API_BASE}${ROUTES.classify}`, {
-          method: 'POST',
-          body: form,
-          signal: controller.signal,
-          credentials: 'omit',
-        });
-      } catch {
-        if (!controller.signal.aborted) showError(NETWORK_ERROR);
+        answer = await api.classify(prepared.body, {}, { signal: controller.signal });
+      } catch (e) {
+        if (controller.signal.aborted) return;
+        if (!(e instanceof EmotionEdgeError)) throw e;
+        if (e.status === null) showError(NETWORK_ERROR);
+        else showError(describeError(e.status, e.code === 'bad_response' ? null : { error: { code: e.code, message: e.message } }));
         return;
       }
-      const body: unknown = await response.json().catch(() => null);
       if (controller.signal.aborted) return;
-      if (!response.ok) showError(describeError(response.status, body));
-      else showOutcome(readOutcome(body));
+      showOutcome(readOutcome(answer));
     } catch (e) {
       if (!controller.signal.aborted) showError({ title: 'Something went wrong', detail: (e as Error).message, code: null });
     } finally {

@@ -4,27 +4,10 @@
  * onnxruntime-web, with /classify's default parameters and limits (@emotion/core/api), so both
  * modes give the same answer.
  */
-import {
-  type Analysis,
-  type AnalyzeLimits,
-  type AnalyzeModels,
-  analyzeImage,
-  emotionClassifier,
-  type ImageSource,
-  rgbaSource,
-} from '@emotion/core';
-import { DEFAULT_CLASSIFY_PARAMS, LIMITS } from '@emotion/core/api';
+import { type Analysis, type AnalyzeModels, analyzeImage, emotionClassifier, type ImageSource, rgbaSource } from '@emotion/core';
+import { ANALYZE_LIMITS, DEFAULT_CLASSIFY_PARAMS, LIMITS } from '@emotion/core/api';
 import { faceDetector } from '@emotion/core/faces';
 import type { Runtime } from './runtime';
-
-const ANALYZE_LIMITS: AnalyzeLimits = {
-  maxPixelsStreamed: LIMITS.maxPixels,
-  maxPixelsHeld: LIMITS.maxPixelsHeld,
-  maxSide: LIMITS.maxSide,
-  maxDecodeBytes: LIMITS.maxDecodeMemoryMB * 2 ** 20,
-  maxJpegScans: LIMITS.maxJpegScans,
-  maxFaces: LIMITS.maxFaces,
-};
 
 /** Camera and video frames are analyzed at most this wide: BlazeFace reads 256 px, and a face crop needs ~200. */
 export const ANALYZE_SIDE = 640;

@@ -1,6 +1,11 @@
-/** `box=x,y,w,h` (pixels of the EXIF-oriented image), from the query string or a form field. */
-import { checkBox } from '@emotion/core';
-import { ApiError, BOX_PARAMS, type Box } from '@emotion/core/api';
+/**
+ * `box=x,y,w,h` (pixels of the EXIF-oriented image), from the query string or a form field: the
+ * worker's requests and the emotion-edge package's options are read by the same parser.
+ */
+import { checkBox } from '../preprocess.ts';
+import { ApiError } from './errors.ts';
+import { BOX_PARAMS } from './params.ts';
+import type { Box } from './response.ts';
 
 const NUM = String.raw`\s*(\d+(?:\.\d+)?)\s*`;
 const BOX_RE = new RegExp(`^${NUM},${NUM},${NUM},${NUM}$`);

@@ -1,11 +1,14 @@
 /**
  * Parsing the parameters of POST /classify, from the query string or a form field, by the
- * contract's names, defaults and ranges (@emotion/core/api params.ts). Bad values are a 400, never ignored.
+ * contract's names, defaults and ranges (./params.ts). The worker parses its requests with it,
+ * and the emotion-edge package its callers' options (so both answer a bad
+ * value with the same 400). Bad values are a 400, never ignored.
  */
-import { ApiError, CLASSIFY_PARAMS, type ClassifyParams, type FlagParam, type NumberParam } from '@emotion/core/api';
+import { ApiError } from './errors.ts';
+import { CLASSIFY_PARAMS, type ClassifyParams, type FlagParam, type NumberParam } from './params.ts';
 
 /** The one value of a parameter; given in the query and in the form, they must agree. */
-function oneValue(name: string, query: URLSearchParams, form: Map<string, string>): string | undefined {
+function oneValue(name: string, query: URLSearchParams, form: ReadonlyMap<string, string>): string | undefined {
   const all = query.getAll(name);
   const q = all[0];
   const f = form.get(name);
@@ -43,7 +46,7 @@ export function parseNumber(name: string, text: string | undefined, min: number,
   return n;
 }
 
-export function classifyParams(query: URLSearchParams, form: Map<string, string>): ClassifyParams {
+export function classifyParams(query: URLSearchParams, form: ReadonlyMap<string, string>): ClassifyParams {
   const flag = ({ name, default: fallback }: FlagParam) => parseFlag(name, oneValue(name, query, form), fallback);
   const number = ({ name, min, max, default: fallback }: NumberParam) => parseNumber(name, oneValue(name, query, form), min, max, fallback);
   const p = CLASSIFY_PARAMS;
