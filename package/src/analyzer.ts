@@ -13,7 +13,7 @@ import {
   type OrtTensorClass,
   rgbaSource,
 } from '@emotion/core';
-import { ANALYZE_LIMITS, type ClassifyResponse, classifyAnswer, LIMITS, parseClassifyFields } from '@emotion/core/api';
+import { ANALYZE_LIMITS, type ClassifyResponse, classifyAnswer, LIMITS, MODEL_ID, parseClassifyFields } from '@emotion/core/api';
 import { faceDetector } from '@emotion/core/faces';
 import { fromCoreError } from './errors.ts';
 import { type ClassifyOptions, toQuery } from './options.ts';
@@ -100,7 +100,7 @@ export function analyzerOn<I = ImageInput>(
           { ...params, boxes },
           ANALYZE_LIMITS,
         );
-        return classifyAnswer(analysis, params.tta, { total: performance.now() - t0, modelLoad: loadMs });
+        return classifyAnswer(analysis, params.tta, { total: performance.now() - t0, modelLoad: loadMs }, MODEL_ID);
       } catch (err) {
         throw fromCoreError(err);
       }

@@ -7,6 +7,7 @@ import { analyzeImage } from '@emotion/core';
 import { ANALYZE_LIMITS, type ClassifyResponse, classifyAnswer } from '@emotion/core/api';
 import { readClassifyRequest } from './classify-request.ts';
 import { getEngine, isEngineReady } from './engine.ts';
+import { MODEL_ID } from './model-info.ts';
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
@@ -21,5 +22,5 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     return engine;
   };
   const analysis = await analyzeImage(bytes, models, { ...params, boxes }, ANALYZE_LIMITS);
-  return classifyAnswer(analysis, params.tta, { total: performance.now() - tStart, modelLoad });
+  return classifyAnswer(analysis, params.tta, { total: performance.now() - tStart, modelLoad }, MODEL_ID);
 }

@@ -1,8 +1,16 @@
 /** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
-import { ACCEPTED_FORMATS, MODEL_CARD as c, LIMITS, MODEL_ID } from '@emotion/core/api';
+import { ACCEPTED_FORMATS, LIMITS, modelIdOf } from '@emotion/core/api';
+import type { ModelCard } from '@emotion/core/artifacts';
 import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
+// This bundle's own card, beside the model engine.ts imports (npm start -- --model stages both).
+import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
+
+const c = card as Partial<ModelCard>;
+
+/** The model this Worker serves, as every /classify answer names it. */
+export const MODEL_ID = modelIdOf(c);
 
 export function modelInfo() {
   return {
@@ -18,6 +26,11 @@ export function modelInfo() {
       "crop: each detected face aligned as FER2013's faces are (eyes level, framed by eyes and mouth: detector.crop), read from at least 4x 48 px; or the given box, or the whole image with detect=false",
       'area-averaging resize to 48x48 (the aligned crop: area-averaged rotated sampling)',
       'normalize (p / 255 - 0.5) / 0.5',
+      ...(c.standardization
+        ? [
+            `the model's graph then standardizes each crop: (p - mean) / max(std, ${c.standardization.minStd}) * ${c.standardization.std} + ${c.standardization.mean} in luma units`,
+          ]
+        : []),
       'with tta (the default): also the mirror image of each crop; the two softmax outputs are averaged',
     ],
     parameters: c.parameters ?? null,

@@ -4,8 +4,7 @@
  * answers with it and the emotion-edge package's analyzers return it, so both have one shape.
  */
 import type { Analysis } from '../analyze.ts';
-import { MODEL_ID } from './model-id.ts';
-import type { ClassifyResponse, Face, Nullable } from './response.ts';
+import type { ClassifyResponse, Face, ModelId, Nullable } from './response.ts';
 
 export const NO_FACE_MESSAGE =
   'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';
@@ -31,7 +30,8 @@ export interface AnswerTimes {
   modelLoad?: number;
 }
 
-export function classifyAnswer(analysis: Analysis, tta: boolean, times: AnswerTimes): ClassifyResponse {
+/** The /classify answer of an analysis by the model `model` names. */
+export function classifyAnswer(analysis: Analysis, tta: boolean, times: AnswerTimes, model: ModelId): ClassifyResponse {
   const { faces, timings } = analysis;
   const top = faces[0] ?? NO_FACE;
   return {
@@ -51,7 +51,7 @@ export function classifyAnswer(analysis: Analysis, tta: boolean, times: AnswerTi
     tta,
     image: analysis.image,
     damaged: analysis.damaged,
-    model: MODEL_ID,
+    model,
     timings: {
       decode: round(timings.decode),
       ...(timings.detect !== undefined ? { detect: round(timings.detect) } : {}),
