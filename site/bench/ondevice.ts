@@ -9,22 +9,14 @@ import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fakeCameraClip, launchChromium } from '../test/browser.ts';
-import { buildSite } from '../test/build.ts';
 import { PHOTOS, SITE_DIR } from '../test/paths.ts';
-import { serveWithWorker } from '../test/worker.ts';
+import { siteUnderTest } from '../test/worker.ts';
 
 const OUT = join(SITE_DIR, 'test-results', 'bench');
 const seconds = Number(process.env.SECONDS ?? 10);
 mkdirSync(OUT, { recursive: true });
 const clip = fakeCameraClip(join(PHOTOS, 'happy.jpg'), join(OUT, 'camera.y4m'));
-let base = process.env.BASE ?? '';
-let dispose = async () => {};
-if (!base) {
-  buildSite(join(OUT, 'dist'));
-  const served = await serveWithWorker(join(OUT, 'dist'));
-  base = served.url;
-  dispose = served.dispose;
-}
+const { url: base, dispose } = await siteUnderTest(OUT);
 const { browser, close } = await launchChromium({ fakeCamera: clip });
 try {
   const context = await browser.newContext();

@@ -12,10 +12,9 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ExpressionTimeline } from '@emotion/core/timeline';
 import { launchChromium } from '../test/browser.ts';
-import { buildSite } from '../test/build.ts';
 import { makeClip } from '../test/clips.ts';
 import { SITE_DIR } from '../test/paths.ts';
-import { serveWithWorker } from '../test/worker.ts';
+import { siteUnderTest } from '../test/worker.ts';
 
 const OUT = join(SITE_DIR, 'test-results', 'bench-video');
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -29,14 +28,7 @@ const clips = {
     { face: 'disgusted', x: '450', y: '95' },
   ]),
 };
-let base = process.env.BASE ?? '';
-let dispose = async () => {};
-if (!base) {
-  buildSite(join(OUT, 'dist'));
-  const served = await serveWithWorker(join(OUT, 'dist'));
-  base = served.url;
-  dispose = served.dispose;
-}
+const { url: base, dispose } = await siteUnderTest(OUT);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Core's tracking and smoothing alone, in Node, warmed up: microseconds per frame of `faces` moving faces. */
