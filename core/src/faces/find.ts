@@ -12,7 +12,9 @@
  *   faces down to about L / 25 (all 16 faces of 144-318 px of a 4032 px group photo:
  *   worker/test/large-photos.test.ts). Tile detections that touch a tile's inner edge are dropped (the
  *   neighbouring tile holds that face whole: tiles overlap by more than the whole-image pass's
- *   smallest face), and all of them are merged with the whole-image pass by the same weighted NMS.
+ *   smallest face), and all of them are merged with the whole-image pass by the same weighted NMS;
+ *   the whole-image pass's faces small enough for a tile to hold whole count only where a tile found
+ *   them too (alone, they were false faces between two small ones).
  *   Tiles are skipped when the whole-image pass found a close-up face (CLOSE_UP_FACE).
  * - Each face's crop (aligned by its eyes and mouth, ./align.ts) is read at the smallest scale
  *   that keeps it at least CROP_MIN_SIDE (192 px, 4x the model's 48), from the detection image
@@ -35,7 +37,7 @@ import {
 import type { FaceDetector } from './detector.ts';
 import { prepareDetectorInput } from './input.ts';
 import { DETECTOR_SIZE } from './model.ts';
-import type { Candidate } from './nms.ts';
+import { type Candidate, iou } from './nms.ts';
 
 /**
  * Images with a longer side than this are also searched in tiles. Each tile costs a detector run
@@ -126,6 +128,7 @@ export async function findFaces(
   const L = Math.max(W, H);
   const closeUp = facesFromCandidates(candidates, full, opts).some((f) => Math.max(f.box.w, f.box.h) >= L * CLOSE_UP_FACE);
   const searched = closeUp ? [] : tiles;
+  const found: Candidate[] = [];
   for (const tile of searched) {
     const inner = { left: tile.x > 0, top: tile.y > 0, right: tile.x + tile.w < W, bottom: tile.y + tile.h < H };
     const margin = 2 * img.step;
@@ -136,10 +139,18 @@ export async function findFaces(
         (inner.top && b.y <= tile.y + margin) ||
         (inner.right && b.x + b.w >= tile.x + tile.w - margin) ||
         (inner.bottom && b.y + b.h >= tile.y + tile.h - margin);
-      if (!touches) candidates.push(c);
+      if (!touches) found.push(c);
     }
   }
-  return { faces: facesFromCandidates(candidates, full, opts), detectionImage: img, runs: 1 + searched.length };
+  // A face that some tile holds whole is seen by that tile at twice the whole-image pass's
+  // resolution. Found by the whole-image pass alone, it is most likely a false face at the
+  // detector's smallest size (one spanning two small faces of a group photo): keep it only if a
+  // tile found it too.
+  const tileHolds = L * TILE_OVERLAP;
+  const whole = searched.length
+    ? candidates.filter((c) => Math.max(c.box.w, c.box.h) >= tileHolds || found.some((t) => iou(t.box, c.box) > opts.iouThreshold))
+    : candidates;
+  return { faces: facesFromCandidates([...whole, ...found], full, opts), detectionImage: img, runs: 1 + searched.length };
 }
 
 /**
