@@ -56,14 +56,17 @@ const SITE_POLICY = {
   'frame-ancestors': "'none'",
 };
 const API_POLICY = { 'default-src': "'none'", 'frame-ancestors': "'none'", 'base-uri': "'none'" };
-const HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'permissions-policy': 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()',
-  'cross-origin-opener-policy': 'same-origin',
-  'strict-transport-security': 'max-age=31536000',
-};
+/** As they come over the wire. */
+const HEADERS = Object.fromEntries(
+  `x-content-type-options: nosniff
+   referrer-policy: no-referrer
+   x-frame-options: DENY
+   permissions-policy: camera=(self), microphone=(), geolocation=(), payment=(), usb=()
+   cross-origin-opener-policy: same-origin
+   strict-transport-security: max-age=31536000`
+    .split('\n')
+    .map((line) => line.trim().split(/: (.*)/s, 2)),
+);
 
 /** A Content-Security-Policy as directive -> its sources (in order), to compare with the literal policies. */
 function directives(csp: string | null): Record<string, string> {
