@@ -14,26 +14,7 @@ import {
 
 const scores = (top: string) => Object.fromEntries(CLASSES.map((c) => [c, c === top ? 0.7 : 0.05]));
 
-test('a one-region answer (no face detection) is one face', () => {
-  const o = readOutcome({
-    emotion: 'happy',
-    confidence: 0.7,
-    scores: scores('happy'),
-    box: { x: 0, y: 0, w: 500, h: 282 },
-    image: { width: 500, height: 282 },
-    model: { name: 'ScratchCNN', version: 'e1', input_size: 48 },
-    timings: { decode: 20, preprocess: 1, inference: 7, total: 30.5 },
-  });
-  assert.equal(o.faces.length, 1);
-  assert.equal(o.faces[0].emotion, 'happy');
-  assert.deepEqual(o.faces[0].box, { x: 0, y: 0, w: 500, h: 282 });
-  assert.equal(o.model, 'ScratchCNN e1');
-  assert.equal(o.serverMs, 30.5, 'total, not the sum with it');
-  assert.deepEqual(o.image, { width: 500, height: 282 });
-  assert.equal(o.message, null);
-});
-
-test('a multi-face answer lists every face in order', () => {
+test('a multi-face answer lists every face in order, with the model, server time and image size', () => {
   const faces = ['happy', 'sad', 'fear'].map((e, i) => ({
     box: { x: i * 100, y: 10, w: 50, h: 50 },
     detection_score: 0.9 - i / 10,
@@ -41,12 +22,31 @@ test('a multi-face answer lists every face in order', () => {
     confidence: 0.7,
     scores: scores(e),
   }));
-  const o = readOutcome({ ...faces[0], faces });
+  const o = readOutcome({
+    ...faces[0],
+    faces,
+    image: { width: 500, height: 282 },
+    model: { name: 'ScratchCNN', version: 'e1', input_size: 48 },
+    timings: { decode: 20, preprocess: 1, inference: 7, total: 30.5 },
+  });
   assert.deepEqual(
     o.faces.map((f) => f.emotion),
     ['happy', 'sad', 'fear'],
   );
   assert.equal(o.faces[2].detectionScore, 0.7);
+  assert.deepEqual(o.faces[1].box, { x: 100, y: 10, w: 50, h: 50 });
+  assert.equal(o.model, 'ScratchCNN e1');
+  assert.equal(o.serverMs, 30.5, 'total, not the sum with it');
+  assert.deepEqual(o.image, { width: 500, height: 282 });
+  assert.equal(o.message, null);
+});
+
+test('the answer’s damaged flag is kept; absent or false is not damaged', () => {
+  const face = { emotion: 'happy', confidence: 0.7, scores: scores('happy') };
+  assert.equal(readOutcome({ faces: [face], damaged: true }).damaged, true);
+  assert.equal(readOutcome({ faces: [], damaged: true }).damaged, true, 'with no face too');
+  assert.equal(readOutcome({ faces: [face], damaged: false }).damaged, false);
+  assert.equal(readOutcome({ faces: [face] }).damaged, false);
 });
 
 test('quality flags become a short warning; none, or no quality field, is no warning', () => {
@@ -70,9 +70,10 @@ test('no face: the API’s message, and no bars to show', () => {
   assert.equal(readOutcome({ faces: [] }).message, 'No face was found in this photo.');
 });
 
-test('an answer without the 7 scores is refused rather than shown wrong', () => {
-  assert.throws(() => readOutcome({ emotion: 'happy' }), /scores/);
-  assert.throws(() => readOutcome({ emotion: 'happy', scores: { happy: 1 } }), /scores/);
+test('an answer without faces, or a face without the 7 scores, is refused rather than shown wrong', () => {
+  assert.throws(() => readOutcome({ emotion: 'happy', scores: scores('happy') }), /result/);
+  assert.throws(() => readOutcome({ faces: [{ emotion: 'happy' }] }), /scores/);
+  assert.throws(() => readOutcome({ faces: [{ emotion: 'happy', scores: { happy: 1 } }] }), /scores/);
   assert.throws(() => readOutcome('oops'), /result/);
 });
 

@@ -12,10 +12,10 @@ import { requireOrSkip } from '@emotion/core/shared-data';
 import { encodeJpeg, encodePng, resampleJpeg } from '@emotion/core/testing/images';
 import { chromiumSkip } from '@emotion/core/testing/tools';
 import type { Browser, Page } from 'playwright-core';
-import { capitalize, formatPercent } from '../src/lib/classify.ts';
+import { capitalize, formatPercent, MAX_UPLOAD_SIDE } from '../src/lib/classify.ts';
 import { type LaunchedBrowser, launchChromium } from './browser.ts';
 import { buildSite, MODEL_DIR } from './build.ts';
-import { PHOTOS, SITE_DIR } from './paths.ts';
+import { DAMAGED_JPEG, PHOTOS, SITE_DIR } from './paths.ts';
 import { type ServedSite, serveWithWorker } from './worker.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'e2e');
@@ -109,13 +109,13 @@ describe('site in Chromium against the worker', { skip }, () => {
       assert.equal(face.quality.dark || face.quality.blurry, false, JSON.stringify(face.quality));
       assert.ok(await page.locator('#quality-warning').isHidden(), 'no quality warning for a clear photo');
       assert.ok(await page.locator('#stage canvas').isVisible(), 'the preview is shown');
+      assert.ok(await page.locator('#damaged-note').isHidden(), 'no damage note for a clean photo');
       assert.ok(await page.locator('#error').isHidden());
       assert.deepEqual(errors, []);
     }));
 
-  test('a 5-megapixel photo is shrunk in the browser, so the API accepts it', () =>
+  test('a large photo is shrunk in the browser to MAX_UPLOAD_SIDE before it is sent', () =>
     withPage('upload-large', async (page) => {
-      // Over the worker's 4-megapixel limit as it is: only the page's downscaling lets it through.
       const [w, h] = [3000, 1692];
       mkdirSync(RESULTS, { recursive: true });
       const file = join(RESULTS, 'large-photo.jpg');
@@ -124,8 +124,8 @@ describe('site in Chromium against the worker', { skip }, () => {
       const sent = page.waitForRequest((r) => r.url().endsWith('/classify'));
       const { status, json } = await upload(page, file);
       assert.equal(status, 200, JSON.stringify(json));
-      assert.equal(Math.max(json.image.width, json.image.height), 1024, `the server got ${json.image.width}x${json.image.height}`);
-      assert.equal(json.image.width, Math.round((w * 1024) / 3000));
+      // The longest side at the limit, the other in proportion.
+      assert.deepEqual([json.image.width, json.image.height], [MAX_UPLOAD_SIDE, Math.round((h * MAX_UPLOAD_SIDE) / w)]);
       const bytes = (await (await sent).sizes()).requestBodySize;
       assert.ok(bytes < readFileSync(file).length / 3, `sent ${bytes} bytes for a ${readFileSync(file).length}-byte photo`);
       assert.match(await page.locator('#preview-caption').innerText(), /shrunk from 3000×1692/);
@@ -161,6 +161,29 @@ describe('site in Chromium against the worker', { skip }, () => {
       assert.equal(await page.locator('#error-title').innerText(), 'That file is not a supported image');
       assert.equal(await page.locator('#error-detail').innerText(), json.error.message);
       assert.ok(await page.locator('#result').isHidden(), 'the previous result is gone');
+    }));
+
+  test('a damaged JPEG: the API calls it damaged, and the page says so; a clean photo gets no such note', () =>
+    withPage('upload-damaged', async (page, errors) => {
+      const raw = await fetch(base + '/classify', {
+        method: 'POST',
+        body: readFileSync(DAMAGED_JPEG),
+        headers: { 'content-type': 'image/jpeg' },
+      });
+      assert.equal((await raw.json()).damaged, true, 'the API, given the file as it is');
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      const { status, json } = await upload(page, DAMAGED_JPEG);
+      assert.equal(status, 200, JSON.stringify(json));
+      // The page sends the browser's re-encoding, in which the damage no longer shows: the note comes from its check of the original.
+      assert.equal(json.damaged, false);
+      const note = page.locator('#damaged-note');
+      assert.ok(await note.isVisible(), 'the note is shown');
+      assert.match(await note.innerText(), /^This image was damaged\./);
+      // So damaged that no face is left to find: the note stands beside the answer whatever it is.
+      assert.ok(await page.locator('#no-face').isVisible(), 'with the answer');
+      await upload(page, join(PHOTOS, 'happy.jpg'));
+      assert.ok(await note.isHidden(), 'no note for a clean photo');
+      assert.deepEqual(errors, []);
     }));
 
   test('the group photo: the real worker finds its 4 faces, each drawn with a button, and picking one shows its scores', () =>

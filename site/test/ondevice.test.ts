@@ -14,7 +14,7 @@ import { chromiumSkip, toolSkip } from '@emotion/core/testing/tools';
 import type { Browser, Page } from 'playwright-core';
 import { fakeCameraClip, type LaunchedBrowser, launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
-import { PHOTOS, SITE_DIR } from './paths.ts';
+import { DAMAGED_JPEG, PHOTOS, SITE_DIR } from './paths.ts';
 import { type ServedSite, serveWithWorker } from './worker.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'ondevice');
@@ -124,6 +124,19 @@ describe('on this device, in Chromium', { skip }, () => {
         buttons.map((b) => b.split(' ')[2]),
         edge.faces.map((f: { emotion: string; uncertain: boolean }) => (f.uncertain ? 'not' : f.emotion)),
       );
+    }));
+
+  test('a damaged JPEG: the page says so on this device too', () =>
+    withPage('damaged', async (page, seen) => {
+      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.getByRole('radio', { name: /this device/i }).check();
+      await uploadAndWait(page, DAMAGED_JPEG);
+      assert.ok(await page.locator('#no-face').isVisible(), 'with the answer');
+      assert.match(await page.locator('#damaged-note').innerText(), /^This image was damaged\./);
+      await uploadAndWait(page, join(PHOTOS, 'happy.jpg'));
+      assert.ok(await page.locator('#damaged-note').isHidden(), 'no note for a clean photo');
+      assert.equal(seen.classify, 0);
+      assert.deepEqual(seen.errors, []);
     }));
 
   test('a file that is not an image: the same error as the edge gives, still with no request', () =>

@@ -9,3 +9,5 @@ export { SHARED_DIR } from '@emotion/core/shared-data';
 import { SHARED_DIR } from '@emotion/core/shared-data';
 export const PHOTOS = `${SHARED_DIR}/photos`;
 export const FIXTURE_MODEL_DIR = fileURLToPath(new URL('./fixtures/model', import.meta.url));
+/** A JPEG with garbage inside its scan that libjpeg (and so the browser) decodes around: the API answers it `damaged: true`. */
+export const DAMAGED_JPEG = `${REPO_DIR}core/test/fixtures/conformance/pillow/hopper_bad_exif.jpg`;

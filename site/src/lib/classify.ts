@@ -28,6 +28,8 @@ export interface ClassifyOutcome {
   serverMs: number | null;
   /** The size of the image as the server decoded it: the pixel grid of the boxes. */
   image: { width: number; height: number } | null;
+  /** The image's data was damaged and decoded around (the answer's `damaged`): parts of it, and the result, may be wrong. */
+  damaged: boolean;
 }
 
 export interface ErrorView {
@@ -108,25 +110,24 @@ function serverTime(v: unknown): number | null {
   return parts.length ? parts.reduce((a, b) => a + b, 0) : null;
 }
 
-/** Reads a 200 answer. Throws when it is not one the page can show. */
+/** Reads a 200 answer (its `faces`, largest first). Throws when it is not one the page can show. */
 export function readOutcome(json: unknown): ClassifyOutcome {
-  if (!isObject(json)) throw new Error('The server answered with something other than a result.');
+  if (!isObject(json) || !Array.isArray(json.faces)) throw new Error('The server answered with something other than a result.');
   const image =
     isObject(json.image) && isNum(json.image.width) && isNum(json.image.height)
       ? { width: json.image.width, height: json.image.height }
       : null;
-  const base = { model: modelLabel(json.model), serverMs: serverTime(json.timings), image };
-  if (Array.isArray(json.faces)) {
-    const faces = json.faces.map(readFace).filter((f): f is FaceResult => f !== null);
-    if (faces.length) return { ...base, faces, message: null };
-    // No face: the answer may still carry a whole-image (or given-box) result at the top level.
-    const whole = readFace(json);
-    const message = typeof json.message === 'string' && json.message ? json.message : 'No face was found in this photo.';
-    return { ...base, faces: whole ? [whole] : [], message };
-  }
-  const face = readFace(json);
-  if (!face) throw new Error('The server’s answer had no scores for the 7 expressions.');
-  return { ...base, faces: [face], message: null };
+  const faces = json.faces.map((f) => {
+    const face = readFace(f);
+    if (!face) throw new Error('The server’s answer had no scores for the 7 expressions.');
+    return face;
+  });
+  const message = faces.length
+    ? null
+    : typeof json.message === 'string' && json.message
+      ? json.message
+      : 'No face was found in this photo.';
+  return { faces, message, model: modelLabel(json.model), serverMs: serverTime(json.timings), image, damaged: json.damaged === true };
 }
 
 /** A person-readable error for a non-2xx answer; the API's own message is kept as the detail. */

@@ -6,30 +6,23 @@
 
 import type { ExpressionTimeline } from '@emotion/core/timeline';
 import { describeError, type ErrorView } from '../../lib/classify';
+import { cameraElements, onDeviceElements } from '../elements';
 import { cameraErrorMessage, type LiveCamera, openCameraStream, runCamera } from './camera';
 import { analyzeBytes, type DeviceAnswer } from './pipeline';
 import { loadRuntime, type Runtime } from './runtime';
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-function byId<T extends HTMLElement>(id: string): T {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`#${id} is missing from the page`);
-  return node as T;
-}
-
 /** A message under the mode choice (role=alert); null hides it. */
 export function showDeviceError(message: string | null): void {
-  const box = byId('ondevice-error');
+  const box = onDeviceElements().error;
   box.textContent = message ?? '';
   box.hidden = !message;
 }
 
 /** ORT and both models, with the progress bar (bytes loaded) while they download or come from the cache. */
 export async function runtimeWithProgress(): Promise<Runtime> {
-  const loading = byId('ondevice-loading');
-  const bar = byId<HTMLProgressElement>('ondevice-progress');
-  const label = byId('ondevice-progress-label');
+  const { loading, progress: bar, progressLabel: label } = onDeviceElements();
   loading.hidden = false;
   label.textContent = 'Loading the on-device model…';
   try {
@@ -85,7 +78,7 @@ let recordWired = false;
 /** The recorded session's chart, segments and downloads, under the camera view. */
 async function showRecording(timeline: ExpressionTimeline): Promise<void> {
   const { renderTimeline } = await import('../video/results');
-  renderTimeline(byId('live-timeline'), timeline, {
+  renderTimeline(cameraElements().timeline, timeline, {
     fileBase: `camera-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`,
     settings: { source: 'live camera' },
   });
@@ -95,14 +88,14 @@ async function showRecording(timeline: ExpressionTimeline): Promise<void> {
 function wireRecordButton(): void {
   if (recordWired) return;
   recordWired = true;
-  const record = byId<HTMLButtonElement>('record-button');
+  const { record, timeline } = cameraElements();
   record.addEventListener('click', () => {
     if (!live) return;
     const on = record.getAttribute('aria-pressed') !== 'true';
     record.setAttribute('aria-pressed', String(on));
     record.textContent = on ? 'Stop recording' : 'Record the timeline';
     if (on) {
-      byId('live-timeline').replaceChildren();
+      timeline.replaceChildren();
       live.startRecording();
     } else {
       const recorded = live.stopRecording();
@@ -113,10 +106,7 @@ function wireRecordButton(): void {
 
 /** The camera button: starts the live view, or stops it on a second press. */
 export async function toggleCamera(): Promise<void> {
-  const button = byId<HTMLButtonElement>('camera-button');
-  const stage = byId('live-stage');
-  const readout = byId('live-readout');
-  const record = byId<HTMLButtonElement>('record-button');
+  const { button, stage, readout, record, video, overlay } = cameraElements();
   const pressed = (on: boolean) => {
     button.textContent = on ? 'Stop the camera' : 'Start the camera';
     button.setAttribute('aria-pressed', String(on));
@@ -143,7 +133,7 @@ export async function toggleCamera(): Promise<void> {
     stage.hidden = false;
     pressed(true);
     readout.textContent = 'Analyzing the camera on this device…';
-    live = runCamera(rt, stream, { video: byId('live-video'), overlay: byId('live-overlay'), readout }, (recorded) => {
+    live = runCamera(rt, stream, { video, overlay, readout }, (recorded) => {
       live = null;
       if (recorded) void showRecording(recorded);
       stage.hidden = true;

@@ -5,35 +5,14 @@
  * its tracked faces, the timelines and the downloads. A new file, or a photo, stops the last run.
  */
 import { formatClock, VIDEO_DEFAULT_RATE, VIDEO_MAX_RATE, VIDEO_MIN_RATE } from '../../lib/timeline-view';
+import { videoElements } from '../elements';
 import { runtimeWithProgress } from '../ondevice/page';
 import { analyzeVideo, type VideoAnalysis } from './analysis';
 import { openVideo, VideoFileError } from './frames';
 import { mountPlayer, type Player } from './player';
 import { renderTimeline } from './results';
 
-function byId<T extends HTMLElement>(id: string): T {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`#${id} is missing from the page`);
-  return node as T;
-}
-
-const ui = () => ({
-  section: byId('video-section'),
-  caption: byId('video-caption'),
-  rate: byId<HTMLInputElement>('video-rate'),
-  rerun: byId<HTMLButtonElement>('video-rerun'),
-  progressBox: byId('video-progress-box'),
-  progress: byId<HTMLProgressElement>('video-progress'),
-  progressText: byId('video-progress-text'),
-  cancel: byId<HTMLButtonElement>('video-cancel'),
-  status: byId('video-status'),
-  error: byId('video-error'),
-  result: byId('video-result'),
-  player: byId<HTMLVideoElement>('video-player'),
-  overlay: byId<HTMLCanvasElement>('video-overlay'),
-  meta: byId('video-meta'),
-  timeline: byId('video-timeline'),
-});
+const ui = videoElements;
 
 /** The current file: its object URL, and the run and player to stop when another comes. */
 let current: { url: string; file: File; run: AbortController | null; player: Player | null } | null = null;
