@@ -17,7 +17,7 @@
  *   them too (alone, they were false faces between two small ones).
  *   Tiles are skipped when the whole-image pass found a close-up face (CLOSE_UP_FACE).
  * - Each face's crop (aligned by its eyes and mouth, ./align.ts) is read at the smallest scale
- *   that keeps it at least CROP_MIN_SIDE (192 px, 4x the model's 48), from the detection image
+ *   that keeps it at least CROP_MIN_SIDE (144 px, 3x the model's 48), from the detection image
  *   when that is fine enough, else decoded anew from its own region (a streamed JPEG resumes at
  *   the region's first MCU row).
  */
@@ -62,12 +62,14 @@ export const CLOSE_UP_FACE = 1 / 6;
  */
 export const DETECTION_MIN_SIDE = { tiled: 480, whole: DETECTOR_SIZE } as const;
 /**
- * Smallest side of a crop as read for the classifier: 4x its input. The aligned crop samples a
- * rotated grid, a tent filter of about one source pixel: from 2x (96 px) it blurred enough to move
- * one face's scores by 0.049 against the full-size decode (angry_03.jpg); from 4x every face of the
- * local photos stays within 0.02 (worker/test/shrink-on-load.test.ts).
+ * Smallest side of a crop as read for the classifier: 3x its input. The aligned crop samples a
+ * rotated grid, a tent filter of about one source pixel, so a crop read coarser is blurred more
+ * than the full-size decode's: on the 76 faces of the local photos, the input read at 2-3x moved
+ * scores by up to 0.043 from the full decode's, at 3-4x by up to 0.011, from 4x by up to 0.010
+ * (worker/test/shrink-on-load.test.ts holds every face within 0.02). 3x rather than 4x lets a
+ * 12 MP selfie's face of 1152 px or more be cut from the 1/8 detection image, with no second decode.
  */
-export const CROP_MIN_SIDE = 4 * INPUT_SIZE;
+export const CROP_MIN_SIDE = 3 * INPUT_SIZE;
 
 export interface FoundFaces {
   faces: Face[];
