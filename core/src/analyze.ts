@@ -10,13 +10,13 @@
  */
 
 import type { Face, FaceRegion, RegionSource } from './api/response.ts';
+import { type Box, checkBox } from './box.ts';
 import type { EmotionClassifier } from './emotion/classifier.ts';
 import type { FaceDetector } from './faces/detector.ts';
 import { alignedInput, cropInput, findFaces, readDetectionImage } from './faces/find.ts';
 import { namedLandmarks, rollDegrees } from './faces/landmarks.ts';
 import { faceQuality } from './faces/quality.ts';
 import { type ImageSource, openImage, type SourceLimits } from './image-source.ts';
-import { type Box, checkBox } from './preprocess.ts';
 
 // The regions' and faces' types are the API contract's (./api/response.ts): the answer is this analysis.
 export type { Face, FaceRegion, RegionSource };

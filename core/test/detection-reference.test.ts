@@ -11,6 +11,7 @@ import { before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { type AnalyzeModels, analyzeImage } from '../src/analyze.ts';
 import { ANALYZE_LIMITS } from '../src/api/limits.ts';
+import type { Box } from '../src/box.ts';
 import { openEmotionClassifier } from '../src/emotion/node.ts';
 import {
   type Candidate,
@@ -23,7 +24,6 @@ import {
   type Point,
 } from '../src/faces/index.ts';
 import { openFaceDetector } from '../src/faces/node.ts';
-import type { Box } from '../src/preprocess.ts';
 import { sharedPath, sharedSkip } from '../src/shared-data.ts';
 
 interface ReferenceFace {

@@ -15,7 +15,7 @@ import {
   type Point,
   zoomFraming,
 } from '../src/faces/index.ts';
-import { cropResize, type GrayImage } from '../src/preprocess.ts';
+import { cropResize, type GrayImage } from '../src/pixels.ts';
 
 const N = 48;
 

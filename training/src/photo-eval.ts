@@ -13,7 +13,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { LIMITS } from '@emotion/core/api';
+import type { Box } from '@emotion/core/box';
 import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion, INPUT_PIXELS, INPUT_SIZE } from '@emotion/core/classes';
+import { decodeGray } from '@emotion/core/decode';
 import type { EmotionClassifier } from '@emotion/core/emotion';
 import {
   ALIGN_ZOOM,
@@ -30,7 +33,7 @@ import {
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { openImage, type SourceLimits } from '@emotion/core/image-source';
 import { argmax } from '@emotion/core/maths';
-import { type Box, cropResize, DEFAULT_MAX_JPEG_SCANS, decodeGray, type GrayImage, normalizePixels } from '@emotion/core/preprocess';
+import { cropResize, type GrayImage, normalizePixels } from '@emotion/core/pixels';
 import * as ort from 'onnxruntime-node';
 import { openModel } from './onnx-runner.ts';
 
@@ -256,7 +259,7 @@ const PHOTO_LIMITS: SourceLimits = {
   maxPixelsHeld: 8192 * 8192,
   maxSide: 8192,
   maxDecodeBytes: 2 ** 31,
-  maxJpegScans: DEFAULT_MAX_JPEG_SCANS,
+  maxJpegScans: LIMITS.maxJpegScans,
 };
 
 export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {

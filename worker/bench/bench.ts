@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { decodeGray, toModelInput } from '@emotion/core';
-import { decodeRgba } from '@emotion/core/faces';
+import { decodeRgba } from '@emotion/core/decode';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { hasTool } from '@emotion/core/testing/tools';
 import * as ort from 'onnxruntime-node';

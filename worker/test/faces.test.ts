@@ -10,10 +10,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Box, CLASSES, decodeGray, type ScaledImage, UNCERTAIN_BELOW } from '@emotion/core';
+import { decodeRgba } from '@emotion/core/decode';
 import {
   alignedInput,
   cropInput,
-  decodeRgba,
   type Face,
   type FaceDetector,
   type FaceQuality,

@@ -23,8 +23,10 @@
  * bounded (48*48*n^2 taps). When enlarging (s <= 1), n = 1: plain bilinear, as cropResize does.
  * Source coordinates outside the image repeat its edge pixels (as cropResize's clamped taps do).
  */
+
+import type { Box } from '../box.ts';
 import { INPUT_SIZE } from '../classes.ts';
-import type { Box, GrayImage } from '../preprocess.ts';
+import type { GrayImage } from '../pixels.ts';
 import type { Point } from './decode.ts';
 
 /**

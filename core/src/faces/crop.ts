@@ -1,5 +1,5 @@
 /** The classifier's crop around a detected face. */
-import type { Box } from '../preprocess.ts';
+import type { Box } from '../box.ts';
 
 /**
  * Enlargement of the detector's box (about forehead to chin, ear to ear) to frame the face the way

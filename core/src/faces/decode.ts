@@ -1,5 +1,5 @@
 /** From the detector's raw outputs to faces in image pixels. */
-import type { Box } from '../preprocess.ts';
+import type { Box } from '../box.ts';
 import { detectorAnchors } from './anchors.ts';
 import type { DetectorTransform } from './input.ts';
 import { DETECTOR_ANCHORS, DETECTOR_VALUES_PER_ANCHOR } from './model.ts';

@@ -3,12 +3,13 @@
  * caller creates the InferenceSession its own way and hands it in with that runtime's Tensor class.
  */
 
+import type { DecodeLimits } from '../decode.ts';
+import { decodeRgba, type RgbaImage } from '../decode.ts';
 import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
-import type { DecodeLimits, GrayImage } from '../preprocess.ts';
+import type { GrayImage } from '../pixels.ts';
+import { rgbaToGray } from '../pixels.ts';
 import type { DetectionOptions, Face, RawDetections } from './decode.ts';
 import { decodeDetections } from './decode.ts';
-import type { RgbaImage } from './image.ts';
-import { decodeRgba, grayOf } from './image.ts';
 import type { DetectorInput } from './input.ts';
 import { prepareDetectorInput } from './input.ts';
 import { DETECTOR_BOXES, DETECTOR_INPUT, DETECTOR_SCORES, DETECTOR_SIZE } from './model.ts';
@@ -43,7 +44,7 @@ export function faceDetector(session: OrtSessionLike, Tensor: OrtTensorClass): F
     async detectBytes(bytes, options, limits) {
       const rgba = decodeRgba(bytes, limits);
       const faces = await detect(rgba, options);
-      return { gray: grayOf(rgba), faces };
+      return { gray: rgbaToGray(rgba.data, rgba.width, rgba.height), faces };
     },
   };
 }

@@ -20,9 +20,10 @@
  *   the region's first MCU row).
  */
 
+import type { Box } from '../box.ts';
 import { INPUT_SIZE } from '../classes.ts';
 import { cropScaled, denominatorFor, type ImageSource, type ScaledImage, toScaled } from '../image-source.ts';
-import { type Box, cropResize, normalizePixels, rgbaToGray } from '../preprocess.ts';
+import { cropResize, normalizePixels, rgbaToGray } from '../pixels.ts';
 import { alignedCrop, alignedSourceBox, alignmentTransform } from './align.ts';
 import {
   DEFAULT_DETECTION_OPTIONS,

@@ -15,7 +15,6 @@ export * from './crop.ts';
 export * from './decode.ts';
 export * from './detector.ts';
 export * from './find.ts';
-export * from './image.ts';
 export * from './input.ts';
 export * from './landmarks.ts';
 export * from './model.ts';

@@ -1,5 +1,5 @@
 /** Non-maximum suppression for detections that may overlap. */
-import type { Box } from '../preprocess.ts';
+import type { Box } from '../box.ts';
 
 function intersection(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));

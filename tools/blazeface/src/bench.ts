@@ -3,8 +3,10 @@
  * thread), by stage, median of repeated runs. Prints a table.
  */
 import { performance } from 'node:perf_hooks';
-import { decodeDetections, decodeRgba, grayOf, prepareDetectorInput } from '@emotion/core/faces';
+import { decodeRgba } from '@emotion/core/decode';
+import { decodeDetections, prepareDetectorInput } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import { rgbaToGray } from '@emotion/core/pixels';
 import * as ort from 'onnxruntime-node';
 import { groupPhotos, labelledPhotos, tightCrops } from './photos.ts';
 
@@ -33,7 +35,7 @@ for (const p of photos) {
   let size = '';
   for (let r = 0; r <= RUNS; r++) {
     const [img, decode] = await time(() => decodeRgba(p.bytes));
-    const [, gray] = await time(() => grayOf(img));
+    const [, gray] = await time(() => rgbaToGray(img.data, img.width, img.height));
     const [input, prep] = await time(() => prepareDetectorInput(img));
     const [raw, infer] = await time(() => detector.run(input));
     const [found, post] = await time(() => decodeDetections(raw, input.transform));

@@ -14,9 +14,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
+import { decodeGray } from '@emotion/core/decode';
 import { ALIGN_EYE_CENTRE, ALIGN_EYE_DISTANCE, ALIGN_EYE_MOUTH, type FaceDetector } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { cropResize, decodeGray, type GrayImage } from '@emotion/core/preprocess';
+import { cropResize, type GrayImage } from '@emotion/core/pixels';
 import * as ort from 'onnxruntime-node';
 import { SHARED_DIR } from './paths.ts';
 

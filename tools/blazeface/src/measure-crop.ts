@@ -7,13 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Box } from '@emotion/core/box';
 import { CLASSES, INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
 import type { EmotionClassifier } from '@emotion/core/emotion';
 import { openEmotionClassifier } from '@emotion/core/emotion/node';
 import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { argmax } from '@emotion/core/maths';
-import { type Box, type GrayImage, toModelInput } from '@emotion/core/preprocess';
+import { type GrayImage, toModelInput } from '@emotion/core/pixels';
 import * as ort from 'onnxruntime-node';
 import { EMOTION_MODEL_PATH } from './paths.ts';
 import { labelledPhotos, tightCrops } from './photos.ts';

@@ -4,18 +4,17 @@
  * only re-decodes its outputs. Prints a table; the numbers behind DEFAULT_DETECTION_OPTIONS.
  */
 
+import { decodeGray, decodeRgba } from '@emotion/core/decode';
 import {
   DEFAULT_DETECTION_OPTIONS,
   type DetectionOptions,
   type DetectorFit,
   type DetectorTransform,
   decodeDetections,
-  decodeRgba,
   prepareDetectorInput,
   type RawDetections,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { decodeGray } from '@emotion/core/preprocess';
 import * as ort from 'onnxruntime-node';
 import { groupPhotos, labelledPhotos, onTightCropFace, tightCrops } from './photos.ts';
 

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { decodeGray } from '@emotion/core/decode';
 import { type Face, type FaceDetector, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { decodeGray } from '@emotion/core/preprocess';
 import * as ort from 'onnxruntime-node';
 import { groupPhotos, labelledPhotos, onTightCropFace, tightCrops } from '../src/photos.ts';
 import { photosSkip } from './shared-data.ts';
