@@ -14,7 +14,7 @@ import { type Box, checkBox } from './box.ts';
 import type { EmotionClassifier } from './emotion/classifier.ts';
 import type { FaceDetector } from './faces/detector.ts';
 import { alignedInput, cropInput, findFaces, readDetectionImage } from './faces/find.ts';
-import { namedLandmarks, rollDegrees } from './faces/landmarks.ts';
+import { rollDegrees, roundedLandmarks } from './faces/landmarks.ts';
 import { faceQuality } from './faces/quality.ts';
 import { type ImageSource, openImage, type SourceLimits } from './image-source.ts';
 
@@ -104,7 +104,7 @@ export async function analyzeImage(
         box: face.box,
         crop,
         detection_score: face.score,
-        landmarks: namedLandmarks(face.keypoints),
+        landmarks: roundedLandmarks(face.keypoints),
         pose: { roll: rollDegrees(face.keypoints) },
         quality: faceQuality(input, side),
       };

@@ -15,7 +15,7 @@ import {
 } from '../src/api/index.ts';
 import { DEFAULT_DECODE_LIMITS } from '../src/decode.ts';
 import { ImageError } from '../src/errors.ts';
-import { DEFAULT_DETECTION_OPTIONS } from '../src/faces/decode.ts';
+import { DEFAULT_DETECTION_OPTIONS } from '../src/faces/find.ts';
 
 test('every route has its methods, its own first', () => {
   assert.deepEqual(API_PATHS, ['/classify', '/model', '/healthz', '/openapi.json']);

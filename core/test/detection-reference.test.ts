@@ -1,7 +1,7 @@
 /**
  * Face detection against independent references (tools/references/make_detection.py: MediaPipe's
  * anchors, decoding and weighted NMS written again in Python, committed under fixtures/detection):
- * the faces of nine photos' raw detector outputs, the same photos through analyzeImage with the
+ * the faces of nine photos' raw BlazeFace outputs, the same photos through analyzeImage with the
  * committed models, and made-up overlapping candidates. Each comparison is against numbers our code
  * did not compute, so a changed IoU threshold (0.3 -> 0.9 moves faces by up to 36 px) fails here.
  */
@@ -14,14 +14,13 @@ import { ANALYZE_LIMITS } from '../src/api/limits.ts';
 import type { Box } from '../src/box.ts';
 import { openEmotionClassifier } from '../src/emotion/node.ts';
 import {
-  type Candidate,
+  blazeFaceCandidates,
   DEFAULT_DETECTION_OPTIONS,
   DETECTOR_ANCHORS,
   DETECTOR_VALUES_PER_ANCHOR,
-  decodeDetections,
   facesFromCandidates,
-  LANDMARK_NAMES,
-  type Point,
+  KEYPOINT_NAMES,
+  type Keypoints,
 } from '../src/faces/index.ts';
 import { openFaceDetector } from '../src/faces/node.ts';
 import { sharedPath, sharedSkip } from '../src/shared-data.ts';
@@ -29,7 +28,7 @@ import { sharedPath, sharedSkip } from '../src/shared-data.ts';
 interface ReferenceFace {
   box: Box;
   score: number;
-  keypoints: Record<string, Point>;
+  keypoints: Keypoints;
 }
 interface Outputs {
   photos: {
@@ -56,7 +55,7 @@ const reference = fixture<Reference>('reference.json');
 
 /** Our faces equal the reference's: the same boxes, scores and keypoints, in the same order. */
 function assertFaces(
-  got: { box: Box; score: number; keypoints: readonly Point[] }[],
+  got: { box: Box; score: number; keypoints: Partial<Keypoints> }[],
   want: ReferenceFace[],
   what: string,
   tol = 1e-6,
@@ -65,10 +64,10 @@ function assertFaces(
   got.forEach((f, i) => {
     assert.deepEqual(f.box, want[i].box, `${what} face ${i}: box`);
     assert.ok(Math.abs(f.score - want[i].score) < 1e-9, `${what} face ${i}: score ${f.score}, reference ${want[i].score}`);
-    LANDMARK_NAMES.forEach((name, k) => {
-      const p = want[i].keypoints[name];
-      assert.ok(Math.abs(f.keypoints[k].x - p.x) < tol && Math.abs(f.keypoints[k].y - p.y) < tol, `${what} face ${i}: ${name}`);
-    });
+    for (const name of KEYPOINT_NAMES) {
+      const [p, q] = [f.keypoints[name] ?? { x: Number.NaN, y: Number.NaN }, want[i].keypoints[name]];
+      assert.ok(Math.abs(p.x - q.x) < tol && Math.abs(p.y - q.y) < tol, `${what} face ${i}: ${name}`);
+    }
   });
 }
 
@@ -82,12 +81,7 @@ it('the reference was made with the defaults the detector runs with', () => {
 
 it('made-up overlapping candidates merge to the reference faces', () => {
   const s = reference.synthetic;
-  const candidates: Candidate[] = s.candidates.map((c) => ({
-    box: c.box,
-    score: c.score,
-    points: LANDMARK_NAMES.flatMap((n) => [c.keypoints[n].x, c.keypoints[n].y]),
-  }));
-  assertFaces(facesFromCandidates(candidates, s, DEFAULT_DETECTION_OPTIONS), s.faces, 'synthetic');
+  assertFaces(facesFromCandidates(s.candidates, s, DEFAULT_DETECTION_OPTIONS), s.faces, 'synthetic');
 });
 
 describe('the raw outputs of nine photos decode to the reference faces', () => {
@@ -101,7 +95,8 @@ describe('the raw outputs of nine photos decode to the reference faces', () => {
       }
       const t = { scaleX: p.scale, scaleY: p.scale, offsetX: p.offset_x, offsetY: p.offset_y, width: p.width, height: p.height };
       const want = reference.photos.find((r) => r.name === p.name)?.faces ?? [];
-      assertFaces(decodeDetections({ scores, boxes }, t), want, p.name);
+      const opts = DEFAULT_DETECTION_OPTIONS;
+      assertFaces(facesFromCandidates(blazeFaceCandidates({ scores, boxes }, t, opts.scoreThreshold), t, opts), want, p.name);
     });
   }
 });
@@ -115,11 +110,7 @@ describe('analyzeImage finds the reference faces (onnxruntime-node)', { skip: sh
   for (const { name, faces } of reference.photos) {
     it(name, async () => {
       const a = await analyzeImage(new Uint8Array(readFileSync(sharedPath(name))), models, options, ANALYZE_LIMITS);
-      const got = a.faces.map((f) => ({
-        box: f.box,
-        score: f.detection_score ?? Number.NaN,
-        keypoints: LANDMARK_NAMES.map((n) => f.landmarks?.[n] ?? { x: Number.NaN, y: Number.NaN }),
-      }));
+      const got = a.faces.map((f) => ({ box: f.box, score: f.detection_score ?? Number.NaN, keypoints: f.landmarks ?? {} }));
       // Landmarks are answered to 0.1 px.
       assertFaces(got, faces, name, 0.05 + 1e-9);
     });

@@ -24,7 +24,7 @@ import {
   alignedCrop,
   alignmentTransform,
   DEFAULT_CROP_FACTOR,
-  type Face,
+  type DetectedFace,
   FER2013_FRAMING,
   faceCrop,
   findFaces,
@@ -177,7 +177,7 @@ export function readLabels(dir: string): PhotoLabel[] | null {
 }
 
 /** The model inputs (normalized, [views, 48, 48]) of one face. */
-export function faceInputs(gray: GrayImage, face: Face, opts: PhotoEvalOptions): Float32Array {
+export function faceInputs(gray: GrayImage, face: DetectedFace, opts: PhotoEvalOptions): Float32Array {
   const views = opts.views?.length ? opts.views : [IDENTITY_VIEW];
   const out = new Float32Array(views.length * INPUT_PIXELS);
   views.forEach((view, i) => {
@@ -248,7 +248,7 @@ export function summarisePhotos(photos: PhotoResult[], fromLabels: boolean) {
 export interface DetectedPhoto {
   photo: string;
   gray: GrayImage | null;
-  faces: Face[];
+  faces: DetectedFace[];
   /** Why the photo could not be read (decoder refusal), when it could not. */
   error?: string;
 }

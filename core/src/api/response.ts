@@ -8,7 +8,7 @@ import type { Emotion } from '../classes.ts';
 import type { Landmarks } from '../faces/landmarks.ts';
 import type { FaceQuality } from '../faces/quality.ts';
 
-export type { Point } from '../faces/decode.ts';
+export type { Point } from '../faces/detector.ts';
 export type { Box, FaceQuality, Landmarks };
 
 /** Softmax probability of every class; they sum to 1. */

@@ -16,6 +16,7 @@ import { openFaceDetector } from '@emotion/core/faces/node';
 import { argmax } from '@emotion/core/maths';
 import { type GrayImage, toModelInput } from '@emotion/core/pixels';
 import * as ort from 'onnxruntime-node';
+import { facesInBytes } from './detect.ts';
 import { EMOTION_MODEL_PATH } from './paths.ts';
 import { labelledPhotos, tightCrops } from './photos.ts';
 
@@ -52,7 +53,7 @@ async function main() {
   const detector = await openFaceDetector(ort);
 
   const load = async (p: { name: string; bytes: Uint8Array }, label?: number): Promise<Sample> => {
-    const { gray, faces } = await detector.detectBytes(p.bytes);
+    const { gray, faces } = await facesInBytes(detector, p.bytes);
     return { name: p.name, gray, face: faces[0]?.box ?? null, label };
   };
   const labelled = await Promise.all(labelledPhotos().map((p) => load(p, p.label)));
