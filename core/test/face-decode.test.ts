@@ -12,7 +12,6 @@ import {
   type DetectorTransform,
   detectorAnchors,
   dropContained,
-  faceCrop,
   facesFromCandidates,
   iou,
   KEYPOINT_NAMES,
@@ -20,6 +19,7 @@ import {
   type RawDetections,
   weightedNms,
 } from '../src/faces/index.ts';
+import { faceCrop } from '../testing/face-crop.ts';
 
 const IDENTITY: DetectorTransform = { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, width: 256, height: 256 };
 

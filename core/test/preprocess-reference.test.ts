@@ -30,9 +30,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Box } from '../src/box.ts';
 import { decodeGray } from '../src/decode.ts';
-import { cropInput, faceCrop } from '../src/faces/index.ts';
+import { cropInput } from '../src/faces/index.ts';
 import { type Denominator, openImage, toScaled } from '../src/image-source.ts';
 import { cropResize, normalizePixels, toModelInput } from '../src/pixels.ts';
+import { faceCrop } from '../testing/face-crop.ts';
 import { GENEROUS_LIMITS } from './jpeg-fixtures.ts';
 import { SHARED_PHOTOS, sharedPhotosSkip } from './shared-data.ts';
 

@@ -244,12 +244,3 @@ export function alignedCrop(img: GrayImage, t: AlignTransform, frame: Readonly<I
   }
   return out;
 }
-
-/** alignmentTransform + alignedCrop in one call, for a face's keypoints in `img`'s own pixels. */
-export function alignFace(
-  img: GrayImage,
-  keypoints: AlignKeypoints,
-  framing: Readonly<AlignFraming> = DEFAULT_ALIGN_FRAMING,
-): Float32Array {
-  return alignedCrop(img, alignmentTransform(keypoints, framing));
-}

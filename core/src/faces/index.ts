@@ -15,7 +15,6 @@
 
 export * from './align.ts';
 export * from './blazeface.ts';
-export * from './crop.ts';
 export * from './detector.ts';
 export * from './find.ts';
 export * from './input.ts';

@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { decodeGray } from '@emotion/core/decode';
-import { type DetectedFace, type FaceDetector, faceCrop } from '@emotion/core/faces';
+import type { DetectedFace, FaceDetector } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import { faceCrop } from '@emotion/core/testing/face-crop';
 import * as ort from 'onnxruntime-node';
 import { facesIn, facesInBytes } from '../src/detect.ts';
 import { groupPhotos, labelledPhotos, onTightCropFace, tightCrops } from '../src/photos.ts';
