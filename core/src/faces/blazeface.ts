@@ -9,15 +9,7 @@ import { toScaled } from '../image-source.ts';
 import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
 import { type Candidate, type FaceDetector, KEYPOINT_NAMES, type Keypoints } from './detector.ts';
 import { type DetectorInput, type DetectorTransform, prepareDetectorInput } from './input.ts';
-import {
-  DETECTOR_ANCHOR_LAYERS,
-  DETECTOR_ANCHORS,
-  DETECTOR_BOXES,
-  DETECTOR_INPUT,
-  DETECTOR_SCORES,
-  DETECTOR_SIZE,
-  DETECTOR_VALUES_PER_ANCHOR,
-} from './model.ts';
+import * as model from './model.ts';
 
 export type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
 
@@ -36,9 +28,9 @@ export interface BlazeFace extends FaceDetector {
 
 export function faceDetector(session: OrtSessionLike, Tensor: OrtTensorClass): BlazeFace {
   const run = async (input: DetectorInput): Promise<RawDetections> => {
-    const feeds = { [DETECTOR_INPUT]: new Tensor('float32', input.data, [1, 3, DETECTOR_SIZE, DETECTOR_SIZE]) };
+    const feeds = { [model.DETECTOR_INPUT]: new Tensor('float32', input.data, [1, 3, model.DETECTOR_SIZE, model.DETECTOR_SIZE]) };
     const out = await session.run(feeds);
-    return { scores: out[DETECTOR_SCORES].data as Float32Array, boxes: out[DETECTOR_BOXES].data as Float32Array };
+    return { scores: out[model.DETECTOR_SCORES].data as Float32Array, boxes: out[model.DETECTOR_BOXES].data as Float32Array };
   };
   return {
     run,
@@ -66,10 +58,10 @@ let anchorsCache: Float32Array | null = null;
  */
 export function detectorAnchors(): Float32Array {
   if (anchorsCache) return anchorsCache;
-  const out = new Float32Array(DETECTOR_ANCHORS * 2);
+  const out = new Float32Array(model.DETECTOR_ANCHORS * 2);
   let k = 0;
-  for (const { stride, perCell } of DETECTOR_ANCHOR_LAYERS) {
-    const cells = Math.ceil(DETECTOR_SIZE / stride);
+  for (const { stride, perCell } of model.DETECTOR_ANCHOR_LAYERS) {
+    const cells = Math.ceil(model.DETECTOR_SIZE / stride);
     for (let gy = 0; gy < cells; gy++) {
       for (let gx = 0; gx < cells; gx++) {
         for (let a = 0; a < perCell; a++) {
@@ -90,15 +82,15 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-Math.max(-LOGIT_CLIP, Math.min
 
 /** Every anchor scoring at least `minScore`, its box and keypoints in image pixels (t applied). */
 export function blazeFaceCandidates(raw: RawDetections, t: DetectorTransform, minScore: number): Candidate[] {
-  if (raw.scores.length !== DETECTOR_ANCHORS || raw.boxes.length !== DETECTOR_ANCHORS * DETECTOR_VALUES_PER_ANCHOR) {
+  if (raw.scores.length !== model.DETECTOR_ANCHORS || raw.boxes.length !== model.DETECTOR_ANCHORS * model.DETECTOR_VALUES_PER_ANCHOR) {
     throw new Error(`detector outputs have ${raw.scores.length} scores and ${raw.boxes.length} box values`);
   }
   const anchors = detectorAnchors();
   const candidates: Candidate[] = [];
-  for (let i = 0; i < DETECTOR_ANCHORS; i++) {
+  for (let i = 0; i < model.DETECTOR_ANCHORS; i++) {
     const score = sigmoid(raw.scores[i]);
     if (score < minScore) continue;
-    const r = raw.boxes.subarray(i * DETECTOR_VALUES_PER_ANCHOR, (i + 1) * DETECTOR_VALUES_PER_ANCHOR);
+    const r = raw.boxes.subarray(i * model.DETECTOR_VALUES_PER_ANCHOR, (i + 1) * model.DETECTOR_VALUES_PER_ANCHOR);
     const ax = anchors[2 * i];
     const ay = anchors[2 * i + 1];
     const cx = ax + r[0];

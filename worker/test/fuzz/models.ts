@@ -10,15 +10,8 @@ import type { AnalyzeModels } from '@emotion/core';
 import { INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
 import { emotionClassifier } from '@emotion/core/emotion';
 import { EMOTION_INPUT, EMOTION_OUTPUT } from '@emotion/core/emotion/model';
-import {
-  DETECTOR_ANCHORS,
-  DETECTOR_BOXES,
-  DETECTOR_INPUT,
-  DETECTOR_SCORES,
-  DETECTOR_SIZE,
-  DETECTOR_VALUES_PER_ANCHOR,
-  faceDetector,
-} from '@emotion/core/faces';
+import { faceDetector } from '@emotion/core/faces';
+import * as model from '@emotion/core/faces/model';
 
 class Tensor {
   constructor(
@@ -40,25 +33,25 @@ function input(feeds: Record<string, unknown>, name: string, perRow: number): Te
  * no close-up, so large images are searched in tiles too), its keypoints where a face has them.
  */
 function detectorOutputs(): { scores: Float32Array; boxes: Float32Array } {
-  const scores = new Float32Array(DETECTOR_ANCHORS).fill(-100);
-  const boxes = new Float32Array(DETECTOR_ANCHORS * DETECTOR_VALUES_PER_ANCHOR);
+  const scores = new Float32Array(model.DETECTOR_ANCHORS).fill(-100);
+  const boxes = new Float32Array(model.DETECTOR_ANCHORS * model.DETECTOR_VALUES_PER_ANCHOR);
   const anchor = 512 + (4 * 8 + 4) * 6; // the 8x8 layer's cell (4, 4): centre (144, 144)
-  const d = DETECTOR_SIZE / 2 - 144;
+  const d = model.DETECTOR_SIZE / 2 - 144;
   scores[anchor] = 10;
   // Box centre offset and size, then right eye, left eye, nose tip, mouth, right ear, left ear.
   const values = [0, 0, 24, 24, -6, -4, 6, -4, 0, 2, 0, 7, -11, -2, 11, -2];
   boxes.set(
     values.map((v, i) => (i === 2 || i === 3 ? v : v + d)),
-    anchor * DETECTOR_VALUES_PER_ANCHOR,
+    anchor * model.DETECTOR_VALUES_PER_ANCHOR,
   );
   return { scores, boxes };
 }
 
 const detectorSession = {
   async run(feeds: Record<string, unknown>) {
-    input(feeds, DETECTOR_INPUT, 3 * DETECTOR_SIZE * DETECTOR_SIZE);
+    input(feeds, model.DETECTOR_INPUT, 3 * model.DETECTOR_SIZE * model.DETECTOR_SIZE);
     const { scores, boxes } = detectorOutputs();
-    return { [DETECTOR_SCORES]: { data: scores }, [DETECTOR_BOXES]: { data: boxes } };
+    return { [model.DETECTOR_SCORES]: { data: scores }, [model.DETECTOR_BOXES]: { data: boxes } };
   },
 };
 
