@@ -10,13 +10,13 @@
  */
 
 import type { Face, FaceRegion, RegionSource } from './api/response.ts';
+import { type Box, checkBox } from './box.ts';
 import type { EmotionClassifier } from './emotion/classifier.ts';
-import type { FaceDetector } from './faces/detector.ts';
+import type { DetectedFace, FaceDetector } from './faces/detector.ts';
 import { alignedInput, cropInput, findFaces, readDetectionImage } from './faces/find.ts';
-import { namedLandmarks, rollDegrees } from './faces/landmarks.ts';
+import { rollDegrees, roundedLandmarks } from './faces/landmarks.ts';
 import { faceQuality } from './faces/quality.ts';
 import { type ImageSource, openImage, type SourceLimits } from './image-source.ts';
-import { type Box, checkBox } from './preprocess.ts';
 
 // The regions' and faces' types are the API contract's (./api/response.ts): the answer is this analysis.
 export type { Face, FaceRegion, RegionSource };
@@ -100,15 +100,7 @@ export async function analyzeImage(
     detect = t2 - t1;
     const crops = faces.map((face) => {
       const { input, crop, side } = alignedInput(image, face.keypoints, detectionImage);
-      const region: FaceRegion = {
-        box: face.box,
-        crop,
-        detection_score: face.score,
-        landmarks: namedLandmarks(face.keypoints),
-        pose: { roll: rollDegrees(face.keypoints) },
-        quality: faceQuality(input, side),
-      };
-      return { region, input };
+      return { region: faceRegion(face.box, crop, input, side, face), input };
     });
     regions = crops.map((c) => c.region);
     inputs = crops.map((c) => c.input);
@@ -117,14 +109,7 @@ export async function analyzeImage(
     const wanted: Box[] = options.boxes ? options.boxes.map((b) => checkBox(b, image)) : [{ x: 0, y: 0, w: image.width, h: image.height }];
     inputs = wanted.map((region) => cropInput(image, region));
     // The shorter side of a given box (or of the whole image) is what the 48x48 input is resized from.
-    regions = wanted.map((region, i) => ({
-      box: region,
-      crop: region,
-      detection_score: null,
-      landmarks: null,
-      pose: null,
-      quality: faceQuality(inputs[i], Math.min(region.w, region.h)),
-    }));
+    regions = wanted.map((region, i) => faceRegion(region, region, inputs[i], Math.min(region.w, region.h)));
     decode = performance.now() - t0;
     classifier = (await load()).classifier;
   }
@@ -135,5 +120,22 @@ export async function analyzeImage(
     damaged: image.damaged,
     faces: regions.map((r, i) => ({ ...r, ...results[i] })),
     timings: { decode, ...(detect !== undefined ? { detect } : {}), preprocess: timings.preprocess, inference: timings.inference },
+  };
+}
+
+/**
+ * Everything the answer says of one region but its classification: where it is, what was read for
+ * it, what detection knew of it (null for a given box or the whole image), and the quality of its
+ * 48x48 model input (`side`: the source pixels that input's side spans). A new per-face field is
+ * computed here.
+ */
+function faceRegion(box: Box, crop: Box, input: Float32Array, side: number, face?: DetectedFace): FaceRegion {
+  return {
+    box,
+    crop,
+    detection_score: face ? face.score : null,
+    landmarks: face ? roundedLandmarks(face.keypoints) : null,
+    pose: face ? { roll: rollDegrees(face.keypoints) } : null,
+    quality: faceQuality(input, side),
   };
 }

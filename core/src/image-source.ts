@@ -7,13 +7,15 @@
  * Coordinates are those of the upright (EXIF-oriented) image. A ScaledImage's pixel (i, j) covers
  * the upright pixels x0 + i*step .. x0 + (i+1)*step (y alike): toScaled() maps boxes into it.
  */
+import type { Box } from './box.ts';
 import { ImageError } from './errors.ts';
 import { type Denominator, JpegDecoder, type PixelFormat } from './jpeg/decoder.ts';
 import { readJpegOrientation } from './jpeg/headers.ts';
+import { checkJpegScans, type ImageFormat, megapixels as mp, readHeader } from './open.ts';
+import { luma, orient } from './pixels.ts';
 import { pngDecodeBytes, readPngOrientation } from './png.ts';
 import { decodePngRgba } from './png-decode.ts';
 import { pngStreamBytes, streamPngRows } from './png-stream.ts';
-import { type Box, checkJpegScans, type ImageFormat, luma, orient, readImageSize, sniffFormat, unsupportedFormat } from './preprocess.ts';
 
 export type { Denominator, PixelFormat };
 
@@ -64,8 +66,6 @@ export interface SourceLimits {
   maxJpegScans: number;
 }
 
-const mp = (pixels: number) => (pixels / 1e6).toFixed(1);
-
 /** Box of upright pixels -> the same pixels in a ScaledImage's coordinates. */
 export function toScaled(box: Box, img: ScaledImage): Box {
   return { x: (box.x - img.x0) / img.step, y: (box.y - img.y0) / img.step, w: box.w / img.step, h: box.h / img.step };
@@ -79,11 +79,7 @@ export function denominatorFor(side: number, need: number): Denominator {
 
 /** Opens JPEG or PNG bytes: checks format, size and the memory of holding the image, decodes nothing yet. */
 export function openImage(bytes: Uint8Array, limits: SourceLimits): ImageSource {
-  const format = sniffFormat(bytes);
-  if (!format) throw unsupportedFormat(bytes);
-  const size = readImageSize(bytes, format);
-  if (!size) throw new ImageError('corrupt_image', `The ${format.toUpperCase()} header is missing or damaged.`);
-  if (size.width === 0 || size.height === 0) throw new ImageError('corrupt_image', 'The image has zero width or height.');
+  const { format, ...size } = readHeader(bytes);
   const pixels = size.width * size.height;
   const tooMany = (limit: number, what?: string) =>
     new ImageError(
@@ -98,7 +94,7 @@ export function openImage(bytes: Uint8Array, limits: SourceLimits): ImageSource 
     );
   }
   if (format === 'jpeg') checkJpegScans(bytes, limits.maxJpegScans);
-  return format === 'jpeg' ? openJpeg(bytes, limits, tooMany) : openPng(bytes, limits, tooMany);
+  return format === 'jpeg' ? openJpeg(bytes, limits, tooMany) : openPng(bytes, size, limits, tooMany);
 }
 
 function openJpeg(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: number, what?: string) => ImageError): ImageSource {
@@ -129,8 +125,12 @@ function openJpeg(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: numb
   return source;
 }
 
-function openPng(bytes: Uint8Array, limits: SourceLimits, tooMany: (limit: number, what?: string) => ImageError): ImageSource {
-  const size = readImageSize(bytes, 'png')!;
+function openPng(
+  bytes: Uint8Array,
+  size: { width: number; height: number },
+  limits: SourceLimits,
+  tooMany: (limit: number, what?: string) => ImageError,
+): ImageSource {
   if (size.width * size.height > limits.maxPixelsHeld) throw tooMany(limits.maxPixelsHeld, 'PNGs');
   const interlaced = bytes.length > 28 && bytes[28] === 1;
   // An oriented PNG (eXIf, rare) is decoded whole and turned upright once; the rest stream.

@@ -1,7 +1,11 @@
 export * from './analyze.ts';
+export * from './box.ts';
 export * from './classes.ts';
+export * from './decode.ts';
 export * from './emotion/index.ts';
+export { ImageError, type ImageErrorCode } from './errors.ts';
 export * from './image-source.ts';
 export * from './maths.ts';
+export * from './open.ts';
 export type { OrtSessionLike, OrtTensorClass } from './ort.ts';
-export * from './preprocess.ts';
+export * from './pixels.ts';

@@ -13,9 +13,9 @@ import {
   mib,
   toApiError,
 } from '../src/api/index.ts';
+import { DEFAULT_DECODE_LIMITS } from '../src/decode.ts';
 import { ImageError } from '../src/errors.ts';
-import { DEFAULT_DETECTION_OPTIONS } from '../src/faces/decode.ts';
-import { DEFAULT_MAX_JPEG_SCANS } from '../src/preprocess.ts';
+import { DEFAULT_DETECTION_OPTIONS } from '../src/faces/find.ts';
 
 test('every route has its methods, its own first', () => {
   assert.deepEqual(API_PATHS, ['/classify', '/model', '/healthz', '/openapi.json']);
@@ -53,7 +53,7 @@ test('each parameter default lies in its range', () => {
 });
 
 test('core decoders default to the API scan limit', () => {
-  assert.equal(DEFAULT_MAX_JPEG_SCANS, LIMITS.maxJpegScans);
+  assert.equal(DEFAULT_DECODE_LIMITS.maxJpegScans, LIMITS.maxJpegScans);
 });
 
 test('mib', () => {

@@ -15,10 +15,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { LIMITS } from '../src/api/limits.ts';
+import { decodeGray } from '../src/decode.ts';
 import { ImageError } from '../src/errors.ts';
 import { cropInput, readDetectionImage } from '../src/faces/index.ts';
 import { openImage, type SourceLimits } from '../src/image-source.ts';
-import { decodeGray, type GrayImage } from '../src/preprocess.ts';
+import type { GrayImage } from '../src/pixels.ts';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'conformance');
 

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { decodeGray } from '../src/decode.ts';
 import { ImageError } from '../src/errors.ts';
 import { pngInflateHook } from '../src/png.ts';
 import { decodePngRgba } from '../src/png-decode.ts';
-import { decodeGray } from '../src/preprocess.ts';
 
 const png = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'preprocess', 'luma.png')));
 const jpeg = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'preprocess', 'orient-1.jpg')));

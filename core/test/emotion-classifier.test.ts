@@ -12,7 +12,7 @@ import { EMOTION_INPUT, EMOTION_OUTPUT } from '../src/emotion/model.ts';
 import { EMOTION_MODEL_FILE } from '../src/emotion/node.ts';
 import { argmax, meanOf, softmaxRows } from '../src/maths.ts';
 import type { OrtSessionLike } from '../src/ort.ts';
-import { mirrorInputs } from '../src/preprocess.ts';
+import { mirrorInputs } from '../src/pixels.ts';
 import { Rng } from '../src/rng.ts';
 
 /** Different batch sizes may take different kernels' summation orders: equal within float32 noise. */

@@ -1,21 +1,36 @@
-/** Anchor decoding, NMS and the crop geometry, on made-up detector outputs (no model, no data). */
+/** BlazeFace's anchor decoding, NMS and the crop geometry, on made-up detector outputs (no model, no data). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  blazeFaceCandidates,
+  type Candidate,
   containedIn,
+  DEFAULT_DETECTION_OPTIONS,
   DETECTOR_ANCHORS,
   DETECTOR_VALUES_PER_ANCHOR,
+  type DetectionOptions,
   type DetectorTransform,
-  decodeDetections,
   detectorAnchors,
   dropContained,
-  faceCrop,
+  facesFromCandidates,
   iou,
+  KEYPOINT_NAMES,
+  type Keypoints,
   type RawDetections,
   weightedNms,
 } from '../src/faces/index.ts';
+import { faceCrop } from '../testing/face-crop.ts';
 
 const IDENTITY: DetectorTransform = { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, width: 256, height: 256 };
+
+/** Raw outputs -> faces: BlazeFace's candidates, then the merge every detector's candidates go through. */
+function decodeDetections(r: RawDetections, t: DetectorTransform, options: Partial<DetectionOptions> = {}) {
+  const opts = { ...DEFAULT_DETECTION_OPTIONS, ...options };
+  return facesFromCandidates(blazeFaceCandidates(r, t, opts.scoreThreshold), t, opts);
+}
+
+/** Every keypoint at one point. */
+const at = (x: number, y: number): Keypoints => Object.fromEntries(KEYPOINT_NAMES.map((n) => [n, { x, y }])) as Keypoints;
 
 /** Raw outputs with every anchor at a very low score, then the given anchors set. */
 function raw(set: { anchor: number; logit: number; dx?: number; dy?: number; w: number; h: number }[]): RawDetections {
@@ -50,15 +65,16 @@ describe('anchors', () => {
   });
 });
 
-describe('decodeDetections', () => {
+describe('BlazeFace outputs to faces', () => {
   it('turns an anchor, its offset and size into a box in image pixels, with keypoints', () => {
     const i = anchorAt(0, 3, 5); // centre (56, 88)
     const faces = decodeDetections(raw([{ anchor: i, logit: 3, dx: 4, dy: -8, w: 40, h: 50 }]), IDENTITY);
     assert.equal(faces.length, 1);
     assert.deepEqual(faces[0].box, { x: 40, y: 55, w: 40, h: 50 });
     assert.ok(Math.abs(faces[0].score - 1 / (1 + Math.exp(-3))) < 1e-6);
-    assert.equal(faces[0].keypoints.length, 6);
-    assert.deepEqual(faces[0].keypoints[0], { x: 56 + 4, y: 88 - 4 });
+    assert.deepEqual(Object.keys(faces[0].keypoints), [...KEYPOINT_NAMES]);
+    assert.deepEqual(faces[0].keypoints.right_eye, { x: 56 + 4, y: 88 - 4 });
+    assert.deepEqual(faces[0].keypoints.left_ear, { x: 56 + 14, y: 88 - 14 });
   });
 
   it('maps back through the letterbox transform', () => {
@@ -160,21 +176,21 @@ describe('NMS helpers', () => {
   it('weightedNms averages a cluster by score and keeps the best score', () => {
     const out = weightedNms(
       [
-        { box: { x: 0, y: 0, w: 10, h: 10 }, score: 0.9, points: [0, 0] },
-        { box: { x: 2, y: 0, w: 10, h: 10 }, score: 0.3, points: [4, 0] },
-        { box: { x: 50, y: 50, w: 10, h: 10 }, score: 0.6, points: [50, 50] },
+        { box: { x: 0, y: 0, w: 10, h: 10 }, score: 0.9, keypoints: at(0, 0) },
+        { box: { x: 2, y: 0, w: 10, h: 10 }, score: 0.3, keypoints: at(4, 0) },
+        { box: { x: 50, y: 50, w: 10, h: 10 }, score: 0.6, keypoints: at(50, 50) },
       ],
       0.3,
     );
     assert.equal(out.length, 2);
     assert.equal(out[0].score, 0.9);
     assert.ok(Math.abs(out[0].box.x - 0.5) < 1e-12);
-    assert.ok(Math.abs(out[0].points[0] - 1) < 1e-12);
+    assert.ok(Math.abs(out[0].keypoints.mouth.x - 1) < 1e-12);
     assert.equal(out[1].box.x, 50);
   });
 
   it('dropContained keeps faces side by side', () => {
-    const c = (x: number, score: number) => ({ box: { x, y: 0, w: 10, h: 10 }, score, points: [] });
+    const c = (x: number, score: number): Candidate => ({ box: { x, y: 0, w: 10, h: 10 }, score, keypoints: at(x, 0) });
     assert.equal(dropContained([c(0, 0.9), c(8, 0.8), c(30, 0.7)], 0.5).length, 3);
     assert.equal(dropContained([c(0, 0.9), c(4, 0.8)], 0.5).length, 1);
   });

@@ -15,7 +15,7 @@ import { type Denominator, JpegDecoder } from '../src/jpeg/decoder.ts';
 import { ZIGZAG } from '../src/jpeg/frame.ts';
 import { jpegStoresRgb, withJpegOrientation } from '../src/jpeg/headers.ts';
 import { type IdctSize, idctBlock, idctBlockSeparable } from '../src/jpeg/idct.ts';
-import { type GrayImage, orient, rgbaToGray } from '../src/preprocess.ts';
+import { type GrayImage, orient, rgbaToGray } from '../src/pixels.ts';
 import { Rng } from '../src/rng.ts';
 import { toolSkip } from '../testing/tools.ts';
 import { cjpeg, GENEROUS_LIMITS, patternRgb, readFixture } from './jpeg-fixtures.ts';

@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { decodeGray } from '../src/decode.ts';
 import { ImageError } from '../src/errors.ts';
 import { openImage } from '../src/image-source.ts';
-import { decodeGray } from '../src/preprocess.ts';
 import { concat } from '../testing/images.ts';
 import { toolSkip } from '../testing/tools.ts';
 import { cjpeg, GENEROUS_LIMITS, patternRgb } from './jpeg-fixtures.ts';

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pako from 'pako';
 import UPNG from 'upng-js';
+import { decodeGray } from '../src/decode.ts';
 import { ImageError } from '../src/errors.ts';
 import { openImage } from '../src/image-source.ts';
 import { streamPngRows } from '../src/png-stream.ts';
-import { decodeGray } from '../src/preprocess.ts';
 import { Rng } from '../src/rng.ts';
 
 const CRC = Array.from({ length: 256 }, (_, n) => {

@@ -28,9 +28,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cropInput, faceCrop } from '../src/faces/index.ts';
+import type { Box } from '../src/box.ts';
+import { decodeGray } from '../src/decode.ts';
+import { cropInput } from '../src/faces/index.ts';
 import { type Denominator, openImage, toScaled } from '../src/image-source.ts';
-import { type Box, cropResize, decodeGray, normalizePixels, toModelInput } from '../src/preprocess.ts';
+import { cropResize, normalizePixels, toModelInput } from '../src/pixels.ts';
+import { faceCrop } from '../testing/face-crop.ts';
 import { GENEROUS_LIMITS } from './jpeg-fixtures.ts';
 import { SHARED_PHOTOS, sharedPhotosSkip } from './shared-data.ts';
 

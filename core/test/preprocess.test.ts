@@ -1,28 +1,18 @@
 /**
- * core/src/preprocess.ts directly: format sniffing, header readers, EXIF orientation, BT.601 luma,
- * crop and area-averaging resize, normalization, boxes, the mirror of model inputs.
+ * The preprocessing stages directly: opening (format sniffing, header readers, ../src/open.ts),
+ * whole-image decoding (../src/decode.ts), the pixels (EXIF orientation, BT.601 luma, crop and
+ * area-averaging resize, normalization, the mirror of model inputs: ../src/pixels.ts) and boxes.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import jpeg from 'jpeg-js';
 import UPNG from 'upng-js';
+import { checkBox } from '../src/box.ts';
 import { INPUT_PIXELS, INPUT_SIZE } from '../src/classes.ts';
+import { decodeGray } from '../src/decode.ts';
 import { ImageError } from '../src/errors.ts';
-import {
-  checkBox,
-  cropResize,
-  decodeGray,
-  type GrayImage,
-  luma,
-  mirrorInputs,
-  normalizePixels,
-  orient,
-  readImageSize,
-  rgbaToGray,
-  sniffFormat,
-  toModelInput,
-  unsupportedFormat,
-} from '../src/preprocess.ts';
+import { readImageSize, sniffFormat, unsupportedFormat } from '../src/open.ts';
+import { cropResize, type GrayImage, luma, mirrorInputs, normalizePixels, orient, rgbaToGray, toModelInput } from '../src/pixels.ts';
 
 const rgba = (w: number, h: number, f: (x: number, y: number) => [number, number, number]) => {
   const out = new Uint8Array(w * h * 4);

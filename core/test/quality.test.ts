@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { INPUT_SIZE } from '../src/classes.ts';
 import { faceQuality, QUALITY_THRESHOLDS as T } from '../src/faces/quality.ts';
-import { normalizePixels } from '../src/preprocess.ts';
+import { normalizePixels } from '../src/pixels.ts';
 
 const N = INPUT_SIZE * INPUT_SIZE;
 /** A normalized model input from luma values 0..255. */

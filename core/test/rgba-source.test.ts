@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ImageError } from '../src/errors.ts';
 import { rgbaSource } from '../src/image-source.ts';
-import { luma } from '../src/preprocess.ts';
+import { luma } from '../src/pixels.ts';
 import { Rng } from '../src/rng.ts';
 
 const W = 37;

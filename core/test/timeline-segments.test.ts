@@ -1,9 +1,9 @@
 /** Segments and summaries (core/src/timeline/segments.ts), and the whole ExpressionTimeline with its CSV and JSON export. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Box } from '../src/box.ts';
 import { CLASSES, type Emotion } from '../src/classes.ts';
 import type { Scores } from '../src/emotion/classifier.ts';
-import type { Box } from '../src/preprocess.ts';
 import {
   CSV_COLUMNS,
   ExpressionTimeline,

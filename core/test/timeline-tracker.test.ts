@@ -1,7 +1,7 @@
 /** The face tracker (core/src/timeline/tracker.ts) and its assignment: crossing, occlusion gap, leaving, re-entry. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Box } from '../src/preprocess.ts';
+import type { Box } from '../src/box.ts';
 import { assign, FaceTracker, iou } from '../src/timeline/index.ts';
 
 const box = (cx: number, cy: number, size = 100): Box => ({ x: cx - size / 2, y: cy - size / 2, w: size, h: size });

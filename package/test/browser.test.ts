@@ -13,7 +13,7 @@ import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { ClassifyResponse } from '@emotion/core/api';
-import { readImageSize, sniffFormat } from '@emotion/core/preprocess';
+import { readImageSize, sniffFormat } from '@emotion/core/open';
 import { CHROMIUM, chromiumSkip } from '@emotion/core/testing/tools';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';

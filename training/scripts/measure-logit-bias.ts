@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLASSES, NUM_CLASSES } from '@emotion/core/classes';
-import { mirrorInputs } from '@emotion/core/preprocess';
+import { mirrorInputs } from '@emotion/core/pixels';
 import { DEFAULT_DATA } from '../src/data.ts';
 import { exportRun, MODEL_FILES } from '../src/export.ts';
 import { loadLabelledInputs } from '../src/labelled-images.ts';

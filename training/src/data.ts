@@ -5,7 +5,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES, CSV_LABEL_TO_CLASS, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES } from '@emotion/core/classes';
-import { cropResize, decodeGray, type GrayImage, ImageError } from '@emotion/core/preprocess';
+import { decodeGray } from '@emotion/core/decode';
+import { ImageError } from '@emotion/core/errors';
+import { cropResize, type GrayImage } from '@emotion/core/pixels';
 import { sharedPath } from '@emotion/core/shared-data';
 
 /** FER2013 where this project's machines keep it: ../shared beside the repository ($SHARED_DIR overrides it). */

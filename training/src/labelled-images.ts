@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES, INPUT_PIXELS, INPUT_SIZE } from '@emotion/core/classes';
-import { decodeGray, type GrayImage, toModelInput } from '@emotion/core/preprocess';
+import { decodeGray } from '@emotion/core/decode';
+import { type GrayImage, toModelInput } from '@emotion/core/pixels';
 import { DataError, loadCsv, strided } from './data.ts';
 
 export interface LabelledInputs {

@@ -1,6 +1,8 @@
 /**
- * Photo mode of `npm run evaluate`: whole photos through the worker's path (decode once, detect
- * faces with BlazeFace, crop each face, classify). Labels come from the folder's `labels.json`
+ * Photo mode of `npm run evaluate`: whole photos, their faces found by core's findFaces. The setting
+ * the Worker serves (the aligned crop at ALIGN_ZOOM, no extra views) is the Worker's own answer:
+ * core's analyzeImage on the same photo (shrink-on-load crops, batched classification); the other
+ * settings, being experiments, crop each face from the full-size decode. Labels come from the folder's `labels.json`
  * when it has one (../shared/photos-dev: file, faces, emotion of the largest face, clear |
  * plausible), else from file names (angry.jpg, disgusted.jpg, ... as in ../shared/photos). Reports
  * the crop and TTA in use, top-1 on `clear` and on all labelled photos, per-class recall, mean
@@ -13,24 +15,30 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { analyzeImage } from '@emotion/core';
+import { DEFAULT_CLASSIFY_PARAMS, LIMITS } from '@emotion/core/api';
+import type { Box } from '@emotion/core/box';
 import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion, INPUT_PIXELS, INPUT_SIZE } from '@emotion/core/classes';
+import { decodeGray } from '@emotion/core/decode';
 import type { EmotionClassifier } from '@emotion/core/emotion';
 import {
   ALIGN_ZOOM,
   type AlignFraming,
   alignedCrop,
   alignmentTransform,
-  DEFAULT_CROP_FACTOR,
-  type Face,
+  DEFAULT_ALIGN_FRAMING,
+  type DetectedFace,
+  type FaceDetector,
   FER2013_FRAMING,
-  faceCrop,
   findFaces,
   zoomFraming,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { openImage, type SourceLimits } from '@emotion/core/image-source';
 import { argmax } from '@emotion/core/maths';
-import { type Box, cropResize, DEFAULT_MAX_JPEG_SCANS, decodeGray, type GrayImage, normalizePixels } from '@emotion/core/preprocess';
+import { cropResize, type GrayImage, normalizePixels } from '@emotion/core/pixels';
+import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/testing/face-crop';
 import * as ort from 'onnxruntime-node';
 import { openModel } from './onnx-runner.ts';
 
@@ -122,6 +130,8 @@ export interface PhotoEvaluation {
   views: CropView[];
   /** Model rows per face: views x (2 with flip TTA). */
   rows_per_face: number;
+  /** The setting the Worker serves, so the Worker's answer (analyzeImage); else crops of the full-size decode. */
+  served: boolean;
 }
 
 /** Named TTA view sets (beyond the crop itself; the identity view is always first). */
@@ -174,7 +184,7 @@ export function readLabels(dir: string): PhotoLabel[] | null {
 }
 
 /** The model inputs (normalized, [views, 48, 48]) of one face. */
-export function faceInputs(gray: GrayImage, face: Face, opts: PhotoEvalOptions): Float32Array {
+export function faceInputs(gray: GrayImage, face: DetectedFace, opts: PhotoEvalOptions): Float32Array {
   const views = opts.views?.length ? opts.views : [IDENTITY_VIEW];
   const out = new Float32Array(views.length * INPUT_PIXELS);
   views.forEach((view, i) => {
@@ -244,8 +254,11 @@ export function summarisePhotos(photos: PhotoResult[], fromLabels: boolean) {
 /** Decoded photos and their faces, so that several crop settings can be compared on one detection. */
 export interface DetectedPhoto {
   photo: string;
+  /** The upload itself, for the served setting's analyzeImage (null when it could not be read). */
+  bytes: Uint8Array | null;
+  /** The full-size decode the other settings crop from. */
   gray: GrayImage | null;
-  faces: Face[];
+  faces: DetectedFace[];
   /** Why the photo could not be read (decoder refusal), when it could not. */
   error?: string;
 }
@@ -256,7 +269,7 @@ const PHOTO_LIMITS: SourceLimits = {
   maxPixelsHeld: 8192 * 8192,
   maxSide: 8192,
   maxDecodeBytes: 2 ** 31,
-  maxJpegScans: DEFAULT_MAX_JPEG_SCANS,
+  maxJpegScans: LIMITS.maxJpegScans,
 };
 
 export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
@@ -273,9 +286,9 @@ export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
       const bytes = new Uint8Array(readFileSync(join(dir, f)));
       const { faces } = await findFaces(openImage(bytes, PHOTO_LIMITS), detector);
       const gray = decodeGray(bytes, { maxPixels: PHOTO_LIMITS.maxPixelsStreamed, maxMemoryMB: 2048 });
-      out.push({ photo: f, gray, faces });
+      out.push({ photo: f, bytes, gray, faces });
     } catch (err) {
-      out.push({ photo: f, gray: null, faces: [], error: err instanceof Error ? err.message : String(err) });
+      out.push({ photo: f, bytes: null, gray: null, faces: [], error: err instanceof Error ? err.message : String(err) });
     }
   }
   return out;
@@ -294,6 +307,8 @@ export async function evaluatePhotos(
   const own = !session;
   const sess = session ?? (await openModel(model));
   const views = opts.views?.length ? opts.views : [IDENTITY_VIEW];
+  const served = isServed(opts);
+  let detector: FaceDetector | undefined;
   const photos: PhotoResult[] = [];
   for (const s of shots) {
     const entry = byFile.get(s.photo);
@@ -307,14 +322,26 @@ export async function evaluatePhotos(
     let predicted: Emotion | null = null;
     let confidence: number | null = null;
     let pTrue: number | null = label ? 0 : null;
-    if (s.gray && s.faces.length) {
-      const inputs = faceInputs(s.gray, s.faces[0], opts);
-      const rows = await sess.probabilities(inputs, inputs.length / INPUT_PIXELS, { tta: opts.tta });
-      const probs = CLASSES.map((_, c) => {
-        let acc = 0;
-        for (let v = 0; v < views.length; v++) acc += rows[v * CLASSES.length + c];
-        return acc / views.length;
-      });
+    if (s.gray && s.bytes && s.faces.length) {
+      let probs: number[];
+      if (served) {
+        detector ??= await openFaceDetector(ort);
+        const analysis = await analyzeImage(
+          s.bytes,
+          { detector, classifier: sess },
+          { ...DEFAULT_CLASSIFY_PARAMS, maxFaces: LIMITS.maxFaces, tta: opts.tta },
+          { ...PHOTO_LIMITS, maxFaces: LIMITS.maxFaces },
+        );
+        probs = CLASSES.map((c) => analysis.faces[0]?.scores[c] ?? 0);
+      } else {
+        const inputs = faceInputs(s.gray, s.faces[0], opts);
+        const rows = await sess.probabilities(inputs, inputs.length / INPUT_PIXELS, { tta: opts.tta });
+        probs = CLASSES.map((_, c) => {
+          let acc = 0;
+          for (let v = 0; v < views.length; v++) acc += rows[v * CLASSES.length + c];
+          return acc / views.length;
+        });
+      }
       const best = argmax(probs);
       predicted = CLASSES[best];
       confidence = round4(probs[best]);
@@ -346,19 +373,29 @@ export async function evaluatePhotos(
     tta: opts.tta,
     views,
     rows_per_face: views.length * (opts.tta ? 2 : 1),
+    served,
   };
+}
+
+/** Whether `opts` is the setting the Worker serves: the aligned crop in the default framing, no extra views. */
+export function isServed(opts: PhotoEvalOptions): boolean {
+  const framing = zoomFraming(opts.zoom ?? ALIGN_ZOOM, 0, 0, opts.framing ?? FER2013_FRAMING);
+  const views = opts.views?.length ? opts.views : [IDENTITY_VIEW];
+  const identity = views.length === 1 && views[0].dx === 0 && views[0].dy === 0 && views[0].zoom === 1;
+  return opts.crop === 'aligned' && identity && isDeepStrictEqual(framing, DEFAULT_ALIGN_FRAMING);
 }
 
 /** The crop and TTA in words, e.g. "aligned (FER2013 framing, zoom 1.1), flip TTA, 3 views: 6 rows per face". */
 export function describeSetting(
-  e: Pick<PhotoEvaluation, 'crop' | 'crop_factor' | 'zoom' | 'framing' | 'tta' | 'views' | 'rows_per_face'>,
+  e: Pick<PhotoEvaluation, 'crop' | 'crop_factor' | 'zoom' | 'framing' | 'tta' | 'views' | 'rows_per_face' | 'served'>,
 ): string {
   const crop =
     e.crop === 'square'
       ? `square ${e.crop_factor}x box`
       : `aligned zoom ${e.zoom} (eye centre ${e.framing!.eyeCentre.x.toFixed(1)},${e.framing!.eyeCentre.y.toFixed(1)}, eye-mouth ${e.framing!.eyeMouth.toFixed(1)} px${e.framing!.scaleBy !== 'eye-mouth' ? `, scale by ${e.framing!.scaleBy}` : ''})`;
   const views = e.views.length > 1 ? `, views ${e.views.map((v) => `${v.dx},${v.dy}@${v.zoom}`).join(' ')}` : '';
-  return `${crop}, ${e.tta ? 'flip TTA' : 'no TTA'}${views}: ${e.rows_per_face} model row${e.rows_per_face > 1 ? 's' : ''} per face`;
+  const path = e.served ? " (the Worker's answer: analyzeImage)" : '';
+  return `${crop}, ${e.tta ? 'flip TTA' : 'no TTA'}${views}: ${e.rows_per_face} model row${e.rows_per_face > 1 ? 's' : ''} per face${path}`;
 }
 
 export function formatPhotoEvaluation(e: PhotoEvaluation): string {

@@ -13,6 +13,7 @@ import {
   evaluatePhotos,
   faceInputs,
   formatPhotoEvaluation,
+  isServed,
   type PhotoEvaluation,
   type PhotoResult,
   parseViews,
@@ -86,6 +87,16 @@ describe('photo evaluation: summary figures', () => {
   });
 });
 
+describe('the served setting', () => {
+  it("is the aligned crop in the Worker's framing, without extra views", () => {
+    assert.equal(isServed({ tta: true, crop: 'aligned' }), true);
+    assert.equal(isServed({ tta: false, crop: 'aligned', zoom: ALIGN_ZOOM }), true);
+    assert.equal(isServed({ tta: true, crop: 'aligned', zoom: 1 }), false);
+    assert.equal(isServed({ tta: true, crop: 'aligned', views: VIEW_PRESETS.shift2 }), false);
+    assert.equal(isServed({ tta: true, crop: 'square' }), false);
+  });
+});
+
 describe('photo evaluation on ../shared/photos-dev (labels.json)', { skip: needsShared(DEV) }, () => {
   let detected: DetectedPhoto[];
   let square: PhotoEvaluation;
@@ -117,6 +128,7 @@ describe('photo evaluation on ../shared/photos-dev (labels.json)', { skip: needs
     assert.deepEqual(aligned.face_counts, square.face_counts, 'the crop does not change detection');
     assert.equal(square.crop_factor, 1.1);
     assert.equal(aligned.zoom, ALIGN_ZOOM);
+    assert.deepEqual([aligned.served, square.served], [true, false], "the served setting is the Worker's answer");
     assert.notDeepEqual(
       aligned.photos.map((p) => p.p_true),
       square.photos.map((p) => p.p_true),

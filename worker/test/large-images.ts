@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRgbaRaw, orient } from '@emotion/core';
+import { decodeRgba } from '@emotion/core';
 import { withJpegOrientation } from '@emotion/core/jpeg/headers';
 import { toolSkip } from '@emotion/core/testing/tools';
 import { type Bytes, photo } from './images.ts';
@@ -94,8 +94,7 @@ function addNoise(img: Rgb, amplitude: number, seed: number): void {
 }
 
 function uprightRgbOf(name: string): { width: number; height: number; data: Uint8Array } {
-  const raw = decodeRgbaRaw(photo(name));
-  return orient({ width: raw.width, height: raw.height, data: raw.data.subarray(0, raw.width * raw.height * 4) }, raw.orientation);
+  return decodeRgba(photo(name));
 }
 
 /**

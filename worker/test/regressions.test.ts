@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { countJpegScans, DEFAULT_MAX_JPEG_SCANS, decodeGray, ImageError, jpegStoresRgb } from '@emotion/core';
+import { decodeGray, ImageError } from '@emotion/core';
+import { LIMITS } from '@emotion/core/api';
+import { countJpegScans, jpegStoresRgb } from '@emotion/core/jpeg/headers';
 import { DECODE_LIMITS } from '../src/decode.ts';
 import { jpegScanBomb } from './fuzz/mutate.ts';
 import { regressionCases, runInProcess } from './fuzz/run.ts';
@@ -32,14 +34,14 @@ for (const { c, r } of cases) {
   });
 }
 
-test(`JPEG scans: more than ${DEFAULT_MAX_JPEG_SCANS} is a 413 before decoding; up to it decodes`, () => {
+test(`JPEG scans: more than ${LIMITS.maxJpegScans} is a 413 before decoding; up to it decodes`, () => {
   const t0 = performance.now();
   assert.throws(
     () => decodeGray(jpegScanBomb(2000, 20_000), DECODE_LIMITS),
     (e) => e instanceof ImageError && e.code === 'too_large' && /scans/.test(e.message),
   );
   assert.ok(performance.now() - t0 < 500, 'refused from a count of the markers, not by decoding');
-  assert.equal(decodeGray(jpegScanBomb(256, DEFAULT_MAX_JPEG_SCANS), DECODE_LIMITS).width, 256);
+  assert.equal(decodeGray(jpegScanBomb(256, LIMITS.maxJpegScans), DECODE_LIMITS).width, 256);
   assert.equal(countJpegScans(jpegScanBomb(64, 7)), 7);
   for (const f of ['progressive.jpg', 'cmyk-progressive.jpg', 'progressive-restart.jpg']) {
     const n = countJpegScans(new Uint8Array(readFileSync(join(FIXTURES, f))));

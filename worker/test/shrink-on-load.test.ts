@@ -10,7 +10,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { decodeGray, normalizePixels } from '@emotion/core';
-import { alignedCrop, alignedInput, alignmentTransform, decodeRgba, type FaceDetector, findFaces } from '@emotion/core/faces';
+import { decodeRgba } from '@emotion/core/decode';
+import {
+  alignedCrop,
+  alignedInput,
+  alignmentTransform,
+  DEFAULT_DETECTION_OPTIONS,
+  type FaceDetector,
+  facesFromCandidates,
+  findFaces,
+} from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import * as ort from 'onnxruntime-node';
 import { openUpload } from '../src/decode.ts';
@@ -71,7 +80,14 @@ test('faces found: those of the full-size pipeline, and more only where labels.j
   for (const p of photos()) {
     const bytes = new Uint8Array(readFileSync(join(SHARED, p.dir, p.file)));
     const { faces } = await findFaces(openUpload(bytes), detector, {});
-    const before = await detector.detect(decodeRgba(bytes, { maxPixels: 2 ** 26, maxMemoryMB: 2048 }));
+    // The full-size pipeline: the whole decode, letterboxed once, no tiles.
+    const full = decodeRgba(bytes, { maxPixels: 2 ** 26, maxMemoryMB: 2048 });
+    const opts = DEFAULT_DETECTION_OPTIONS;
+    const before = facesFromCandidates(
+      await detector.detect({ ...full, x0: 0, y0: 0, step: 1 }, { minScore: opts.scoreThreshold }),
+      full,
+      opts,
+    );
     assert.ok(faces.length >= before.length, `${p.file}: ${faces.length} faces, ${before.length} with the full-size pipeline`);
     if (faces.length > before.length) {
       assert.ok(p.faces !== undefined && faces.length <= p.faces, `${p.file}: ${faces.length} faces, labels.json says ${p.faces}`);

@@ -2,7 +2,7 @@
  * The request parameters of POST /classify, from the query string or a form field, with their
  * defaults and ranges: the worker parses by these, /openapi.json and the API page publish them.
  */
-import { DEFAULT_DETECTION_OPTIONS } from '../faces/decode.ts';
+import { DEFAULT_DETECTION_OPTIONS } from '../faces/find.ts';
 import { LIMITS } from './limits.ts';
 
 /** What a true/false parameter accepts. */

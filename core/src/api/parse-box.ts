@@ -2,7 +2,7 @@
  * `box=x,y,w,h` (pixels of the EXIF-oriented image), from the query string or a form field: the
  * worker's requests and the emotion-edge package's options are read by the same parser.
  */
-import { checkBox } from '../preprocess.ts';
+import { checkBox } from '../box.ts';
 import { ApiError } from './errors.ts';
 import { BOX_PARAMS } from './params.ts';
 import type { Box } from './response.ts';

@@ -2,12 +2,13 @@
  * The JSON answers of the API, as /openapi.json describes them: POST /classify's faces and the
  * envelope around them, GET /healthz. New per-face fields go in `Face` (and its schema).
  */
+
+import type { Box } from '../box.ts';
 import type { Emotion } from '../classes.ts';
 import type { Landmarks } from '../faces/landmarks.ts';
 import type { FaceQuality } from '../faces/quality.ts';
-import type { Box } from '../preprocess.ts';
 
-export type { Point } from '../faces/decode.ts';
+export type { Point } from '../faces/detector.ts';
 export type { Box, FaceQuality, Landmarks };
 
 /** Softmax probability of every class; they sum to 1. */

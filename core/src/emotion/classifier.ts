@@ -12,7 +12,7 @@
 import { CLASSES, type Emotion, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../classes.ts';
 import { argmax, meanOf, softmaxRows } from '../maths.ts';
 import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
-import { mirrorInputs } from '../preprocess.ts';
+import { mirrorInputs } from '../pixels.ts';
 import { DEFAULT_MAX_BATCH, EMOTION_INPUT, EMOTION_OUTPUT } from './model.ts';
 
 export type Scores = Record<Emotion, number>;

@@ -5,13 +5,13 @@
  *
  *   const t = alignmentTransform(face.keypoints);       // keypoints in the full image's pixels
  *   const luma = alignedCrop(gray, t);                   // Float32Array(48*48), 0-255, like cropResize
- *   normalizePixels(luma);                               // then the model input, as before
+ *   normalizePixels(luma);                               // then the model input
  *
- * A caller that decodes only the region the crop reads, at 1/k scale:
+ * A caller that decodes only the region the crop reads, at 1/k scale (./find.ts: alignedInput):
  *
- *   const box = alignedSourceBox(t, { width, height });  // full-image pixels, clipped to the image
- *   const part = decodeRegion(bytes, box, 1 / k);        // its pixel (0, 0) is full-image (box.x, box.y)
- *   const luma = alignedCrop(part, t, { x: box.x, y: box.y, scale: k });
+ *   const box = alignedSourceBox(t, source);             // full-image pixels, clipped to the image
+ *   const part = source.read({ denominator: k, region: box, format: 'gray' });
+ *   const luma = alignedCrop(part, t, { x: part.x0, y: part.y0, scale: part.step });
  *
  * Sampling: each output pixel's footprint in the source is a square of side s (the transform's
  * scale, source pixels per output pixel), rotated. When shrinking (s > 1) it is averaged over an
@@ -23,9 +23,11 @@
  * bounded (48*48*n^2 taps). When enlarging (s <= 1), n = 1: plain bilinear, as cropResize does.
  * Source coordinates outside the image repeat its edge pixels (as cropResize's clamped taps do).
  */
+
+import type { Box } from '../box.ts';
 import { INPUT_SIZE } from '../classes.ts';
-import type { Box, GrayImage } from '../preprocess.ts';
-import type { Point } from './decode.ts';
+import type { GrayImage } from '../pixels.ts';
+import type { Keypoints, Point } from './detector.ts';
 
 /**
  * Where FER2013 faces have their eyes and mouth, in the 48x48 frame (pixel edges at 0..48, so the
@@ -49,6 +51,9 @@ export const ALIGN_EYE_CENTRE: Readonly<Point> = { x: 24, y: 19.0 };
 export const ALIGN_EYE_MOUTH = 18.3;
 /** Distance between the two eyes in the 48x48 frame (FER2013 median; for the 'eyes' and 'both' scale cues). */
 export const ALIGN_EYE_DISTANCE = 16.9;
+
+/** The keypoints alignment reads. */
+export type AlignKeypoints = Pick<Keypoints, 'right_eye' | 'left_eye' | 'mouth'>;
 
 /** At most this many taps per axis per output pixel (a 16x reduction; decode larger faces at a reduced scale). */
 export const ALIGN_MAX_SUPERSAMPLE = 16;
@@ -130,12 +135,11 @@ export interface AlignTransform {
 }
 
 /**
- * Where the subject's right eye, left eye and mouth centre are expected: the detector's keypoints
- * 0, 1 and 3 (core/src/faces/decode.ts), in the pixels of the image the crop will be taken from.
+ * The transform that puts the subject's eyes and mouth centre where the framing wants them, from the
+ * detector's keypoints of those names, in the pixels of the image the crop will be taken from.
  */
-export function alignmentTransform(keypoints: readonly Point[], framing: Readonly<AlignFraming> = DEFAULT_ALIGN_FRAMING): AlignTransform {
-  if (keypoints.length < 4) throw new Error(`alignment needs 4 keypoints (eyes, nose, mouth), got ${keypoints.length}`);
-  const [re, le, , mouth] = keypoints;
+export function alignmentTransform(keypoints: AlignKeypoints, framing: Readonly<AlignFraming> = DEFAULT_ALIGN_FRAMING): AlignTransform {
+  const { right_eye: re, left_eye: le, mouth } = keypoints;
   const ex = (re.x + le.x) / 2;
   const ey = (re.y + le.y) / 2;
   // Subject's right eye is on the image's left: the eye line runs from re to le.
@@ -239,13 +243,4 @@ export function alignedCrop(img: GrayImage, t: AlignTransform, frame: Readonly<I
     }
   }
   return out;
-}
-
-/** alignmentTransform + alignedCrop in one call, for a face's keypoints in `img`'s own pixels. */
-export function alignFace(
-  img: GrayImage,
-  keypoints: readonly Point[],
-  framing: Readonly<AlignFraming> = DEFAULT_ALIGN_FRAMING,
-): Float32Array {
-  return alignedCrop(img, alignmentTransform(keypoints, framing));
 }

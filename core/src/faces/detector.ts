@@ -1,49 +1,45 @@
 /**
- * The detector on any onnxruntime (onnxruntime-web in the worker, onnxruntime-node in Node): the
- * caller creates the InferenceSession its own way and hands it in with that runtime's Tensor class.
+ * The seam between face detection and the rest of the pipeline: what any detector answers. The
+ * model behind it (anchors, tensor layout, input size: ./blazeface.ts) stays behind it; merging
+ * overlapping candidates (./nms.ts), tiles (./find.ts) and alignment (./align.ts, by keypoint name)
+ * are the same for any detector. Another detector is one new file implementing FaceDetector, plus
+ * the alignment constants measured with its keypoints (./align.ts).
  */
+import type { Box } from '../box.ts';
+import type { ScaledImage } from '../image-source.ts';
 
-import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
-import type { DecodeLimits, GrayImage } from '../preprocess.ts';
-import type { DetectionOptions, Face, RawDetections } from './decode.ts';
-import { decodeDetections } from './decode.ts';
-import type { RgbaImage } from './image.ts';
-import { decodeRgba, grayOf } from './image.ts';
-import type { DetectorInput } from './input.ts';
-import { prepareDetectorInput } from './input.ts';
-import { DETECTOR_BOXES, DETECTOR_INPUT, DETECTOR_SCORES, DETECTOR_SIZE } from './model.ts';
-
-export type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
-
-export interface FaceDetector {
-  /** Runs the model on a prepared input. */
-  run(input: DetectorInput): Promise<RawDetections>;
-  /** Every face in a decoded image, largest first. */
-  detect(image: RgbaImage | GrayImage, options?: Partial<DetectionOptions>): Promise<Face[]>;
-  /**
-   * Decodes a JPEG/PNG (throws ImageError like decodeGray) and finds its faces. Answers the
-   * classifier's grayscale image too, so the bytes are decoded once.
-   */
-  detectBytes(bytes: Uint8Array, options?: Partial<DetectionOptions>, limits?: DecodeLimits): Promise<{ gray: GrayImage; faces: Face[] }>;
+export interface Point {
+  x: number;
+  y: number;
 }
 
-export function faceDetector(session: OrtSessionLike, Tensor: OrtTensorClass): FaceDetector {
-  const run = async (input: DetectorInput): Promise<RawDetections> => {
-    const feeds = { [DETECTOR_INPUT]: new Tensor('float32', input.data, [1, 3, DETECTOR_SIZE, DETECTOR_SIZE]) };
-    const out = await session.run(feeds);
-    return { scores: out[DETECTOR_SCORES].data as Float32Array, boxes: out[DETECTOR_BOXES].data as Float32Array };
-  };
-  const detect = async (image: RgbaImage | GrayImage, options?: Partial<DetectionOptions>) => {
-    const input = prepareDetectorInput(image);
-    return decodeDetections(await run(input), input.transform, options);
-  };
-  return {
-    run,
-    detect,
-    async detectBytes(bytes, options, limits) {
-      const rgba = decodeRgba(bytes, limits);
-      const faces = await detect(rgba, options);
-      return { gray: grayOf(rgba), faces };
-    },
-  };
+/** The keypoints a detector names (the subject's right eye is on the image's left). */
+export const KEYPOINT_NAMES = ['right_eye', 'left_eye', 'nose_tip', 'mouth', 'right_ear', 'left_ear'] as const;
+export type KeypointName = (typeof KEYPOINT_NAMES)[number];
+/** Keypoints by name, in pixels of the upright full-size image. */
+export type Keypoints = Record<KeypointName, Point>;
+
+/** One detection before overlapping ones are merged: upright full-size pixels, unclipped. */
+export interface Candidate {
+  box: Box;
+  /** In [0, 1]. */
+  score: number;
+  keypoints: Keypoints;
+}
+
+/** A face as detection answers it: candidates merged, its box clipped to the image and in whole pixels. */
+export interface DetectedFace {
+  box: Box;
+  /** Detection score in [0, 1]. */
+  score: number;
+  keypoints: Keypoints;
+}
+
+export interface FaceDetector {
+  /**
+   * Every candidate scoring at least `minScore` in an image as read for detection (RGBA), or in
+   * `region` of it (upright full-size pixels: a tile, seen on its own as if the rest were not
+   * there), in upright full-size pixels.
+   */
+  detect(image: ScaledImage, options: { minScore: number; region?: Box }): Promise<Candidate[]>;
 }

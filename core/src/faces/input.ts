@@ -4,9 +4,10 @@
  * of cropResize) so that a large photo is not aliased, then scaled to [-1, 1].
  */
 
-import type { Box, GrayImage } from '../preprocess.ts';
-import { axisTaps } from '../preprocess.ts';
-import type { RgbaImage } from './image.ts';
+import type { Box } from '../box.ts';
+import type { RgbaImage } from '../decode.ts';
+import type { GrayImage } from '../pixels.ts';
+import { axisTaps } from '../pixels.ts';
 import { DETECTOR_SIZE } from './model.ts';
 
 /** Maps detector input pixels back to image pixels: x = detector x * scaleX + offsetX (y alike). */

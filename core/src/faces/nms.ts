@@ -1,5 +1,6 @@
-/** Non-maximum suppression for detections that may overlap. */
-import type { Box } from '../preprocess.ts';
+/** From a detector's candidates (one run or several) to faces: non-maximum suppression, any detector. */
+import type { Box } from '../box.ts';
+import { type Candidate, type DetectedFace, KEYPOINT_NAMES, type Keypoints } from './detector.ts';
 
 function intersection(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
@@ -30,13 +31,6 @@ export function dropContained(byScore: Candidate[], maxContained: number): Candi
   return kept;
 }
 
-export interface Candidate {
-  box: Box;
-  score: number;
-  /** Extra coordinates (keypoints) averaged together with the box. */
-  points: number[];
-}
-
 /**
  * MediaPipe's "weighted" NMS, the one this model ships with: take the best remaining candidate,
  * gather every candidate overlapping it by more than iouThreshold, and answer the score-weighted
@@ -53,22 +47,52 @@ export function weightedNms(candidates: Candidate[], iouThreshold: number): Cand
     for (const c of rest) (iou(best.box, c.box) > iouThreshold || c === best ? cluster : keep).push(c);
     let total = 0;
     const box = { x: 0, y: 0, w: 0, h: 0 };
-    const points = new Array<number>(best.points.length).fill(0);
+    const sums = KEYPOINT_NAMES.map(() => ({ x: 0, y: 0 }));
     for (const c of cluster) {
       total += c.score;
       box.x += c.box.x * c.score;
       box.y += c.box.y * c.score;
       box.w += c.box.w * c.score;
       box.h += c.box.h * c.score;
-      for (let i = 0; i < points.length; i++) points[i] += c.points[i] * c.score;
+      KEYPOINT_NAMES.forEach((name, k) => {
+        sums[k].x += c.keypoints[name].x * c.score;
+        sums[k].y += c.keypoints[name].y * c.score;
+      });
     }
-    out.push({
-      box: { x: box.x / total, y: box.y / total, w: box.w / total, h: box.h / total },
-      score: best.score,
-      points: points.map((p) => p / total),
+    const keypoints = {} as Keypoints;
+    KEYPOINT_NAMES.forEach((name, k) => {
+      keypoints[name] = { x: sums[k].x / total, y: sums[k].y / total };
     });
+    out.push({ box: { x: box.x / total, y: box.y / total, w: box.w / total, h: box.h / total }, score: best.score, keypoints });
     rest.length = 0;
     rest.push(...keep);
   }
   return out;
+}
+
+/**
+ * Candidates (upright full-size pixels, from one or several detector runs) -> faces: weighted NMS,
+ * parts of faces dropped, boxes clipped to the image and rounded, largest first.
+ */
+export function facesFromCandidates(
+  candidates: Candidate[],
+  image: { width: number; height: number },
+  opts: { iouThreshold: number; maxContained: number; maxFaces: number },
+): DetectedFace[] {
+  const faces: DetectedFace[] = [];
+  for (const c of dropContained(weightedNms(candidates, opts.iouThreshold), opts.maxContained)) {
+    const box = clipBox(c.box, image);
+    if (box) faces.push({ box, score: c.score, keypoints: c.keypoints });
+  }
+  return faces.sort((a, b) => b.box.w * b.box.h - a.box.w * a.box.h || b.score - a.score).slice(0, Math.max(0, opts.maxFaces));
+}
+
+/** A box clipped to the image and rounded; null when nothing is left. */
+function clipBox(b: Box, image: { width: number; height: number }): Box | null {
+  const x0 = Math.max(0, Math.round(b.x));
+  const y0 = Math.max(0, Math.round(b.y));
+  const x1 = Math.min(image.width, Math.round(b.x + b.w));
+  const y1 = Math.min(image.height, Math.round(b.y + b.h));
+  if (x1 - x0 < 1 || y1 - y0 < 1) return null;
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }

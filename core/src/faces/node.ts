@@ -3,8 +3,7 @@
  * not depend on it), e.g. `openFaceDetector(await import('onnxruntime-node'))`.
  */
 import { fileURLToPath } from 'node:url';
-import type { FaceDetector, OrtSessionLike, OrtTensorClass } from './detector.ts';
-import { faceDetector } from './detector.ts';
+import { type BlazeFace, faceDetector, type OrtSessionLike, type OrtTensorClass } from './blazeface.ts';
 
 /** The committed detector model, at the repository root. */
 export const DETECTOR_MODEL_FILE = fileURLToPath(new URL('../../../model/blazeface.onnx', import.meta.url));
@@ -16,7 +15,7 @@ export interface OrtNodeLike {
   Tensor: OrtTensorClass;
 }
 
-export async function openFaceDetector(ort: OrtNodeLike, modelPath = DETECTOR_MODEL_FILE): Promise<FaceDetector> {
+export async function openFaceDetector(ort: OrtNodeLike, modelPath = DETECTOR_MODEL_FILE): Promise<BlazeFace> {
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   return faceDetector(session, ort.Tensor);
 }

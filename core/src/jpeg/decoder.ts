@@ -20,8 +20,9 @@
  * decoding resynchronises at the next restart marker (jpeg_resync_to_restart); `damaged` says so.
  * Data that ends (end of file, or EOI) before the scan's last block is a cut file: corrupt_image.
  */
+
+import type { Box } from '../box.ts';
 import { ImageError } from '../errors.ts';
-import type { Box } from '../preprocess.ts';
 import { type Frame, MarkerState, type ScanHeader, ZIGZAG } from './frame.ts';
 import { BitReader, type HuffmanTable } from './huffman.ts';
 import { type IdctSize, idctBlock } from './idct.ts';

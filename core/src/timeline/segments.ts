@@ -3,8 +3,9 @@
  * between two runs of the same label merged away) and a summary (share of time per expression, the
  * dominant one).
  */
+
+import type { Box } from '../box.ts';
 import { CLASSES, type Emotion } from '../classes.ts';
-import type { Box } from '../preprocess.ts';
 
 /** One analysed frame of one track. Probabilities in CLASSES order. */
 export interface TimelineRow {

@@ -6,9 +6,10 @@
  *
  * Track ids are positions over time, not recognition: no face embeddings, no identity (./tracker.ts).
  */
+
+import type { Box } from '../box.ts';
 import { CLASSES, type Emotion } from '../classes.ts';
 import type { Scores } from '../emotion/classifier.ts';
-import type { Box } from '../preprocess.ts';
 import {
   DEFAULT_SEGMENT_OPTIONS,
   type Segment,

@@ -9,7 +9,7 @@
  * are no face embeddings and no identity, ever. Id 3 is "the face that has been about here since
  * 0:12", not a person.
  */
-import type { Box } from '../preprocess.ts';
+import type { Box } from '../box.ts';
 import { assign } from './assign.ts';
 
 export interface TrackerOptions {

@@ -3,9 +3,12 @@
  * thread), by stage, median of repeated runs. Prints a table.
  */
 import { performance } from 'node:perf_hooks';
-import { decodeDetections, decodeRgba, grayOf, prepareDetectorInput } from '@emotion/core/faces';
+import { decodeRgba } from '@emotion/core/decode';
+import { prepareDetectorInput } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
+import { rgbaToGray } from '@emotion/core/pixels';
 import * as ort from 'onnxruntime-node';
+import { facesOfOutputs } from './detect.ts';
 import { groupPhotos, labelledPhotos, tightCrops } from './photos.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -33,10 +36,10 @@ for (const p of photos) {
   let size = '';
   for (let r = 0; r <= RUNS; r++) {
     const [img, decode] = await time(() => decodeRgba(p.bytes));
-    const [, gray] = await time(() => grayOf(img));
+    const [, gray] = await time(() => rgbaToGray(img.data, img.width, img.height));
     const [input, prep] = await time(() => prepareDetectorInput(img));
     const [raw, infer] = await time(() => detector.run(input));
-    const [found, post] = await time(() => decodeDetections(raw, input.transform));
+    const [found, post] = await time(() => facesOfOutputs(raw, input.transform));
     if (r === 0) continue;
     Object.entries({ decode, gray, prep, infer, post }).forEach(([k, v]) => t[k as keyof typeof t].push(v));
     faces = found.length;

@@ -14,10 +14,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLASSES } from '@emotion/core/classes';
+import { decodeGray } from '@emotion/core/decode';
 import { ALIGN_EYE_CENTRE, ALIGN_EYE_DISTANCE, ALIGN_EYE_MOUTH, type FaceDetector } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { cropResize, decodeGray, type GrayImage } from '@emotion/core/preprocess';
+import { cropResize, type GrayImage } from '@emotion/core/pixels';
 import * as ort from 'onnxruntime-node';
+import { facesIn } from './detect.ts';
 import { SHARED_DIR } from './paths.ts';
 
 export interface Canvas {
@@ -66,12 +68,13 @@ export interface Landmarks {
 
 export async function landmarksOf(detector: FaceDetector, face: GrayImage, c: Canvas, cls: number): Promise<Landmarks | null> {
   const { image, offset } = placeOnCanvas(face, c);
-  const faces = await detector.detect(image);
+  const faces = await facesIn(detector, image);
   if (!faces.length) return null;
   const f = faces[0];
   const to48 = (p: { x: number; y: number }) => ({ x: (p.x - offset) / c.factor, y: (p.y - offset) / c.factor });
-  const [re, le, nose, mouth] = f.keypoints.map(to48);
+  const k = f.keypoints;
   const b0 = to48(f.box);
+  const [re, le, nose, mouth] = [k.right_eye, k.left_eye, k.nose_tip, k.mouth].map(to48);
   return { cls, score: f.score, re, le, nose, mouth, box: { x: b0.x, y: b0.y, w: f.box.w / c.factor, h: f.box.h / c.factor } };
 }
 

@@ -7,14 +7,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Box } from '@emotion/core/box';
 import { CLASSES, INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
 import type { EmotionClassifier } from '@emotion/core/emotion';
 import { openEmotionClassifier } from '@emotion/core/emotion/node';
-import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import { argmax } from '@emotion/core/maths';
-import { type Box, type GrayImage, toModelInput } from '@emotion/core/preprocess';
+import { type GrayImage, toModelInput } from '@emotion/core/pixels';
+import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/testing/face-crop';
 import * as ort from 'onnxruntime-node';
+import { facesInBytes } from './detect.ts';
 import { EMOTION_MODEL_PATH } from './paths.ts';
 import { labelledPhotos, tightCrops } from './photos.ts';
 
@@ -51,7 +53,7 @@ async function main() {
   const detector = await openFaceDetector(ort);
 
   const load = async (p: { name: string; bytes: Uint8Array }, label?: number): Promise<Sample> => {
-    const { gray, faces } = await detector.detectBytes(p.bytes);
+    const { gray, faces } = await facesInBytes(detector, p.bytes);
     return { name: p.name, gray, face: faces[0]?.box ?? null, label };
   };
   const labelled = await Promise.all(labelledPhotos().map((p) => load(p, p.label)));

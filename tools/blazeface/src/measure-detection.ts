@@ -4,19 +4,18 @@
  * only re-decodes its outputs. Prints a table; the numbers behind DEFAULT_DETECTION_OPTIONS.
  */
 
+import { decodeGray, decodeRgba } from '@emotion/core/decode';
 import {
   DEFAULT_DETECTION_OPTIONS,
   type DetectionOptions,
   type DetectorFit,
   type DetectorTransform,
-  decodeDetections,
-  decodeRgba,
   prepareDetectorInput,
   type RawDetections,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { decodeGray } from '@emotion/core/preprocess';
 import * as ort from 'onnxruntime-node';
+import { facesOfOutputs } from './detect.ts';
 import { groupPhotos, labelledPhotos, onTightCropFace, tightCrops } from './photos.ts';
 
 interface Outputs {
@@ -45,7 +44,7 @@ async function runAll(colour: boolean, fit: DetectorFit = 'letterbox'): Promise<
 function summarize(all: Outputs[], opts: Partial<DetectionOptions>) {
   const s = { groupExact: 0, groupFound: 0, groupExtra: 0, singleExact: 0, cropAny: 0, cropOne: 0, cropOnFace: 0 };
   for (const o of all) {
-    const faces = decodeDetections(o.raw, o.t, opts);
+    const faces = facesOfOutputs(o.raw, o.t, opts);
     if (o.kind === 'group') {
       s.groupExact += +(faces.length === o.expected);
       s.groupFound += Math.min(faces.length, o.expected);
@@ -85,14 +84,14 @@ function scoreSpread(title: string, all: Outputs[]) {
   const extra: { name: string; score: number }[] = [];
   for (const o of all.filter((x) => x.kind !== 'crop')) {
     // On these photos every real face outscores every other box (checked by eye on drawn boxes).
-    const faces = decodeDetections(o.raw, o.t, { scoreThreshold: 0.3 }).sort((a, b) => b.score - a.score);
+    const faces = facesOfOutputs(o.raw, o.t, { scoreThreshold: 0.3 }).sort((a, b) => b.score - a.score);
     real.push(...faces.slice(0, o.expected).map((f) => f.score));
     extra.push(...faces.slice(o.expected).map((f) => ({ name: o.name, score: f.score })));
   }
   const cropExtra: number[] = [];
   const cropMain: number[] = [];
   for (const o of all.filter((x) => x.kind === 'crop')) {
-    const faces = decodeDetections(o.raw, o.t, { scoreThreshold: 0.3 });
+    const faces = facesOfOutputs(o.raw, o.t, { scoreThreshold: 0.3 });
     if (faces[0]) cropMain.push(faces[0].score);
     cropExtra.push(...faces.slice(1).map((f) => f.score));
   }

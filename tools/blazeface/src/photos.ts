@@ -1,8 +1,8 @@
 /** The local test photos in ../shared/photos (see photos/SOURCE.md) and what is known of them. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Box } from '@emotion/core/box';
 import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion } from '@emotion/core/classes';
-import type { Box } from '@emotion/core/preprocess';
 import { PHOTOS_DIR } from './paths.ts';
 
 export interface Photo {

@@ -1,8 +1,9 @@
 /** Colour decoding on decodeGray's path, and the detector input's letterbox and scaling. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DETECTOR_SIZE, decodeRgba, grayOf, prepareDetectorInput } from '@emotion/core/faces';
-import { decodeGray, orient } from '@emotion/core/preprocess';
+import { decodeGray, decodeRgba } from '@emotion/core/decode';
+import { DETECTOR_SIZE, prepareDetectorInput } from '@emotion/core/faces';
+import { orient, rgbaToGray } from '@emotion/core/pixels';
 import jpeg from 'jpeg-js';
 import { groupPhotos, labelledPhotos, tightCrops } from '../src/photos.ts';
 import { photosSkip } from './shared-data.ts';
@@ -21,6 +22,7 @@ function jpegWithOrientation(orientation: number): Uint8Array {
   return new Uint8Array([...plain.subarray(0, 2), ...app1, ...plain.subarray(2)]);
 }
 
+const grayOf = (img: { width: number; height: number; data: Uint8Array }) => rgbaToGray(img.data, img.width, img.height);
 const plane = (data: Float32Array, c: number) => data.subarray(c * DETECTOR_SIZE ** 2, (c + 1) * DETECTOR_SIZE ** 2);
 const at = (data: Float32Array, c: number, x: number, y: number) => plane(data, c)[y * DETECTOR_SIZE + x];
 
@@ -32,7 +34,7 @@ describe('decodeRgba', () => {
       const gray = decodeGray(bytes);
       assert.equal(rgba.data.length, rgba.width * rgba.height * 4);
       assert.deepEqual([rgba.width, rgba.height], o >= 5 ? [16, 24] : [24, 16], `orientation ${o}`);
-      assert.deepEqual(grayOf(rgba), gray, `orientation ${o}`);
+      assert.deepEqual(rgbaToGray(rgba.data, rgba.width, rgba.height), gray, `orientation ${o}`);
     }
   });
 

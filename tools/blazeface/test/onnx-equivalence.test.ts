@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import { decodeRgba, type FaceDetector, prepareDetectorInput, type RawDetections } from '@emotion/core/faces';
+import { decodeRgba } from '@emotion/core/decode';
+import { type BlazeFace, prepareDetectorInput, type RawDetections } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import * as ort from 'onnxruntime-node';
 import { buildDetectorOnnx } from '../src/convert.ts';
@@ -36,7 +37,7 @@ function assertClose(a: RawDetections, b: RawDetections, what: string) {
 }
 
 describe('BlazeFace ONNX conversion', () => {
-  let onnx: FaceDetector;
+  let onnx: BlazeFace;
   let wasm: ReferenceModel;
   before(async () => {
     onnx = await openFaceDetector(ort);

@@ -9,6 +9,7 @@ import { faceDetector } from '@emotion/core/faces';
 import { DETECTOR_MODEL_FILE, openFaceDetector } from '@emotion/core/faces/node';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web/wasm';
+import { facesInBytes } from '../src/detect.ts';
 import { groupPhotos, labelledPhotos } from '../src/photos.ts';
 import { photosSkip } from './shared-data.ts';
 
@@ -22,8 +23,8 @@ describe('onnxruntime-web', { skip: photosSkip() }, () => {
     const web = faceDetector(session, ortWeb.Tensor);
     const node = await openFaceDetector(ortNode);
     for (const p of [...groupPhotos(), ...labelledPhotos()]) {
-      const a = (await web.detectBytes(p.bytes)).faces;
-      const b = (await node.detectBytes(p.bytes)).faces;
+      const a = (await facesInBytes(web, p.bytes)).faces;
+      const b = (await facesInBytes(node, p.bytes)).faces;
       assert.deepEqual(
         a.map((f) => f.box),
         b.map((f) => f.box),

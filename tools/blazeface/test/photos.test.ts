@@ -4,10 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { type Face, type FaceDetector, faceCrop } from '@emotion/core/faces';
+import { decodeGray } from '@emotion/core/decode';
+import type { DetectedFace, FaceDetector } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { decodeGray } from '@emotion/core/preprocess';
+import { faceCrop } from '@emotion/core/testing/face-crop';
 import * as ort from 'onnxruntime-node';
+import { facesIn, facesInBytes } from '../src/detect.ts';
 import { groupPhotos, labelledPhotos, onTightCropFace, tightCrops } from '../src/photos.ts';
 import { photosSkip } from './shared-data.ts';
 
@@ -62,7 +64,7 @@ const inside = (p: { x: number; y: number }, b: { x: number; y: number; w: numbe
   p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h;
 
 /** Each face box holds exactly one known centre, near its own centre, and its crop frames it. */
-function assertFacesInPlace(name: string, faces: Face[], image: { width: number; height: number }) {
+function assertFacesInPlace(name: string, faces: DetectedFace[], image: { width: number; height: number }) {
   const centres = FACE_CENTRES[name];
   for (const [x, y] of centres) {
     const holders = faces.filter((f) => inside({ x, y }, f.box));
@@ -76,7 +78,8 @@ function assertFacesInPlace(name: string, faces: Face[], image: { width: number;
     assert.ok(crop.x >= 0 && crop.y >= 0 && crop.x + crop.w <= image.width && crop.y + crop.h <= image.height, `${name}: crop outside`);
     assert.ok(crop.w >= f.box.w && crop.h >= Math.min(f.box.h, image.height), `${name}: crop smaller than the face`);
     // Eyes, nose and mouth inside the crop.
-    for (const k of f.keypoints.slice(0, 4)) assert.ok(inside(k, crop), `${name}: keypoint (${k.x}, ${k.y}) outside the crop`);
+    for (const k of [f.keypoints.right_eye, f.keypoints.left_eye, f.keypoints.nose_tip, f.keypoints.mouth])
+      assert.ok(inside(k, crop), `${name}: keypoint (${k.x}, ${k.y}) outside the crop`);
   }
 }
 
@@ -88,7 +91,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
 
   for (const p of groupPhotos()) {
     it(`${p.name}: finds the ${p.faces} faces, each box on a face, largest first`, async () => {
-      const { gray, faces } = await detector.detectBytes(p.bytes);
+      const { gray, faces } = await facesInBytes(detector, p.bytes);
       assert.equal(faces.length, p.faces, `scores ${faces.map((f) => f.score.toFixed(2))}`);
       const areas = faces.map((f) => f.box.w * f.box.h);
       assert.deepEqual(
@@ -101,7 +104,7 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
 
   for (const p of labelledPhotos()) {
     it(`${p.name}: exactly one face, and the crop frames it`, async () => {
-      const { gray, faces } = await detector.detectBytes(p.bytes);
+      const { gray, faces } = await facesInBytes(detector, p.bytes);
       assert.equal(faces.length, 1, `scores ${faces.map((f) => f.score.toFixed(2))}`);
       assertFacesInPlace(p.name, faces, gray);
     });
@@ -112,21 +115,21 @@ describe('face detection on ../shared/photos', { skip: photosSkip() }, () => {
     assert.equal(crops.length, 40);
     const missed: string[] = [];
     for (const p of crops) {
-      const { gray, faces } = await detector.detectBytes(p.bytes);
+      const { gray, faces } = await facesInBytes(detector, p.bytes);
       if (!faces.length || !onTightCropFace(faces[0].box, gray)) missed.push(p.name);
     }
     assert.deepEqual(missed, []);
   });
 
-  it('detectBytes answers the same gray image as decodeGray, for the classifier', async () => {
+  it('facesInBytes answers the same gray image as decodeGray, for the classifier', async () => {
     const p = labelledPhotos()[0];
-    assert.deepEqual((await detector.detectBytes(p.bytes)).gray, decodeGray(p.bytes));
+    assert.deepEqual((await facesInBytes(detector, p.bytes)).gray, decodeGray(p.bytes));
   });
 
   it('maxFaces keeps the largest faces', async () => {
     const p = groupPhotos()[3];
-    const all = (await detector.detectBytes(p.bytes)).faces;
-    const two = (await detector.detectBytes(p.bytes, { maxFaces: 2 })).faces;
+    const all = (await facesInBytes(detector, p.bytes)).faces;
+    const two = (await facesInBytes(detector, p.bytes, { maxFaces: 2 })).faces;
     assert.deepEqual(two, all.slice(0, 2));
   });
 });
@@ -135,6 +138,6 @@ describe('face detection without faces', () => {
   it('answers [] for a blank image', async () => {
     const detector = await openFaceDetector(ort);
     const blank = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 4).fill(200) };
-    assert.deepEqual(await detector.detect(blank), []);
+    assert.deepEqual(await facesIn(detector, blank), []);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Runs fuzz cases and judges each answer. Two ways:
- * - in-process (Node, fast; the bulk of a run): the Worker's own request path up to the models
- *   (classifyUpToModels below): src/classify-request.ts (the query's parameters,
- *   the multipart or raw body and its size limits, the form's parameters), src/decode.ts (sniffing, JPEG/PNG decoding, EXIF, the limits), the face
- *   detector's input, the box check and core's preprocessing to the 48x48 model input, with the
- *   allocations of each case counted (./alloc.ts);
+ * - in-process (Node, fast; the bulk of a run): the Worker's own request path (classifyInProcess
+ *   below): src/classify-request.ts (the query's parameters, the multipart or raw body and its size
+ *   limits, the form's parameters), then core's analyzeImage as src/classify.ts runs it (sniffing,
+ *   JPEG/PNG decoding, EXIF, the limits, the detector's input, the box check, each crop to the 48x48
+ *   model input) on stand-in models (./models.ts: core's detector and classifier code, fixed
+ *   outputs instead of the networks), with the allocations of each case counted (./alloc.ts);
  * - over HTTP against the real Worker in workerd (all of it, the model and the multipart parser of
  *   workerd included).
  * Every case must end in a 200 or a 4xx JSON error, within a time bound, and (in-process) within
@@ -13,13 +14,12 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Box, CLASSES, INPUT_SIZE, type ScaledImage, toScaled } from '@emotion/core';
-import { boxWithin, LIMITS, toApiError } from '@emotion/core/api';
-import { cropInput, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
+import { analyzeImage, CLASSES } from '@emotion/core';
+import { ANALYZE_LIMITS, LIMITS, toApiError } from '@emotion/core/api';
 import { readClassifyRequest } from '../../src/classify-request.ts';
-import { openUpload } from '../../src/decode.ts';
 import { countAllocations } from './alloc.ts';
 import { type FuzzCase, makeCase, toRequest } from './cases.ts';
+import { FUZZ_MODELS } from './models.ts';
 
 const MiB = 1024 * 1024;
 
@@ -44,31 +44,10 @@ export function memoryBudget(bodyBytes: number): number {
   return LIMITS.maxDecodeMemoryMB * MiB + 4 * MiB + 3 * 1024 * 2048 + 3 * bodyBytes + 2 * MiB;
 }
 
-/**
- * The Worker's path for POST /classify (src/classify.ts) up to the models: with face detection,
- * the detection image and the detector's input for the whole image and every tile (everything of
- * detection that depends on the image), and the whole image stands in for the faces the model
- * would find; with boxes (or a box) or detect=false, the boxes' check. Then the classifier's input, decoded at
- * the scale its size needs.
- */
-async function classifyUpToModels(req: Request): Promise<{ width: number; height: number }> {
+/** The Worker's path for POST /classify (src/classify.ts) on the stand-in models: the request read, then analyzeImage. */
+async function classifyInProcess(req: Request): Promise<{ width: number; height: number }> {
   const { bytes, boxes, params } = await readClassifyRequest(req);
-  const image = openUpload(bytes);
-  let detectionImage: ScaledImage | undefined;
-  if (!boxes && params.detect) {
-    detectionImage = readDetectionImage(image);
-    for (const tile of [undefined, ...detectionTiles(image.width, image.height)]) {
-      const input = prepareDetectorInput(detectionImage, 'letterbox', tile && toScaled(tile, detectionImage));
-      if (!input.data.every(Number.isFinite)) throw new Error('detector input is not finite');
-    }
-  }
-  const whole: Box = { x: 0, y: 0, w: image.width, h: image.height };
-  for (const region of boxes ? boxes.map((b) => boxWithin(b, image)) : [whole]) {
-    const input = cropInput(image, region, detectionImage);
-    if (input.length !== INPUT_SIZE * INPUT_SIZE || !input.every(Number.isFinite))
-      throw new Error('model input is not 48x48 finite values');
-  }
-  return { width: image.width, height: image.height };
+  return (await analyzeImage(bytes, FUZZ_MODELS, { ...params, boxes }, ANALYZE_LIMITS)).image;
 }
 
 /**
@@ -77,7 +56,7 @@ async function classifyUpToModels(req: Request): Promise<{ width: number; height
  */
 export async function runInProcess(c: FuzzCase, timeBoundMs: number, countMemory = true): Promise<Outcome> {
   const t0 = performance.now();
-  const run = () => classifyUpToModels(toRequest(c));
+  const run = () => classifyInProcess(toRequest(c));
   const { error, bytes } = countMemory
     ? await countAllocations(run)
     : await run().then(

@@ -1,5 +1,9 @@
-/** The classifier's crop around a detected face. */
-import type { Box } from '../preprocess.ts';
+/**
+ * The square crop around a detected face that the classifier read before the aligned crop
+ * (../src/faces/align.ts) replaced it: kept for the measurements that compare against it
+ * (training's evaluate --crop square, tools/blazeface's measure:crop) and the tests' references.
+ */
+import type { Box } from '../src/box.ts';
 
 /**
  * Enlargement of the detector's box (about forehead to chin, ear to ear) to frame the face the way
