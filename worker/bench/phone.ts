@@ -18,7 +18,7 @@ import { GROUP_PHOTO_FACES, groupPhotoJpeg, upscaledPhotoJpeg } from '../test/la
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '25' } } });
 const REQUESTS = Number(values.requests);
 const WARMUP = 3;
-for (const tool of ['cjpeg', 'djpeg'])
+for (const tool of ['cjpeg', 'djpeg'] as const)
   if (!hasTool(tool))
     throw new Error(`${tool} not found: apt-get install libjpeg-turbo-progs (the photos are made with cjpeg, timed against djpeg)`);
 
