@@ -4,7 +4,7 @@
  * -> crop -> area-averaging resize to 48x48 -> (p / 255 - 0.5) / 0.5.
  */
 
-import { LIMITS } from './api/limits.ts';
+import { DECODE_LIMITS, LIMITS } from './api/limits.ts';
 import { ascii } from './bytes.ts';
 import { INPUT_SIZE, NORMALIZATION } from './classes.ts';
 import { JpegDecoder } from './jpeg/decoder.ts';
@@ -52,7 +52,8 @@ export interface DecodeLimits {
 /** The API's limit (./api/limits.ts), so that every decoder refuses what the worker refuses. */
 export const DEFAULT_MAX_JPEG_SCANS: number = LIMITS.maxJpegScans;
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 4096 * 4096, maxMemoryMB: 512, maxJpegScans: DEFAULT_MAX_JPEG_SCANS };
+/** The API's decode limits (./api/limits.ts): one set of numbers for every decoder. */
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = DECODE_LIMITS;
 
 const OTHER_FORMATS: [string, (b: Uint8Array) => boolean][] = [
   ['GIF', (b) => b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38],

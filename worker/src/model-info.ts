@@ -58,7 +58,7 @@ export function modelInfo() {
       max_pixels: LIMITS.maxPixels,
       max_pixels_held: LIMITS.maxPixelsHeld,
       max_side: LIMITS.maxSide,
-      max_decode_memory_mb: LIMITS.maxDecodeMemoryMB,
+      max_decode_bytes: LIMITS.maxDecodeBytes,
       max_jpeg_scans: LIMITS.maxJpegScans,
       max_faces: LIMITS.maxFaces,
       accepted_formats: [...ACCEPTED_FORMATS],

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { countJpegScans, DEFAULT_MAX_JPEG_SCANS, decodeGray, ImageError, jpegStoresRgb } from '@emotion/core';
-import { DECODE_LIMITS } from '../src/decode.ts';
+import { DECODE_LIMITS } from '@emotion/core/api';
 import { jpegScanBomb } from './fuzz/mutate.ts';
 import { regressionCases, runInProcess } from './fuzz/run.ts';
 import { FIXTURES } from './fuzz/seeds.ts';

@@ -4,22 +4,14 @@
  * answers with it and the emotion-edge package's analyzers return it, so both have one shape.
  */
 import type { Analysis } from '../analyze.ts';
-import type { ClassifyResponse, Face, ModelId, Nullable } from './response.ts';
+import { type ClassifyResponse, FaceSchema, type ModelId } from './response.ts';
 
 export const NO_FACE_MESSAGE =
   'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';
 
-const NO_FACE: Nullable<Face> = {
-  box: null,
-  crop: null,
-  detection_score: null,
-  landmarks: null,
-  pose: null,
-  quality: null,
-  emotion: null,
-  confidence: null,
-  uncertain: null,
-  scores: null,
+/** Every face field, null: the top level of an answer without a face. */
+const NO_FACE = Object.fromEntries(Object.keys(FaceSchema.shape).map((k) => [k, null])) as {
+  [K in keyof typeof FaceSchema.shape]: null;
 };
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -33,21 +25,7 @@ export interface AnswerTimes {
 /** The /classify answer of an analysis by the model `model` names. */
 export function classifyAnswer(analysis: Analysis, tta: boolean, times: AnswerTimes, model: ModelId): ClassifyResponse {
   const { faces, timings } = analysis;
-  const top = faces[0] ?? NO_FACE;
-  return {
-    emotion: top.emotion,
-    confidence: top.confidence,
-    uncertain: top.uncertain,
-    scores: top.scores,
-    box: top.box,
-    crop: top.crop,
-    detection_score: top.detection_score,
-    landmarks: top.landmarks,
-    pose: top.pose,
-    quality: top.quality,
-    faces,
-    message: faces.length ? null : NO_FACE_MESSAGE,
-    source: analysis.source,
+  const envelope = {
     tta,
     image: analysis.image,
     damaged: analysis.damaged,
@@ -61,4 +39,7 @@ export function classifyAnswer(analysis: Analysis, tta: boolean, times: AnswerTi
       total: round(times.total),
     },
   };
+  const [top] = faces;
+  if (top === undefined) return { ...NO_FACE, faces: [], message: NO_FACE_MESSAGE, source: 'detection', ...envelope };
+  return { ...top, faces, message: null, source: analysis.source, ...envelope };
 }

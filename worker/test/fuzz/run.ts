@@ -13,8 +13,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Box, CLASSES, INPUT_SIZE, type ScaledImage, toScaled } from '@emotion/core';
-import { boxWithin, LIMITS, toApiError } from '@emotion/core/api';
+import { type Box, CLASSES, checkBox, INPUT_SIZE, type ScaledImage, toScaled } from '@emotion/core';
+import { LIMITS, toApiError } from '@emotion/core/api';
 import { cropInput, detectionTiles, prepareDetectorInput, readDetectionImage } from '@emotion/core/faces';
 import { readClassifyRequest } from '../../src/classify-request.ts';
 import { openUpload } from '../../src/decode.ts';
@@ -41,7 +41,7 @@ export interface Outcome {
  * rows for the detector (3 KB a row), body copies, and 2 MiB of small change.
  */
 export function memoryBudget(bodyBytes: number): number {
-  return LIMITS.maxDecodeMemoryMB * MiB + 4 * MiB + 3 * 1024 * 2048 + 3 * bodyBytes + 2 * MiB;
+  return LIMITS.maxDecodeBytes + 4 * MiB + 3 * 1024 * 2048 + 3 * bodyBytes + 2 * MiB;
 }
 
 /**
@@ -52,10 +52,11 @@ export function memoryBudget(bodyBytes: number): number {
  * the scale its size needs.
  */
 async function classifyUpToModels(req: Request): Promise<{ width: number; height: number }> {
-  const { bytes, boxes, params } = await readClassifyRequest(req);
+  const { bytes, options } = await readClassifyRequest(req);
+  const { boxes } = options;
   const image = openUpload(bytes);
   let detectionImage: ScaledImage | undefined;
-  if (!boxes && params.detect) {
+  if (!boxes && options.detect) {
     detectionImage = readDetectionImage(image);
     for (const tile of [undefined, ...detectionTiles(image.width, image.height)]) {
       const input = prepareDetectorInput(detectionImage, 'letterbox', tile && toScaled(tile, detectionImage));
@@ -63,7 +64,7 @@ async function classifyUpToModels(req: Request): Promise<{ width: number; height
     }
   }
   const whole: Box = { x: 0, y: 0, w: image.width, h: image.height };
-  for (const region of boxes ? boxes.map((b) => boxWithin(b, image)) : [whole]) {
+  for (const region of boxes ? boxes.map((b) => checkBox(b, image)) : [whole]) {
     const input = cropInput(image, region, detectionImage);
     if (input.length !== INPUT_SIZE * INPUT_SIZE || !input.every(Number.isFinite))
       throw new Error('model input is not 48x48 finite values');
