@@ -3,7 +3,7 @@
  * multipart form (the same parameters as fields, with the file), and the answers' components. The
  * worker's /openapi.json is assembled from these (worker/src/openapi.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ParamName } from './params.ts';
 import { errorCodeOf, paramDocs } from './parse-request.ts';
 // The answers' schemas register their ids (`.meta({ id })`) when this module loads them.

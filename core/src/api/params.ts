@@ -4,20 +4,25 @@
  * /openapi.json publishes it as the query parameters and the form's fields (./document.ts), the API
  * page's table reads its descriptions, and the client's options are its types.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_DETECTION_OPTIONS } from '../faces/decode.ts';
 import { LIMITS } from './limits.ts';
+import { meta } from './meta.ts';
 import { parseBox } from './parse-box.ts';
 
 /** What a true/false parameter accepts, exactly (lower case). */
 export const FLAG_VALUES = ['true', 'false', '1', '0'] as const;
 
 const flag = (fallback: boolean, description: string) =>
-  z
-    .enum(FLAG_VALUES)
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1')
-    .meta({ description: `${description} Accepts exactly true, false, 1 or 0.` });
+  meta(
+    z.pipe(
+      z._default(z.enum(FLAG_VALUES), fallback ? 'true' : 'false'),
+      z.transform((v: (typeof FLAG_VALUES)[number]) => v === 'true' || v === '1'),
+    ),
+    { description: `${description} Accepts exactly true, false, 1 or 0.` },
+  );
+
+const range = (min: number, max: number) => [z.minimum(min), z.maximum(max)] as const;
 
 /**
  * A non-negative decimal number, and one that is at least 1 (a box's width and height), with spaces
@@ -36,44 +41,34 @@ export const BOX_PATTERN = `^${BOX}$`;
 export const BOXES_PATTERN = `^${BOX}(?:;${BOX}){0,${LIMITS.maxFaces - 1}}$`;
 
 export const ClassifyParamsSchema = z.object({
-  box: z
-    .string()
-    .max(BOX_MAX_LENGTH)
-    .regex(new RegExp(BOX_PATTERN))
-    .transform(parseBox)
-    .optional()
-    .meta({
-      description:
-        'A region "x,y,w,h" (pixels of the EXIF-oriented image; x and y at least 0, w and h at least 1) to classify as given: no face detection runs, and `faces` holds that one region. A region leaving the image is a 400 `bad_box`.',
-      examples: ['10,10,100,100'],
-    }),
-  boxes: z
-    .string()
-    .max(LIMITS.maxFaces * (BOX_MAX_LENGTH + 1) - 1)
-    .regex(new RegExp(BOXES_PATTERN))
-    .transform((text) => text.split(';').map(parseBox))
-    .optional()
-    .meta({
+  box: meta(z.optional(z.pipe(z.string().check(z.maxLength(BOX_MAX_LENGTH), z.regex(new RegExp(BOX_PATTERN))), z.transform(parseBox))), {
+    description:
+      'A region "x,y,w,h" (pixels of the EXIF-oriented image; x and y at least 0, w and h at least 1) to classify as given: no face detection runs, and `faces` holds that one region. A region leaving the image is a 400 `bad_box`.',
+    examples: ['10,10,100,100'],
+  }),
+  boxes: meta(
+    z.optional(
+      z.pipe(
+        z.string().check(z.maxLength(LIMITS.maxFaces * (BOX_MAX_LENGTH + 1) - 1), z.regex(new RegExp(BOXES_PATTERN))),
+        z.transform((text: string) => text.split(';').map(parseBox)),
+      ),
+    ),
+    {
       description: `Regions "x,y,w,h;x,y,w,h;..." (1 to ${LIMITS.maxFaces}) to classify as given, in order: bring your own face detector. Each as for \`box\`; an invalid entry is a 400 \`bad_box\` naming it. Not together with \`box\` (a 400 \`bad_box\`).`,
       examples: ['10,10,100,100;200,40,90,90'],
-    }),
+    },
+  ),
   detect: flag(
     true,
     'Find the faces and classify each (true, the default), or classify the whole image (false). Ignored when `box` or `boxes` is given.',
   ),
-  max_faces: z
-    .int()
-    .min(1)
-    .max(LIMITS.maxFaces)
-    .default(50)
-    .meta({ description: 'Classify at most this many faces, the largest (AWS Rekognition too returns up to 100, largest first).' }),
-  min_detection_score: z
-    .number()
-    .min(0)
-    .max(1)
-    .default(DEFAULT_DETECTION_OPTIONS.scoreThreshold)
-    .meta({ description: "Drop detected faces whose detector score is below this (the default is the detector's own threshold)." }),
-  min_face_size: z.number().min(0).max(LIMITS.maxSide).default(0).meta({
+  max_faces: meta(z._default(z.int().check(...range(1, LIMITS.maxFaces)), 50), {
+    description: 'Classify at most this many faces, the largest (AWS Rekognition too returns up to 100, largest first).',
+  }),
+  min_detection_score: meta(z._default(z.number().check(...range(0, 1)), DEFAULT_DETECTION_OPTIONS.scoreThreshold), {
+    description: "Drop detected faces whose detector score is below this (the default is the detector's own threshold).",
+  }),
+  min_face_size: meta(z._default(z.number().check(...range(0, LIMITS.maxSide)), 0), {
     description: 'Drop detected faces smaller than this many pixels on the longer side of their box (the default, 0, drops none).',
   }),
   tta: flag(

@@ -7,7 +7,7 @@
  * `conflicting_parameter`. The worker reads its requests with it, the emotion-edge package its
  * callers' options, so both answer a bad value with the same 400.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AnalyzeOptions } from '../analyze.ts';
 import { ApiError, type ErrorCode } from './errors.ts';
 import { LIMITS } from './limits.ts';
