@@ -13,6 +13,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { DECODE_LIMITS, SOURCE_LIMITS } from '@emotion/core/api/limits';
 import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion, INPUT_PIXELS, INPUT_SIZE } from '@emotion/core/classes';
 import type { EmotionClassifier } from '@emotion/core/emotion';
 import {
@@ -28,9 +29,9 @@ import {
   zoomFraming,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { openImage, type SourceLimits } from '@emotion/core/image-source';
+import { openImage } from '@emotion/core/image-source';
 import { argmax } from '@emotion/core/maths';
-import { type Box, cropResize, DEFAULT_MAX_JPEG_SCANS, decodeGray, type GrayImage, normalizePixels } from '@emotion/core/preprocess';
+import { type Box, cropResize, decodeGray, type GrayImage, normalizePixels } from '@emotion/core/preprocess';
 import * as ort from 'onnxruntime-node';
 import { openModel } from './onnx-runner.ts';
 
@@ -250,14 +251,11 @@ export interface DetectedPhoto {
   error?: string;
 }
 
-/** What a photo may be here: the worker's sizes, with memory to spare (this runs in Node). */
-const PHOTO_LIMITS: SourceLimits = {
-  maxPixelsStreamed: 8192 * 8192,
-  maxPixelsHeld: 8192 * 8192,
-  maxSide: 8192,
-  maxDecodeBytes: 2 ** 31,
-  maxJpegScans: DEFAULT_MAX_JPEG_SCANS,
-};
+/**
+ * The whole-image decode the crops are cut from: the API's limits (core's DECODE_LIMITS), with more
+ * memory, since a full-size decode (which the worker never does: it decodes shrink-on-load) holds the whole image.
+ */
+const WHOLE_DECODE_LIMITS = { ...DECODE_LIMITS, maxMemoryMB: 2048 };
 
 export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
   const files = readdirSync(dir)
@@ -268,11 +266,11 @@ export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
   const out: DetectedPhoto[] = [];
   for (const f of files) {
     try {
-      // Faces found as the worker finds them (core's findFaces: scaled detection image, tiles on
+      // Faces found as the worker finds them, within its limits (core's findFaces: scaled detection image, tiles on
       // large photos); the crops are then cut from the full-size gray image.
       const bytes = new Uint8Array(readFileSync(join(dir, f)));
-      const { faces } = await findFaces(openImage(bytes, PHOTO_LIMITS), detector);
-      const gray = decodeGray(bytes, { maxPixels: PHOTO_LIMITS.maxPixelsStreamed, maxMemoryMB: 2048 });
+      const { faces } = await findFaces(openImage(bytes, SOURCE_LIMITS), detector);
+      const gray = decodeGray(bytes, WHOLE_DECODE_LIMITS);
       out.push({ photo: f, gray, faces });
     } catch (err) {
       out.push({ photo: f, gray: null, faces: [], error: err instanceof Error ? err.message : String(err) });

@@ -21,7 +21,7 @@ function tooLarge(size?: number): ApiError {
 }
 
 /** Reads at most `limit` bytes of the body; throws 413 as soon as it is exceeded. */
-export async function readBody(req: Request, limit = LIMITS.maxBodyBytes): Promise<Uint8Array> {
+async function readBody(req: Request, limit = LIMITS.maxBodyBytes): Promise<Uint8Array> {
   const declared = req.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge(Number(declared));
   if (!req.body) return new Uint8Array(0);

@@ -6,7 +6,7 @@
 import type { Analysis } from '../analyze.ts';
 import { type ClassifyResponse, FaceSchema, type ModelId } from './response.ts';
 
-export const NO_FACE_MESSAGE =
+const NO_FACE_MESSAGE =
   'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';
 
 /** Every face field, null: the top level of an answer without a face. */

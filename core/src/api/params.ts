@@ -38,7 +38,7 @@ export const BOX_MAX_LENGTH = 100;
 /** `box=x,y,w,h`: x and y non-negative, w and h at least 1 (the parser reads exactly this). */
 export const BOX_PATTERN = `^${BOX}$`;
 /** `boxes=x,y,w,h;x,y,w,h;...`: 1 to LIMITS.maxFaces entries, each as for `box`. */
-export const BOXES_PATTERN = `^${BOX}(?:;${BOX}){0,${LIMITS.maxFaces - 1}}$`;
+const BOXES_PATTERN = `^${BOX}(?:;${BOX}){0,${LIMITS.maxFaces - 1}}$`;
 
 export const ClassifyParamsSchema = z.object({
   box: meta(z.optional(z.pipe(z.string().check(z.maxLength(BOX_MAX_LENGTH), z.regex(new RegExp(BOX_PATTERN))), z.transform(parseBox))), {

@@ -32,7 +32,7 @@ export const ScoresSchema = meta(
 );
 
 /** The classification of one region: what the emotion model says of it. */
-export const ClassificationSchema = z.strictObject({
+const ClassificationSchema = z.strictObject({
   emotion: described(z.enum(CLASSES), 'The apparent facial expression (the top class): what the face shows, not what the person feels.'),
   confidence: described(probability, "The top class's score."),
   uncertain: described(
@@ -70,7 +70,7 @@ const QualitySchema = meta(
 );
 
 /** Where a region came from and what the classifier saw of it. */
-export const FaceRegionSchema = z.strictObject({
+const FaceRegionSchema = z.strictObject({
   box: described(
     BoxSchema,
     'The face as the detector found it (x, y, w, h in pixels of the oriented image, clipped to it); the given box; or the whole image.',
@@ -113,12 +113,12 @@ const TimingsSchema = described(
   "Server time per stage in ms. On Cloudflare's edge the clock only advances on I/O, so stages without I/O may read 0 there; local workerd reports real time.",
 );
 
-export const ModelIdSchema = meta(z.strictObject({ name: z.string(), version: z.string(), input_size: z.literal(INPUT_SIZE) }), {
+const ModelIdSchema = meta(z.strictObject({ name: z.string(), version: z.string(), input_size: z.literal(INPUT_SIZE) }), {
   id: 'ModelId',
   description: 'Name, version and input size of the model that answered.',
 });
 
-export const REGION_SOURCES = ['detection', 'box', 'whole_image'] as const;
+const REGION_SOURCES = ['detection', 'box', 'whole_image'] as const;
 
 /** What every 200 of POST /classify has, face or no face. */
 const envelope = {
@@ -143,7 +143,7 @@ const facesDescription =
   'Every region classified: the faces found, largest first (at most max_faces), or the given boxes in order, or the whole image; the top-level face fields repeat the first.';
 
 /** A 200 with at least one face: the top-level face fields are the largest face's. */
-export const FaceAnswerSchema = meta(
+const FaceAnswerSchema = meta(
   z.extend(FaceSchema, {
     faces: described(z.array(FaceSchema).check(z.minLength(1), z.maxLength(LIMITS.maxFaces)), facesDescription),
     message: described(z.null(), 'Why `faces` is empty (no face found); null otherwise.'),
@@ -153,7 +153,7 @@ export const FaceAnswerSchema = meta(
 );
 
 /** A 200 without a face: the top-level face fields are null and a message says why. */
-export const NoFaceAnswerSchema = meta(
+const NoFaceAnswerSchema = meta(
   z.strictObject({
     ...(Object.fromEntries(Object.keys(FaceSchema.shape).map((k) => [k, z.null()])) as Record<
       keyof typeof FaceSchema.shape,
@@ -172,12 +172,12 @@ export const ClassifyResponseSchema = meta(z.union([FaceAnswerSchema, NoFaceAnsw
   description: "POST /classify's 200: the largest face's fields at the top level (all null when there is none), and every face.",
 });
 
-export const HealthSchema = meta(z.strictObject({ status: z.literal('ok'), runtime: z.string(), model_loaded: z.boolean() }), {
+const HealthSchema = meta(z.strictObject({ status: z.literal('ok'), runtime: z.string(), model_loaded: z.boolean() }), {
   id: 'Health',
   description: 'Liveness.',
 });
 
-export const ErrorBodySchema = meta(
+const ErrorBodySchema = meta(
   z.strictObject({
     error: z.strictObject({
       code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
