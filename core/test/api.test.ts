@@ -10,6 +10,7 @@ import {
   DECODE_LIMITS,
   DEFAULT_CLASSIFY_PARAMS,
   ERROR_STATUS,
+  EXAMPLE_ANSWER,
   FaceSchema,
   formSchema,
   isApiPath,
@@ -173,6 +174,7 @@ test('the answer schema: a face answers every face field, no face answers nulls 
   assert.ok(ClassifyResponseSchema.safeParse({ ...nulls, faces: [], message: 'none', ...envelope }).success);
   assert.ok(!ClassifyResponseSchema.safeParse({ ...nulls, faces: [face], message: null, ...envelope }).success);
   assert.ok(!ClassifyResponseSchema.safeParse({ ...face, faces: [], message: 'none', ...envelope }).success);
+  assert.ok(ClassifyResponseSchema.safeParse(EXAMPLE_ANSWER).success, 'the example the API page shows');
   const { uncertain: _, ...withoutUncertain } = face;
   assert.ok(!ClassifyResponseSchema.safeParse({ ...face, faces: [withoutUncertain], message: null, ...envelope }).success);
 });

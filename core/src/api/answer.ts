@@ -4,15 +4,18 @@
  * answers with it and the emotion-edge package's analyzers return it, so both have one shape.
  */
 import type { Analysis } from '../analyze.ts';
-import { type ClassifyResponse, FaceSchema, type ModelId } from './response.ts';
+import { type ClassifyResponse, type Face, FaceSchema, type ModelId } from './response.ts';
 
 const NO_FACE_MESSAGE =
   'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';
 
+const FACE_FIELDS = Object.keys(FaceSchema.shape) as (keyof Face)[];
+
 /** Every face field, null: the top level of an answer without a face. */
-const NO_FACE = Object.fromEntries(Object.keys(FaceSchema.shape).map((k) => [k, null])) as {
-  [K in keyof typeof FaceSchema.shape]: null;
-};
+const NO_FACE = Object.fromEntries(FACE_FIELDS.map((k) => [k, null])) as { [K in keyof Face]: null };
+
+/** The face's fields in the schema's order (emotion first), and nothing else. */
+const faceFields = (face: Face) => Object.fromEntries(FACE_FIELDS.map((k) => [k, face[k]])) as Face;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -41,5 +44,5 @@ export function classifyAnswer(analysis: Analysis, tta: boolean, times: AnswerTi
   };
   const [top] = faces;
   if (top === undefined) return { ...NO_FACE, faces: [], message: NO_FACE_MESSAGE, source: 'detection', ...envelope };
-  return { ...top, faces, message: null, source: analysis.source, ...envelope };
+  return { ...faceFields(top), faces, message: null, source: analysis.source, ...envelope };
 }

@@ -5,6 +5,10 @@
 import type { ClassifyResponse, Face } from './response.ts';
 
 const face: Face = {
+  emotion: 'happy',
+  confidence: 0.9124,
+  uncertain: false,
+  scores: { angry: 0.0121, disgust: 0.0009, fear: 0.0188, happy: 0.9124, neutral: 0.0302, sad: 0.0087, surprise: 0.0169 },
   box: { x: 212, y: 96, w: 198, h: 230 },
   crop: { x: 185, y: 85, w: 253, h: 253 },
   detection_score: 0.97,
@@ -27,10 +31,6 @@ const face: Face = {
     dark: false,
     overexposed: false,
   },
-  emotion: 'happy',
-  confidence: 0.9124,
-  uncertain: false,
-  scores: { angry: 0.0121, disgust: 0.0009, fear: 0.0188, happy: 0.9124, neutral: 0.0302, sad: 0.0087, surprise: 0.0169 },
 };
 
 export const EXAMPLE_ANSWER: ClassifyResponse = {

@@ -96,7 +96,7 @@ const FaceRegionSchema = z.strictObject({
 });
 
 /** One classified region: each entry of `faces`, and (all null when there is none) the top level of the answer. */
-export const FaceSchema = meta(z.extend(FaceRegionSchema, ClassificationSchema.shape), {
+export const FaceSchema = meta(z.extend(ClassificationSchema, FaceRegionSchema.shape), {
   id: 'Face',
   description: 'One classified region.',
 });
