@@ -6,13 +6,14 @@ import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
 // This bundle's own card, beside the model engine.ts imports (npm start -- --model stages both).
 import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
+import type { ModelInfo } from './model-schema.ts';
 
 const c = card as Partial<ModelCard>;
 
 /** The model this Worker serves, as every /classify answer names it. */
 export const MODEL_ID = modelIdOf(c);
 
-export function modelInfo() {
+export function modelInfo(): ModelInfo {
   return {
     ...MODEL_ID,
     classes: [...CLASSES],

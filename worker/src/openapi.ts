@@ -1,21 +1,12 @@
 /**
- * The OpenAPI 3.1 document of the API. POST /classify's parameters, form and answers come from the
- * contract's schemas (@emotion/core/api params.ts, response.ts); a test checks real responses against it.
+ * The OpenAPI 3.1 document of the API. POST /classify's parameters, form and answers and GET /model's
+ * answer come from their schemas (@emotion/core/api params.ts, response.ts; ./model-schema.ts); a
+ * test checks real responses against it.
  */
-import { CLASSES, INPUT_SIZE } from '@emotion/core';
-import {
-  DEFAULT_PARAMS,
-  EXAMPLE_ANSWER,
-  formSchema,
-  LIMITS,
-  mib,
-  queryParameters,
-  RATE_LIMITS,
-  ROUTES,
-  responseComponents,
-} from '@emotion/core/api';
-import { QUALITY_THRESHOLDS as QT } from '@emotion/core/faces';
+import { EXAMPLE_ANSWER, formSchema, LIMITS, mib, queryParameters, RATE_LIMITS, ROUTES, responseComponents } from '@emotion/core/api';
 import { DETECTOR_INFO } from './faces.ts';
+// GET /model's schema registers itself (id Model) among the components responseComponents() lists.
+import './model-schema.ts';
 
 const errorResponse = (description: string) => ({
   description,
@@ -138,117 +129,6 @@ export const openapi = {
     },
     schemas: {
       ...responseComponents(),
-      Model: {
-        type: 'object',
-        properties: {
-          name: { type: 'string' },
-          version: { type: 'string' },
-          input_size: { type: 'integer', const: INPUT_SIZE },
-          classes: { type: 'array', items: { type: 'string' }, const: [...CLASSES] },
-          input: {
-            type: 'object',
-            properties: { size: { type: 'integer' }, channels: { type: 'integer' }, layout: { type: 'string' } },
-            required: ['size', 'channels', 'layout'],
-          },
-          normalization: { type: 'object', properties: { mean: { type: 'number' }, std: { type: 'number' } }, required: ['mean', 'std'] },
-          preprocessing: { type: 'array', items: { type: 'string' } },
-          parameters: { type: ['integer', 'null'] },
-          training: { type: ['object', 'null'] },
-          validation: {
-            type: ['object', 'null'],
-            description: 'Validation results from the model card (FER2013 PublicTest).',
-            properties: { dataset: { type: 'string' }, n: { type: 'integer' }, accuracy: { type: ['number', 'null'] } },
-          },
-          reference: { type: ['object', 'null'] },
-          detector: {
-            type: 'object',
-            description: 'The face detector and how faces are cropped for the classifier.',
-            properties: {
-              name: { type: 'string' },
-              variant: { type: 'string' },
-              input_size: { type: 'integer', const: DETECTOR_INFO.input_size },
-              input: { type: 'string' },
-              score_threshold: { type: 'number', const: DETECTOR_INFO.score_threshold },
-              iou_threshold: { type: 'number', const: DETECTOR_INFO.iou_threshold },
-              alignment: {
-                type: 'object',
-                properties: {
-                  eye_centre: { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } } },
-                  eye_mouth: { type: 'number' },
-                  size: { type: 'integer' },
-                },
-              },
-              tile_above_side: { type: 'integer', const: DETECTOR_INFO.tile_above_side },
-              crop: { type: 'string' },
-              max_faces: {
-                type: 'object',
-                properties: {
-                  default: { type: 'integer', const: DEFAULT_PARAMS.max_faces },
-                  max: { type: 'integer', const: LIMITS.maxFaces },
-                },
-                required: ['default', 'max'],
-              },
-              license: { type: 'string' },
-            },
-            required: ['name', 'input_size', 'score_threshold', 'alignment', 'max_faces'],
-          },
-          quality: {
-            type: 'object',
-            description: "How each face's `quality` flags are decided (core/src/faces/quality.ts).",
-            properties: {
-              measured_on: { type: 'string' },
-              thresholds: {
-                type: 'object',
-                properties: {
-                  min_size_px: { type: 'number', const: QT.minSizePx },
-                  min_sharpness: { type: 'number', const: QT.minSharpness },
-                  min_brightness: { type: 'number', const: QT.minBrightness },
-                  max_brightness: { type: 'number', const: QT.maxBrightness },
-                },
-                required: ['min_size_px', 'min_sharpness', 'min_brightness', 'max_brightness'],
-                additionalProperties: false,
-              },
-            },
-            required: ['measured_on', 'thresholds'],
-          },
-          limits: {
-            type: 'object',
-            properties: {
-              max_body_bytes: { type: 'integer', const: LIMITS.maxBodyBytes },
-              max_pixels: {
-                type: 'integer',
-                const: LIMITS.maxPixels,
-                description: 'largest width x height of a baseline JPEG (decoded streamed)',
-              },
-              max_pixels_held: {
-                type: 'integer',
-                const: LIMITS.maxPixelsHeld,
-                description: 'largest width x height of what is held whole: a progressive JPEG, a PNG',
-              },
-              max_side: { type: 'integer', const: LIMITS.maxSide },
-              max_decode_bytes: {
-                type: 'integer',
-                const: LIMITS.maxDecodeBytes,
-                description: "decoding memory, by the decoder's own accounting",
-              },
-              max_jpeg_scans: { type: 'integer', const: LIMITS.maxJpegScans },
-              max_faces: { type: 'integer', const: LIMITS.maxFaces },
-              accepted_formats: { type: 'array', items: { type: 'string' } },
-            },
-            required: [
-              'max_body_bytes',
-              'max_pixels',
-              'max_pixels_held',
-              'max_side',
-              'max_decode_bytes',
-              'max_jpeg_scans',
-              'max_faces',
-              'accepted_formats',
-            ],
-          },
-        },
-        required: ['name', 'version', 'input_size', 'classes', 'input', 'normalization', 'validation', 'detector', 'quality', 'limits'],
-      },
     },
   },
 };

@@ -9,6 +9,7 @@ export * from './document.ts';
 export * from './errors.ts';
 export * from './example.ts';
 export * from './limits.ts';
+export * from './meta.ts';
 export * from './model-id.ts';
 export * from './params.ts';
 export * from './parse-request.ts';
