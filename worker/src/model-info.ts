@@ -1,12 +1,11 @@
 /** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
-import { ACCEPTED_FORMATS, LIMITS, modelIdOf } from '@emotion/core/api';
+import { ACCEPTED_FORMATS, LIMITS, type ModelInfo, modelIdOf } from '@emotion/core/api';
 import type { ModelCard } from '@emotion/core/artifacts';
 import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
 // This bundle's own card, beside the model engine.ts imports (npm start -- --model stages both).
 import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
-import type { ModelInfo } from './model-schema.ts';
 
 const c = card as Partial<ModelCard>;
 

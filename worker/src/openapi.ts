@@ -5,8 +5,6 @@
  */
 import { EXAMPLE_ANSWER, formSchema, LIMITS, mib, queryParameters, RATE_LIMITS, ROUTES, responseComponents } from '@emotion/core/api';
 import { DETECTOR_INFO } from './faces.ts';
-// GET /model's schema registers itself (id Model) among the components responseComponents() lists.
-import './model-schema.ts';
 
 const errorResponse = (description: string) => ({
   description,

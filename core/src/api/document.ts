@@ -6,7 +6,8 @@
 import * as z from 'zod/mini';
 import type { ParamName } from './params.ts';
 import { errorCodeOf, paramDocs } from './parse-request.ts';
-// The answers' schemas register their ids (`.meta({ id })`) when this module loads them.
+// The answers' schemas register their ids (meta.ts) when this module loads them.
+import './model-info.ts';
 import './response.ts';
 
 const SCHEMAS = '#/components/schemas/';

@@ -11,6 +11,7 @@ export * from './example.ts';
 export * from './limits.ts';
 export * from './meta.ts';
 export * from './model-id.ts';
+export * from './model-info.ts';
 export * from './params.ts';
 export * from './parse-request.ts';
 export * from './response.ts';

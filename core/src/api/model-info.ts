@@ -1,18 +1,22 @@
 /**
- * GET /model's answer, described once (zod/mini, as core's API schemas): /openapi.json publishes it
- * (its id, Model, puts it among core's components) and model-info.ts's answer is typed by it. The
- * limits and thresholds are constants here, so the document states the values this Worker enforces.
+ * GET /model's answer, described once: /openapi.json publishes it (component Model) and the worker's
+ * answer (worker/src/model-info.ts) is typed by it. The limits and thresholds are constants here,
+ * so the document states the values the API enforces.
  */
-import { CLASSES, INPUT_SIZE } from '@emotion/core';
-import { DEFAULT_PARAMS, LIMITS, meta } from '@emotion/core/api';
-import { QUALITY_THRESHOLDS as QT } from '@emotion/core/faces';
 import * as z from 'zod/mini';
-import { DETECTOR_INFO } from './faces.ts';
+import { CLASSES, INPUT_SIZE } from '../classes.ts';
+import { DEFAULT_DETECTION_OPTIONS } from '../faces/decode.ts';
+import { TILE_ABOVE_SIDE } from '../faces/find.ts';
+import { DETECTOR_SIZE } from '../faces/model.ts';
+import { QUALITY_THRESHOLDS as QT } from '../faces/quality.ts';
+import { LIMITS } from './limits.ts';
+import { meta } from './meta.ts';
+import { DEFAULT_PARAMS } from './params.ts';
 
 const described = <T extends z.ZodMiniType>(schema: T, description: string) => meta(schema, { description });
 const card = z.nullable(z.looseObject({}));
 
-export const ModelSchema = meta(
+const ModelSchema = meta(
   z.looseObject({
     name: z.string(),
     version: z.string(),
@@ -32,12 +36,12 @@ export const ModelSchema = meta(
       z.looseObject({
         name: z.string(),
         variant: z.string(),
-        input_size: z.literal(DETECTOR_INFO.input_size),
+        input_size: z.literal(DETECTOR_SIZE),
         input: z.string(),
-        score_threshold: z.literal(DETECTOR_INFO.score_threshold),
-        iou_threshold: z.literal(DETECTOR_INFO.iou_threshold),
+        score_threshold: z.literal(DEFAULT_DETECTION_OPTIONS.scoreThreshold),
+        iou_threshold: z.literal(DEFAULT_DETECTION_OPTIONS.iouThreshold),
         alignment: z.looseObject({ eye_centre: z.object({ x: z.number(), y: z.number() }), eye_mouth: z.number(), size: z.int() }),
-        tile_above_side: z.literal(DETECTOR_INFO.tile_above_side),
+        tile_above_side: z.literal(TILE_ABOVE_SIDE),
         crop: z.string(),
         max_faces: z.looseObject({ default: z.literal(DEFAULT_PARAMS.max_faces), max: z.literal(LIMITS.maxFaces) }),
         license: z.string(),
