@@ -12,15 +12,11 @@ import './response.ts';
 
 const SCHEMAS = '#/components/schemas/';
 
-/** Every schema with an id (Box, Face, Classification, Error, ...) as components.schemas, referring to each other. */
+/** Every schema with an id (Box, Face, Classification, Error, Model, ...) as components.schemas, referring to each other. */
 export function responseComponents(): Record<string, object> {
   const { schemas } = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', uri: (id) => `${SCHEMAS}${id}` });
-  return Object.fromEntries(
-    Object.entries(schemas).map(([id, { $id: _, $schema: __, ...schema }]) => [
-      id,
-      JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${SCHEMAS}`)),
-    ]),
-  );
+  // Each schema as a component: without the $id and $schema a standalone JSON Schema carries.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $id: _, $schema: __, ...schema }]) => [id, schema]));
 }
 
 const ONCE =
