@@ -41,8 +41,8 @@ export interface AnalyzeOptions {
   tta: boolean;
 }
 
-/** The decoding limits, and how many faces detection keeps before the size filter and maxFaces. */
-export type AnalyzeLimits = SourceLimits & { maxFaces: number };
+/** The decoding limits, and how many faces detection keeps before the size filter and the `maxFaces` option. */
+export type AnalyzeLimits = SourceLimits & { maxDetections: number };
 
 /** Milliseconds per stage; `detect` only when the detector ran. Loading the models is not counted. */
 export interface AnalyzeTimings {
@@ -92,7 +92,7 @@ export async function analyzeImage(
     const { faces: found } = await findFaces(
       image,
       loaded.detector,
-      { maxFaces: limits.maxFaces, scoreThreshold: options.minDetectionScore },
+      { maxFaces: limits.maxDetections, scoreThreshold: options.minDetectionScore },
       detectionImage,
     );
     const faces = found.filter((f) => Math.max(f.box.w, f.box.h) >= options.minFaceSize).slice(0, options.maxFaces);

@@ -3,7 +3,7 @@
  * images, the tools, the tests' references). The request path reads only the regions it needs
  * instead (./image-source.ts); both start from ./open.ts and use the same decoders.
  */
-import { LIMITS } from './api/limits.ts';
+import { DECODE_LIMITS, LIMITS } from './api/limits.ts';
 import { ImageError } from './errors.ts';
 import { JpegDecoder } from './jpeg/decoder.ts';
 import { readJpegOrientation } from './jpeg/headers.ts';
@@ -26,7 +26,8 @@ export interface DecodeLimits {
   maxJpegScans?: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 4096 * 4096, maxMemoryMB: 512, maxJpegScans: LIMITS.maxJpegScans };
+/** The API's decode limits (./api/limits.ts): one set of numbers for every decoder. */
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = DECODE_LIMITS;
 
 /** An upright RGBA image, 4 bytes per pixel, row-major. */
 export interface RgbaImage {

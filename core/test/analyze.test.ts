@@ -22,7 +22,7 @@ const LIMITS: AnalyzeLimits = {
   maxSide: 16384,
   maxDecodeBytes: 512 * 1024 * 1024,
   maxJpegScans: 100,
-  maxFaces: 100,
+  maxDetections: 100,
 };
 const OPTIONS: AnalyzeOptions = {
   detect: true,
@@ -57,7 +57,7 @@ describe('analyzeImage on ../shared/photos (onnxruntime-node)', { skip: sharedSk
       const { faces } = await findFaces(
         image,
         models.detector,
-        { maxFaces: LIMITS.maxFaces, scoreThreshold: OPTIONS.minDetectionScore },
+        { maxFaces: LIMITS.maxDetections, scoreThreshold: OPTIONS.minDetectionScore },
         detectionImage,
       );
       const crops = faces.map((f) => alignedInput(image, f.keypoints, detectionImage));

@@ -14,26 +14,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { LIMITS } from '../src/api/limits.ts';
+// The worker's limits: the contract's SOURCE_LIMITS.
+import { SOURCE_LIMITS } from '../src/api/limits.ts';
 import { decodeGray } from '../src/decode.ts';
 import { ImageError } from '../src/errors.ts';
 import { cropInput, readDetectionImage } from '../src/faces/index.ts';
-import { openImage, type SourceLimits } from '../src/image-source.ts';
+import { openImage } from '../src/image-source.ts';
 import type { GrayImage } from '../src/pixels.ts';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'conformance');
 
 type Reference = { error: string; why: string } | { width: number; height: number; row_step: number; gray: string };
 const REF: Record<string, Reference> = JSON.parse(gunzipSync(readFileSync(join(DIR, 'conformance.json.gz'))).toString('utf8'));
-
-/** The worker's limits (worker/src/decode.ts SOURCE_LIMITS, from the same contract values). */
-const SOURCE_LIMITS: SourceLimits = {
-  maxPixelsStreamed: LIMITS.maxPixels,
-  maxPixelsHeld: LIMITS.maxPixelsHeld,
-  maxSide: LIMITS.maxSide,
-  maxDecodeBytes: LIMITS.maxDecodeMemoryMB * 1024 * 1024,
-  maxJpegScans: LIMITS.maxJpegScans,
-};
 
 /** libjpeg warns and decodes these (stray bytes before a marker; garbage inside a scan before a restart marker). */
 const DAMAGED = new Set([

@@ -13,7 +13,7 @@ import {
   type OrtTensorClass,
   rgbaSource,
 } from '@emotion/core';
-import { ANALYZE_LIMITS, type ClassifyResponse, classifyAnswer, LIMITS, MODEL_ID, parseClassifyFields } from '@emotion/core/api';
+import { ANALYZE_LIMITS, analyzeOptions, type ClassifyResponse, classifyAnswer, LIMITS, MODEL_ID, readParams } from '@emotion/core/api';
 import { faceDetector } from '@emotion/core/faces';
 import { fromCoreError } from './errors.ts';
 import { type ClassifyOptions, toQuery } from './options.ts';
@@ -87,7 +87,7 @@ export function analyzerOn<I = ImageInput>(
       const t0 = performance.now();
       try {
         // The worker's own parsers, on the query string the client would send.
-        const { boxes, params } = parseClassifyFields(toQuery(options));
+        const ask = analyzeOptions(readParams(toQuery(options)));
         const input = await toInput(image);
         let loadMs: number | undefined;
         const analysis = await analyzeImage(
@@ -97,10 +97,10 @@ export function analyzerOn<I = ImageInput>(
             loadMs = loaded.loadMs;
             return loaded.models;
           },
-          { ...params, boxes },
+          ask,
           ANALYZE_LIMITS,
         );
-        return classifyAnswer(analysis, params.tta, { total: performance.now() - t0, modelLoad: loadMs }, MODEL_ID);
+        return classifyAnswer(analysis, ask.tta, { total: performance.now() - t0, modelLoad: loadMs }, MODEL_ID);
       } catch (err) {
         throw fromCoreError(err);
       }

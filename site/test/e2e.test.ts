@@ -287,11 +287,18 @@ describe('site in Chromium against the worker', { skip }, () => {
       const rows = await page
         .locator('tr')
         .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent?.trim() ?? '', tr.textContent ?? '']));
-      for (const name of [...params, ...codes]) {
+      // Every field of an answer with a face, as the document's schema has it.
+      const fields = Object.keys(spec.components.schemas.FaceAnswer.properties);
+      assert.ok(fields.includes('landmarks') && fields.includes('uncertain') && fields.includes('pose'), `${fields}`);
+      for (const name of [...params, ...codes, ...fields]) {
         const row = rows.find(([head]) => head.replace(/\s+/g, '') === name);
         assert.ok(row, `/api has a row for ${name}`);
         assert.ok(row[1].length > name.length + 10 && !/undefined/.test(row[1]), `/api explains ${name}: ${row[1]}`);
       }
+      // The example answer has every field the document requires (the schema's example, shown as it is).
+      const example = JSON.parse((await page.locator('#response pre').first().textContent()) ?? '');
+      assert.deepEqual(Object.keys(example).sort(), [...spec.components.schemas.FaceAnswer.required].sort());
+      assert.deepEqual(Object.keys(example.faces[0]).sort(), [...spec.components.schemas.Face.required].sort());
     }));
 
   test('the charts are in the HTML: JavaScript off, they still show', async () => {

@@ -17,7 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { analyzeImage } from '@emotion/core';
-import { DEFAULT_CLASSIFY_PARAMS, LIMITS } from '@emotion/core/api';
+import { ANALYZE_LIMITS, DECODE_LIMITS, DEFAULT_CLASSIFY_PARAMS, LIMITS, SOURCE_LIMITS } from '@emotion/core/api';
 import type { Box } from '@emotion/core/box';
 import { ADJECTIVE_TO_CLASS, CLASSES, type Emotion, INPUT_PIXELS, INPUT_SIZE } from '@emotion/core/classes';
 import { decodeGray } from '@emotion/core/decode';
@@ -35,7 +35,7 @@ import {
   zoomFraming,
 } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
-import { openImage, type SourceLimits } from '@emotion/core/image-source';
+import { openImage } from '@emotion/core/image-source';
 import { argmax } from '@emotion/core/maths';
 import { cropResize, type GrayImage, normalizePixels } from '@emotion/core/pixels';
 import { DEFAULT_CROP_FACTOR, faceCrop } from '@emotion/core/testing/face-crop';
@@ -263,14 +263,11 @@ export interface DetectedPhoto {
   error?: string;
 }
 
-/** What a photo may be here: the worker's sizes, with memory to spare (this runs in Node). */
-const PHOTO_LIMITS: SourceLimits = {
-  maxPixelsStreamed: 8192 * 8192,
-  maxPixelsHeld: 8192 * 8192,
-  maxSide: 8192,
-  maxDecodeBytes: 2 ** 31,
-  maxJpegScans: LIMITS.maxJpegScans,
-};
+/**
+ * The whole-image decode the crops are cut from: the API's limits (core's DECODE_LIMITS), with more
+ * memory, since a full-size decode (which the worker never does: it decodes shrink-on-load) holds the whole image.
+ */
+const WHOLE_DECODE_LIMITS = { ...DECODE_LIMITS, maxMemoryMB: 2048 };
 
 export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
   const files = readdirSync(dir)
@@ -281,11 +278,11 @@ export async function detectPhotos(dir: string): Promise<DetectedPhoto[]> {
   const out: DetectedPhoto[] = [];
   for (const f of files) {
     try {
-      // Faces found as the worker finds them (core's findFaces: scaled detection image, tiles on
+      // Faces found as the worker finds them, within its limits (core's findFaces: scaled detection image, tiles on
       // large photos); the crops are then cut from the full-size gray image.
       const bytes = new Uint8Array(readFileSync(join(dir, f)));
-      const { faces } = await findFaces(openImage(bytes, PHOTO_LIMITS), detector);
-      const gray = decodeGray(bytes, { maxPixels: PHOTO_LIMITS.maxPixelsStreamed, maxMemoryMB: 2048 });
+      const { faces } = await findFaces(openImage(bytes, SOURCE_LIMITS), detector);
+      const gray = decodeGray(bytes, WHOLE_DECODE_LIMITS);
       out.push({ photo: f, bytes, gray, faces });
     } catch (err) {
       out.push({ photo: f, bytes: null, gray: null, faces: [], error: err instanceof Error ? err.message : String(err) });
@@ -330,7 +327,7 @@ export async function evaluatePhotos(
           s.bytes,
           { detector, classifier: sess },
           { ...DEFAULT_CLASSIFY_PARAMS, maxFaces: LIMITS.maxFaces, tta: opts.tta },
-          { ...PHOTO_LIMITS, maxFaces: LIMITS.maxFaces },
+          ANALYZE_LIMITS,
         );
         probs = CLASSES.map((c) => analysis.faces[0]?.scores[c] ?? 0);
       } else {

@@ -44,7 +44,7 @@ restore();
 // The largest uploads of each kind the limits accept: a streamed baseline JPEG at 48 MP, a
 // progressive JPEG whose coefficients fill the budget (EXIF-rotated), a streamed PNG at the held
 // limit, and an interlaced PNG (decoded whole) under the budget.
-const progressiveSide = Math.floor(Math.sqrt((LIMITS.maxDecodeMemoryMB * MB) / 3.1) / 16) * 16;
+const progressiveSide = Math.floor(Math.sqrt(LIMITS.maxDecodeBytes / 3.1) / 16) * 16;
 const pngSide = Math.floor(Math.sqrt(LIMITS.maxPixelsHeld) / 16) * 16;
 const rows = (w: number, h: number, bpp: number) => {
   const raw = new Uint8Array(h * (1 + w * bpp));
@@ -180,7 +180,7 @@ for (const u of uploads) {
 
 const f = (x: number) => x.toFixed(1);
 console.log(
-  `\nLimits (core/src/api/limits.ts): body ${LIMITS.maxBodyBytes / MB} MiB, ${LIMITS.maxSide} px a side, ${LIMITS.maxPixelsHeld / 1e6} MP held, decode ${LIMITS.maxDecodeMemoryMB} MB\n`,
+  `\nLimits (core/src/api/limits.ts): body ${LIMITS.maxBodyBytes / MB} MiB, ${LIMITS.maxSide} px a side, ${LIMITS.maxPixelsHeld / 1e6} MP held, decode ${LIMITS.maxDecodeBytes / MB} MiB\n`,
 );
 console.log(
   `onnxruntime-web: WebAssembly memory ${f(wasmEmotionMB)} MiB after the emotion session and a batch-8 run; ${f(wasmMB)} MiB after adding the detector session, ` +
@@ -189,7 +189,7 @@ console.log(
 console.log('| upload | body MiB | decoder accounting MiB | live peak MiB (sampled) | result |');
 console.log('|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.name} | ${f(r.body)} | ${f(r.accountedMB)} | ${f(r.liveMB)} | ${r.status} |`);
-const worstDecode = Math.max(LIMITS.maxDecodeMemoryMB, ...results.map((r) => r.liveMB));
+const worstDecode = Math.max(LIMITS.maxDecodeBytes / MB, ...results.map((r) => r.liveMB));
 // While the body is read up to 3 copies live; once read, one, and decoding starts after that.
 const body = LIMITS.maxBodyBytes / MB;
 const total = wasmMB + ortHeapMB + modelsMB + Math.max(3 * body, body + worstDecode);

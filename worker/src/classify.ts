@@ -11,7 +11,7 @@ import { MODEL_ID } from './model-info.ts';
 
 export async function handleClassify(req: Request): Promise<ClassifyResponse> {
   const tStart = performance.now();
-  const { bytes, boxes, params } = await readClassifyRequest(req);
+  const { bytes, options } = await readClassifyRequest(req);
   let modelLoad: number | undefined;
   // Loaded only once the image decodes; timed apart from the stages.
   const models = async () => {
@@ -21,6 +21,6 @@ export async function handleClassify(req: Request): Promise<ClassifyResponse> {
     if (cold) modelLoad = performance.now() - t0;
     return engine;
   };
-  const analysis = await analyzeImage(bytes, models, { ...params, boxes }, ANALYZE_LIMITS);
-  return classifyAnswer(analysis, params.tta, { total: performance.now() - tStart, modelLoad }, MODEL_ID);
+  const analysis = await analyzeImage(bytes, models, options, ANALYZE_LIMITS);
+  return classifyAnswer(analysis, options.tta, { total: performance.now() - tStart, modelLoad }, MODEL_ID);
 }

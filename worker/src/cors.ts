@@ -2,6 +2,8 @@
  * CORS for the API. `CORS_ALLOWED_ORIGINS` (wrangler.toml [vars]) is "*" (any origin, never with
  * credentials) or a comma-separated list of origins, which are echoed back with credentials allowed.
  * A preflight is answered here and never needs an API key (it never reaches src/auth.ts).
+ * Not hono/cors (issue 29 weighed it): with credentials on it grants them to every origin, a refused
+ * one included, and it answers every OPTIONS as a preflight, where a plain OPTIONS here gets `Allow`.
  */
 import type { MiddlewareHandler } from 'hono';
 

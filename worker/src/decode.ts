@@ -1,13 +1,6 @@
 /** Opening an upload for shrink-on-load decoding, with the API's limits (@emotion/core/api). */
-import { type DecodeLimits, type ImageSource, openImage } from '@emotion/core';
-import { LIMITS, SOURCE_LIMITS } from '@emotion/core/api';
-
-/** The same limits for core's whole-image decodeGray (tests and tools that decode a whole upload). */
-export const DECODE_LIMITS: DecodeLimits = {
-  maxPixels: LIMITS.maxPixels,
-  maxMemoryMB: LIMITS.maxDecodeMemoryMB,
-  maxJpegScans: LIMITS.maxJpegScans,
-};
+import { type ImageSource, openImage } from '@emotion/core';
+import { SOURCE_LIMITS } from '@emotion/core/api';
 
 /**
  * JPEG or PNG bytes -> an ImageSource (size, format, JPEG scan count and limits checked from the

@@ -4,7 +4,7 @@
  * onnxruntime-web session); the defaults are core's measured ones (tools/blazeface/README.md).
  */
 
-import { LIMITS } from '@emotion/core/api';
+import { DEFAULT_PARAMS, LIMITS } from '@emotion/core/api';
 import { DEFAULT_ALIGN_FRAMING, DEFAULT_DETECTION_OPTIONS, DETECTOR_SIZE, TILE_ABOVE_SIDE } from '@emotion/core/faces';
 
 /** What GET /model says about the detector. */
@@ -23,6 +23,6 @@ export const DETECTOR_INFO = {
     size: DEFAULT_ALIGN_FRAMING.size,
   },
   crop: `aligned as FER2013's faces are: rotated so the eyes are level, scaled and moved so that the eyes' centre lands at alignment.eye_centre and the mouth alignment.eye_mouth px below it in the ${DEFAULT_ALIGN_FRAMING.size}x${DEFAULT_ALIGN_FRAMING.size} input (fitted on FER2013, core/src/faces/align.ts); each face's \`crop\` is the box of source pixels that crop reads`,
-  max_faces: { default: LIMITS.defaultMaxFaces, max: LIMITS.maxFaces },
+  max_faces: { default: DEFAULT_PARAMS.max_faces, max: LIMITS.maxFaces },
   license: 'weights from MediaPipe (Apache-2.0), via @vladmandic/human (MIT)',
 } as const;

@@ -1,6 +1,6 @@
 /** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
-import { ACCEPTED_FORMATS, LIMITS, modelIdOf } from '@emotion/core/api';
+import { ACCEPTED_FORMATS, LIMITS, type ModelInfo, modelIdOf } from '@emotion/core/api';
 import type { ModelCard } from '@emotion/core/artifacts';
 import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
 // This bundle's own card, beside the model engine.ts imports (npm start -- --model stages both).
@@ -12,7 +12,7 @@ const c = card as Partial<ModelCard>;
 /** The model this Worker serves, as every /classify answer names it. */
 export const MODEL_ID = modelIdOf(c);
 
-export function modelInfo() {
+export function modelInfo(): ModelInfo {
   return {
     ...MODEL_ID,
     classes: [...CLASSES],
@@ -58,7 +58,7 @@ export function modelInfo() {
       max_pixels: LIMITS.maxPixels,
       max_pixels_held: LIMITS.maxPixelsHeld,
       max_side: LIMITS.maxSide,
-      max_decode_memory_mb: LIMITS.maxDecodeMemoryMB,
+      max_decode_bytes: LIMITS.maxDecodeBytes,
       max_jpeg_scans: LIMITS.maxJpegScans,
       max_faces: LIMITS.maxFaces,
       accepted_formats: [...ACCEPTED_FORMATS],

@@ -7,8 +7,8 @@ import { ApiError, LIMITS, mib } from '@emotion/core/api';
 
 export interface Upload {
   bytes: Uint8Array;
-  /** Other fields of a multipart form (e.g. `box`), as strings. */
-  fields: Map<string, string>;
+  /** The text fields of a multipart form (e.g. `box`), each as often as it was given. */
+  fields: URLSearchParams;
 }
 
 const RAW_TYPES = new Set(['image/jpeg', 'image/jpg', 'image/pjpeg', 'image/png', 'application/octet-stream']);
@@ -21,7 +21,7 @@ function tooLarge(size?: number): ApiError {
 }
 
 /** Reads at most `limit` bytes of the body; throws 413 as soon as it is exceeded. */
-export async function readBody(req: Request, limit = LIMITS.maxBodyBytes): Promise<Uint8Array> {
+async function readBody(req: Request, limit = LIMITS.maxBodyBytes): Promise<Uint8Array> {
   const declared = req.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge(Number(declared));
   if (!req.body) return new Uint8Array(0);
@@ -84,7 +84,7 @@ export async function readUpload(req: Request): Promise<Upload> {
   }
   const bytes = await readBody(req);
   if (bytes.byteLength === 0) throw new ApiError('empty_body', `The request body is empty. ${ACCEPTED}`);
-  return { bytes, fields: new Map() };
+  return { bytes, fields: new URLSearchParams() };
 }
 
 async function readMultipart(req: Request): Promise<Upload> {
@@ -95,10 +95,8 @@ async function readMultipart(req: Request): Promise<Upload> {
   } catch {
     throw new ApiError('bad_request', 'The multipart/form-data body is malformed.');
   }
-  const fields = new Map<string, string>();
-  for (const [name, value] of form.entries()) {
-    if (typeof value === 'string' && !fields.has(name)) fields.set(name, value);
-  }
+  const fields = new URLSearchParams();
+  for (const [name, value] of form.entries()) if (typeof value === 'string') fields.append(name, value);
   const images = form.getAll('image') as (File | string)[];
   const file = images.find((v): v is File => typeof v !== 'string');
   if (images.length > 1) throw new ApiError('bad_request', 'Send one "image" field per request.');

@@ -61,12 +61,14 @@ async function ok(res: Response): Promise<any> {
   return api.documented(res, '/classify', 'POST');
 }
 
-async function badParameter(res: Response, messageLike: RegExp) {
+async function refusedWith(code: string, res: Response, messageLike: RegExp) {
   assert.equal(res.status, 400);
   const body = await api.documented(res, '/classify', 'POST');
-  assert.equal(body.error.code, 'bad_parameter');
+  assert.equal(body.error.code, code);
   assert.match(body.error.message, messageLike);
 }
+const badParameter = (res: Response, messageLike: RegExp) => refusedWith('bad_parameter', res, messageLike);
+const conflicting = (res: Response, messageLike: RegExp) => refusedWith('conflicting_parameter', res, messageLike);
 
 /** Core's analyzeImage on onnxruntime-node: the Worker's defaults and limits, changed by `options`. */
 async function onNode(bytes: Uint8Array, options: Partial<AnalyzeOptions> = {}): Promise<Face[]> {
@@ -567,19 +569,22 @@ describe('no face, parameters and limits', () => {
       'max_faces=2.5',
       'max_faces=-1',
       'max_faces=',
-      'max_faces=1e1',
+      'max_faces=1e3',
       'max_faces=99999999999',
     ]) {
       await badParameter(await post(img, `?${q}`), new RegExp(`max_faces must be a whole number from 1 to ${model.limits.max_faces}`));
     }
     await badParameter(await postForm(img, { max_faces: 'ten' }), /max_faces/);
-    for (const q of ['detect=maybe', 'detect=', 'detect=yes']) await badParameter(await post(img, `?${q}`), /detect must be true or false/);
-    await badParameter(await post(img, '?detect=true&detect=false'), /detect was given more than once/);
-    for (const q of ['tta=maybe', 'tta=', 'tta=on']) await badParameter(await post(img, `?${q}`), /tta must be true or false/);
-    await badParameter(await postForm(img, { tta: 'false' }, '?tta=true'), /tta was given more than once/);
-    await badParameter(await postForm(img, { max_faces: '3' }, '?max_faces=4'), /max_faces was given more than once/);
-    // Agreeing values are fine.
-    await ok(await postForm(img, { max_faces: '3' }, '?max_faces=3'));
+    for (const q of ['detect=maybe', 'detect=', 'detect=yes'])
+      await badParameter(await post(img, `?${q}`), /detect must be one of true, false, 1, 0/);
+    await conflicting(await post(img, '?detect=true&detect=false'), /detect was given more than once/);
+    for (const q of ['tta=maybe', 'tta=', 'tta=on', 'tta=TRUE'])
+      await badParameter(await post(img, `?${q}`), /tta must be one of true, false, 1, 0/);
+    await conflicting(await postForm(img, { tta: 'false' }, '?tta=true'), /tta was given more than once/);
+    await conflicting(await postForm(img, { max_faces: '3' }, '?max_faces=4'), /max_faces was given more than once/);
+    // Values that mean the same are fine (issue 29).
+    await ok(await postForm(img, { max_faces: '3' }, '?max_faces=3.0'));
+    await ok(await postForm(img, { tta: '0' }, '?tta=false'));
   });
 
   test('an image over the longest-side limit: 413 from the header; at the limit: 200', async () => {

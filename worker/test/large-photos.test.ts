@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core';
-import { LIMITS } from '@emotion/core/api';
+import { DEFAULT_PARAMS, LIMITS } from '@emotion/core/api';
 import { alignedInput, type FaceDetector, findFaces } from '@emotion/core/faces';
 import { openFaceDetector } from '@emotion/core/faces/node';
 import * as ort from 'onnxruntime-node';
@@ -57,7 +57,7 @@ describe('phone-sized photos', { skip }, () => {
   /** onnxruntime-node on core's same pipeline: the same faces, boxes and scores. */
   async function assertMatchesNode(name: string, body: any): Promise<void> {
     const image = openUpload(images[name]);
-    const { faces, detectionImage } = await findFaces(image, detector, { maxFaces: LIMITS.defaultMaxFaces });
+    const { faces, detectionImage } = await findFaces(image, detector, { maxFaces: DEFAULT_PARAMS.max_faces });
     assert.equal(body.faces.length, faces.length, `${name}: face count`);
     for (const [i, f] of faces.entries()) {
       assert.deepEqual(body.faces[i].box, f.box, `${name} face ${i}`);

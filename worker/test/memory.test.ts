@@ -38,7 +38,7 @@ const gc = runInNewContext('gc') as () => void;
 const MiB = 2 ** 20;
 /** Cloudflare's limit per isolate, "128 MB", read as the smaller 128 x 10^6 bytes. */
 const ISOLATE_BYTES = 128e6;
-const DECODE_LIMIT = LIMITS.maxDecodeMemoryMB * MiB;
+const DECODE_LIMIT = LIMITS.maxDecodeBytes;
 
 let ortBytes = 0;
 let modelBytes = 0;

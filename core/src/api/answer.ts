@@ -4,23 +4,18 @@
  * answers with it and the emotion-edge package's analyzers return it, so both have one shape.
  */
 import type { Analysis } from '../analyze.ts';
-import type { ClassifyResponse, Face, ModelId, Nullable } from './response.ts';
+import { type ClassifyResponse, type Face, FaceSchema, type ModelId } from './response.ts';
 
-export const NO_FACE_MESSAGE =
+const NO_FACE_MESSAGE =
   'No face was found in this image. Send box=x,y,w,h to classify a region of it, or detect=false to classify the whole image.';
 
-const NO_FACE: Nullable<Face> = {
-  box: null,
-  crop: null,
-  detection_score: null,
-  landmarks: null,
-  pose: null,
-  quality: null,
-  emotion: null,
-  confidence: null,
-  uncertain: null,
-  scores: null,
-};
+const FACE_FIELDS = Object.keys(FaceSchema.shape) as (keyof Face)[];
+
+/** Every face field, null: the top level of an answer without a face. */
+const NO_FACE = Object.fromEntries(FACE_FIELDS.map((k) => [k, null])) as { [K in keyof Face]: null };
+
+/** The face's fields in the schema's order (emotion first), and nothing else. */
+const faceFields = (face: Face) => Object.fromEntries(FACE_FIELDS.map((k) => [k, face[k]])) as Face;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -33,21 +28,7 @@ export interface AnswerTimes {
 /** The /classify answer of an analysis by the model `model` names. */
 export function classifyAnswer(analysis: Analysis, tta: boolean, times: AnswerTimes, model: ModelId): ClassifyResponse {
   const { faces, timings } = analysis;
-  const top = faces[0] ?? NO_FACE;
-  return {
-    emotion: top.emotion,
-    confidence: top.confidence,
-    uncertain: top.uncertain,
-    scores: top.scores,
-    box: top.box,
-    crop: top.crop,
-    detection_score: top.detection_score,
-    landmarks: top.landmarks,
-    pose: top.pose,
-    quality: top.quality,
-    faces,
-    message: faces.length ? null : NO_FACE_MESSAGE,
-    source: analysis.source,
+  const envelope = {
     tta,
     image: analysis.image,
     damaged: analysis.damaged,
@@ -61,4 +42,7 @@ export function classifyAnswer(analysis: Analysis, tta: boolean, times: AnswerTi
       total: round(times.total),
     },
   };
+  const [top] = faces;
+  if (top === undefined) return { ...NO_FACE, faces: [], message: NO_FACE_MESSAGE, source: 'detection', ...envelope };
+  return { ...faceFields(top), faces, message: null, source: analysis.source, ...envelope };
 }

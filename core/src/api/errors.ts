@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'missing_image'
   | 'bad_request'
   | 'bad_parameter'
+  | 'conflicting_parameter'
   | 'unauthorized'
   | 'not_found'
   | 'method_not_allowed'
@@ -22,6 +23,7 @@ export const ERROR_STATUS: Record<ErrorCode, ErrorStatus> = {
   missing_image: 400,
   bad_request: 400,
   bad_parameter: 400,
+  conflicting_parameter: 400,
   unauthorized: 401,
   not_found: 404,
   method_not_allowed: 405,
@@ -42,10 +44,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = ERROR_STATUS[code];
   }
-}
-
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
 }
 
 /** Maps anything thrown to an ApiError. Only a fault of ours becomes a 500 (and says nothing of the input). */

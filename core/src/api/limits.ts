@@ -27,20 +27,18 @@ export const LIMITS = {
   maxPixels: 8192 * 8192,
   /** Largest width * height of what is held whole: a progressive JPEG's coefficients, a PNG (the memory budget may refuse less). */
   maxPixelsHeld: 24_000_000,
-  /** Decoding memory budget in MB, by the decoder's own accounting (core/src/image-source.ts bytesFor). */
-  maxDecodeMemoryMB: 60,
+  /** Decoding memory budget in bytes, by the decoder's own accounting (core/src/image-source.ts bytesFor). */
+  maxDecodeBytes: 60 * 1024 * 1024,
   /**
    * Scans in a progressive JPEG: each one walks the blocks it codes, so thousands of tiny
    * scans cost seconds of CPU (a fuzz finding). libjpeg writes 10 for colour, 18 for CMYK.
-   * Also the default of core's decoders (preprocess.ts DEFAULT_MAX_JPEG_SCANS).
+   * Also the default of core's decoders (decode.ts DEFAULT_DECODE_LIMITS).
    */
   maxJpegScans: 100,
   /** Longest side in pixels, read from the header with the pixel count. */
   maxSide: 8192,
-  /** `max_faces` accepts 1 to this; it bounds the crops classified in one batch. */
+  /** Regions classified in one request: the most faces detection keeps, `max_faces`'s maximum, `boxes`' most entries. */
   maxFaces: 100,
-  /** `max_faces` when the request does not say (AWS Rekognition returns up to 100, largest first). */
-  defaultMaxFaces: 50,
   /**
    * Regions per emotion-model call. ORT's WebAssembly memory never shrinks: batches up to 12 run in
    * the 23 MiB it starts with (the detector's session and run included), 16 grew it to 33 MiB and 50 to
@@ -71,14 +69,24 @@ export const RATE_LIMITS = {
   periodSeconds: 60,
 } as const;
 
-/** The decoders' limits (core's SourceLimits) as the API sets them: the worker, the site's on-device mode and the package use these. */
+/**
+ * The decoders' limits (core's SourceLimits) as the API sets them: the worker, the site's on-device
+ * mode, the package and training's photo evaluation use these.
+ */
 export const SOURCE_LIMITS = {
   maxPixelsStreamed: LIMITS.maxPixels,
   maxPixelsHeld: LIMITS.maxPixelsHeld,
   maxSide: LIMITS.maxSide,
-  maxDecodeBytes: LIMITS.maxDecodeMemoryMB * 1024 * 1024,
+  maxDecodeBytes: LIMITS.maxDecodeBytes,
   maxJpegScans: LIMITS.maxJpegScans,
 } as const;
 
 /** analyzeImage's limits (core's AnalyzeLimits): the decoders', and how many faces detection keeps. */
-export const ANALYZE_LIMITS = { ...SOURCE_LIMITS, maxFaces: LIMITS.maxFaces } as const;
+export const ANALYZE_LIMITS = { ...SOURCE_LIMITS, maxDetections: LIMITS.maxFaces } as const;
+
+/** The same limits for core's whole-image decoders (decodeGray, decodeRgba: their DecodeLimits, which count MB). */
+export const DECODE_LIMITS = {
+  maxPixels: LIMITS.maxPixels,
+  maxMemoryMB: LIMITS.maxDecodeBytes / 2 ** 20,
+  maxJpegScans: LIMITS.maxJpegScans,
+} as const;

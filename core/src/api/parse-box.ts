@@ -1,58 +1,29 @@
 /**
- * `box=x,y,w,h` (pixels of the EXIF-oriented image), from the query string or a form field: the
- * worker's requests and the emotion-edge package's options are read by the same parser.
+ * `box=x,y,w,h` and `boxes=x,y,w,h;...` (pixels of the EXIF-oriented image): reading a text the
+ * schema's pattern accepted (./params.ts), and saying what is wrong with one it refused.
  */
-import { checkBox } from '../box.ts';
-import { ApiError } from './errors.ts';
-import { BOX_PARAMS } from './params.ts';
 import type { Box } from './response.ts';
 
-const NUM = String.raw`\s*(\d+(?:\.\d+)?)\s*`;
-const BOX_RE = new RegExp(`^${NUM},${NUM},${NUM},${NUM}$`);
-
+/** The box a text holds; the schema has checked its syntax. */
 export function parseBox(text: string): Box {
-  const m = BOX_RE.exec(text);
-  if (!m || text.length > 100) {
-    throw new ApiError('bad_box', `box must be four non-negative numbers "x,y,w,h" in pixels (got "${text.slice(0, 40)}").`);
-  }
-  const [x, y, w, h] = m.slice(1).map(Number);
-  if (w < 1 || h < 1) throw new ApiError('bad_box', 'box width and height must be at least 1 pixel.');
+  const [x, y, w, h] = text.split(',').map(Number);
   return { x, y, w, h };
 }
 
-/** The requested box, if any. Given both in the query and in the form, they must agree. */
-export function requestedBox(query: string | undefined, form: string | undefined): Box | undefined {
-  if (query !== undefined && form !== undefined && query.trim() !== form.trim()) {
-    throw new ApiError('bad_box', 'box was given twice (query and form) with different values.');
-  }
-  const text = query ?? form;
-  return text === undefined ? undefined : parseBox(text);
+const show = (text: string) => JSON.stringify(text.slice(0, 40));
+const LOOSE_BOX = /^ *\d+(?:\.\d+)? *(?:, *\d+(?:\.\d+)? *){3}$/;
+
+/** Why a `box` text is refused (its length or syntax, or a width or height under 1 pixel). */
+export function boxProblem(text: string, maxLength: number): string {
+  if (text.length > maxLength) return `box must be at most ${maxLength} characters (got ${text.length}).`;
+  if (!LOOSE_BOX.test(text)) return `box must be four non-negative numbers "x,y,w,h" in pixels (got ${show(text)}).`;
+  return `box width and height must be at least 1 pixel (got ${show(text)}).`;
 }
 
-/**
- * The requested boxes, `boxes=x,y,w,h;x,y,w,h` (at most BOX_PARAMS.boxes.maxEntries): bring your own detector.
- * Given both in the query and in the form, they must agree.
- */
-export function requestedBoxes(query: string | undefined, form: string | undefined): Box[] | undefined {
-  if (query !== undefined && form !== undefined && query.trim() !== form.trim()) {
-    throw new ApiError('bad_box', 'boxes was given twice (query and form) with different values.');
-  }
-  const text = query ?? form;
-  if (text === undefined) return undefined;
+/** Why a `boxes` text is refused: too many entries, or the first entry that is not a box. */
+export function boxesProblem(text: string, maxEntries: number, boxPattern: RegExp, maxLength: number): string {
   const entries = text.split(';');
-  const max = BOX_PARAMS.boxes.maxEntries;
-  if (entries.length > max)
-    throw new ApiError('bad_box', `boxes holds ${entries.length} boxes; at most ${max} are classified in one request.`);
-  return entries.map((entry, i) => {
-    try {
-      return parseBox(entry);
-    } catch (err) {
-      throw err instanceof ApiError ? new ApiError('bad_box', `boxes entry ${i + 1}: ${err.message}`) : err;
-    }
-  });
-}
-
-/** Checks the box against the decoded image; 400 when it leaves the image. */
-export function boxWithin(box: Box, img: { width: number; height: number }): Box {
-  return checkBox(box, img);
+  if (entries.length > maxEntries) return `boxes holds ${entries.length} boxes; at most ${maxEntries} are classified in one request.`;
+  const i = entries.findIndex((e) => e.length > maxLength || !boxPattern.test(e));
+  return `boxes entry ${i + 1}: ${boxProblem(entries[i] ?? '', maxLength)}`;
 }

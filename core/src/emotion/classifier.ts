@@ -9,21 +9,15 @@
  *   const classifier = emotionClassifier(session, ort.Tensor, { maxBatch: 10 });
  *   const { results } = await classifier.classify([toModelInput(gray, box)], { tta: true });
  */
-import { CLASSES, type Emotion, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../classes.ts';
+import type { Classification, Scores } from '../api/response.ts';
+import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../classes.ts';
 import { argmax, meanOf, softmaxRows } from '../maths.ts';
 import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
 import { mirrorInputs } from '../pixels.ts';
 import { DEFAULT_MAX_BATCH, EMOTION_INPUT, EMOTION_OUTPUT } from './model.ts';
 
-export type Scores = Record<Emotion, number>;
-
-export interface Classification {
-  emotion: Emotion;
-  confidence: number;
-  /** The top probability is under UNCERTAIN_BELOW (../classes.ts): "not sure". */
-  uncertain: boolean;
-  scores: Scores;
-}
+// The API's types (../api/response.ts): what the classifier gives is what the API answers.
+export type { Classification, Scores };
 
 /** Milliseconds: stacking the inputs (and mirroring them), and the model runs. */
 export interface ClassifyTimings {

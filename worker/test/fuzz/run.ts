@@ -41,13 +41,13 @@ export interface Outcome {
  * rows for the detector (3 KB a row), body copies, and 2 MiB of small change.
  */
 export function memoryBudget(bodyBytes: number): number {
-  return LIMITS.maxDecodeMemoryMB * MiB + 4 * MiB + 3 * 1024 * 2048 + 3 * bodyBytes + 2 * MiB;
+  return LIMITS.maxDecodeBytes + 4 * MiB + 3 * 1024 * 2048 + 3 * bodyBytes + 2 * MiB;
 }
 
 /** The Worker's path for POST /classify (src/classify.ts) on the stand-in models: the request read, then analyzeImage. */
 async function classifyInProcess(req: Request): Promise<{ width: number; height: number }> {
-  const { bytes, boxes, params } = await readClassifyRequest(req);
-  return (await analyzeImage(bytes, FUZZ_MODELS, { ...params, boxes }, ANALYZE_LIMITS)).image;
+  const { bytes, options } = await readClassifyRequest(req);
+  return (await analyzeImage(bytes, FUZZ_MODELS, options, ANALYZE_LIMITS)).image;
 }
 
 /**
