@@ -671,7 +671,11 @@ function decodeAcRefine(
   // wrap each one created).
   const p1 = 1 << al;
   const m1 = -1 << al;
+  const b = off >> 6;
   let k = ss;
+  // Past last[b] (the block's highest nonzero coefficient so far) every coefficient is zero: no
+  // correction bits to read there, so a run of zeros lands at once and an end-of-band stops (most
+  // blocks of a high band are zero: this is most of a refinement scan's work).
   if (eob.run === 0) {
     for (; k <= se; k++) {
       const rs = reader.decode(ac);
@@ -682,7 +686,13 @@ function decodeAcRefine(
         eob.run = (1 << r) + reader.bitsU(r);
         break;
       }
+      const lastNonzero = last[b];
       while (k <= se) {
+        if (k > lastNonzero) {
+          // The zero at k + r is the one the code means.
+          k += r;
+          break;
+        }
         const z = off + ZIGZAG[k];
         if (coef[z] !== 0) {
           if (reader.bit() && (coef[z] & p1) === 0) coef[z] += coef[z] >= 0 ? p1 : m1;
@@ -691,12 +701,13 @@ function decodeAcRefine(
       }
       if (s && k <= se) {
         coef[off + ZIGZAG[k]] = s;
-        if (k > last[off >> 6]) last[off >> 6] = k;
+        if (k > last[b]) last[b] = k;
       }
     }
   }
   if (eob.run > 0) {
-    for (; k <= se; k++) {
+    const end = Math.min(se, last[b]);
+    for (; k <= end; k++) {
       const z = off + ZIGZAG[k];
       if (coef[z] !== 0 && reader.bit() && (coef[z] & p1) === 0) coef[z] += coef[z] >= 0 ? p1 : m1;
     }
