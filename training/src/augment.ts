@@ -102,6 +102,20 @@ export function augmentLuma(src: Uint8Array, rng: Rng, o: AugmentOptions): Float
   const ty = o.maxShift > 0 ? rng.uniform(-o.maxShift, o.maxShift) : 0;
   const dim = o.dim > 0 && rng.next() < o.dim ? rng.uniform(o.minBrightness, 1) : 1;
   const gamma = o.gamma > 0 && rng.next() < o.gamma ? Math.exp(rng.uniform(-Math.log(o.maxGamma), Math.log(o.maxGamma))) : 1;
+  return relight(warpLuma(src, { flip, angle, zoom, tx, ty }), { brightness: dim, gamma });
+}
+
+/** One geometric view of a 48x48 image: mirrored, rotated (radians) and zoomed about the centre, then shifted (pixels). */
+export interface Geometry {
+  flip: boolean;
+  angle: number;
+  zoom: number;
+  tx: number;
+  ty: number;
+}
+
+/** The image seen through a Geometry, in one bilinear resampling with border pixels repeated (luma 0-255, unrounded). */
+export function warpLuma(src: Uint8Array, { flip, angle, zoom, tx, ty }: Geometry): Float32Array {
   // Output pixel -> source: undo the shift, the zoom and the rotation about the centre, then the flip.
   const cos = Math.cos(angle) / zoom;
   const sin = Math.sin(angle) / zoom;
@@ -117,7 +131,7 @@ export function augmentLuma(src: Uint8Array, rng: Rng, o: AugmentOptions): Float
       out[y * INPUT_SIZE + x] = bilinear(src, sx, sy);
     }
   }
-  return relight(out, { brightness: dim, gamma });
+  return out;
 }
 
 /** A change of light: luma times `brightness`, then the curve 255 (p/255)^gamma. */
