@@ -75,7 +75,21 @@ export interface Evaluation extends Report {
   classes: string[];
   /** The same figures with horizontal-flip test-time augmentation, when it was run. */
   tta: Report | null;
+  /** With flip TTA: answers kept and right at each threshold of the top probability (training's abstention.ts). */
+  abstention?: Abstention[] | null;
   seconds: number;
+}
+
+/**
+ * Answers whose top probability is at least `threshold`: their share of the validation set
+ * (`answered`) and the share of those that are right (`right`), with flip TTA as the API answers.
+ */
+export interface Abstention {
+  threshold: number;
+  answered: number;
+  right: number;
+  /** The share of kept answers that must be right for the threshold to be chosen. */
+  target: number;
 }
 
 /** model-card.json */
@@ -109,6 +123,11 @@ export interface ModelCard {
     log_loss: number | null;
     tta_accuracy: number | null;
     per_class: ClassReport[] | null;
+    /**
+     * The threshold behind answers' `uncertain` (the lowest meeting the target on this set); absent
+     * from cards exported before it was measured.
+     */
+    abstention?: Abstention;
   };
   /** The float32 model and its smaller variants, each evaluated like the float32 one. */
   variants: ModelVariant[];

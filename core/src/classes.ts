@@ -37,12 +37,3 @@ export const ADJECTIVE_TO_CLASS: Readonly<Record<string, Emotion>> = {
   sad: 'sad',
   surprised: 'surprise',
 };
-
-/**
- * A classification whose top probability is under this is answered `uncertain: true` (the site
- * says "not sure"; the scores are still returned). The lowest threshold at which the answers kept
- * are at least 80% right on PublicTest with flip TTA, as the API answers: at 0.55, 61.0% of the
- * images are answered and 82.8% of those right (0.50: 67.7%, 79.9%). Measured for the committed
- * model by `npm run measure:abstention -w training`; measure again when the model changes.
- */
-export const UNCERTAIN_BELOW = 0.55;

@@ -1,4 +1,5 @@
 export * from './analyze.ts';
+export { UNCERTAIN_BELOW } from './api/model-id.ts';
 export * from './box.ts';
 export * from './classes.ts';
 export * from './decode.ts';

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../src/classes.ts';
+import { LEGACY_UNCERTAIN_BELOW, MODEL_CARD, UNCERTAIN_BELOW, uncertainBelowOf } from '../src/api/model-id.ts';
+import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES } from '../src/classes.ts';
 import { type EmotionClassifier, emotionClassifier, toClassification } from '../src/emotion/classifier.ts';
 import { EMOTION_INPUT, EMOTION_OUTPUT } from '../src/emotion/model.ts';
 import { EMOTION_MODEL_FILE } from '../src/emotion/node.ts';
@@ -145,6 +146,25 @@ describe('emotionClassifier on model/scratchcnn.onnx (onnxruntime-node)', () => 
     assert.equal(r.confidence, 0.6);
     assert.equal(r.uncertain, 0.6 < UNCERTAIN_BELOW);
     assert.equal(toClassification([0.2, 0.1, 0.1, 0.2, 0.2, 0.1, 0.1]).uncertain, true);
+    assert.equal(toClassification([0.05, 0.05, 0.1, 0.6, 0.1, 0.05, 0.05], 0, 0.65).uncertain, true, 'a given threshold');
+  });
+
+  test("uncertain: the committed card's measured threshold, or a served model's own", async () => {
+    assert.equal(UNCERTAIN_BELOW, MODEL_CARD.validation?.abstention?.threshold, 'the committed card holds the threshold');
+    assert.equal(uncertainBelowOf({}), LEGACY_UNCERTAIN_BELOW, 'a card from before it was measured');
+    assert.equal(uncertainBelowOf({ validation: { abstention: { threshold: 0.7 } } } as never), 0.7);
+    // A top score is at least 1/7: none is flagged under 0.01; every one under a threshold near 1.
+    const list = Array.from({ length: N }, (_, i) => X.slice(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS));
+    for (const [t, flagged] of [
+      [0.999999, true],
+      [0.01, false],
+    ] as const) {
+      const { results } = await emotionClassifier(session, ort.Tensor, { uncertainBelow: t }).classify(list, { tta: true });
+      assert.ok(
+        results.every((r) => r.uncertain === flagged),
+        `threshold ${t}`,
+      );
+    }
   });
 
   test('refuses inputs of the wrong size and a maxBatch under 1', async () => {

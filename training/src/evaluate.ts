@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { type Evaluation, MODEL_FILES } from '@emotion/core/artifacts';
 import { CLASSES } from '@emotion/core/classes';
 import { ALIGN_ZOOM, type AlignScaleCue, FER2013_FRAMING } from '@emotion/core/faces';
+import { abstentionCurve } from './abstention.ts';
 import { argPath, mustExist, shown, TRAINING_DIR } from './cli-paths.ts';
 import { DEFAULT_DATA } from './data.ts';
 import { loadLabelledInputs } from './labelled-images.ts';
@@ -39,6 +40,7 @@ export async function evaluateModel(model: string, data: string, opts: { tta: bo
   const both = opts.tta ? await classifier.probabilitiesBoth(set.inputs, set.n) : null;
   const probs = both ? both.plain : await classifier.probabilities(set.inputs, set.n, { tta: false });
   const tta = both ? classificationReport(both.tta, set.labels) : null;
+  const abstention = both ? abstentionCurve(both.tta, set.labels) : null;
   await classifier.release();
   return {
     model,
@@ -46,6 +48,7 @@ export async function evaluateModel(model: string, data: string, opts: { tta: bo
     classes: [...CLASSES],
     ...classificationReport(probs, set.labels),
     tta,
+    abstention,
     seconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
   };
 }

@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MODEL_FILES, type ModelVariant } from '@emotion/core/artifacts';
 import { CLASSES, type Emotion, INPUT_SIZE, NORMALIZATION, STANDARDIZATION } from '@emotion/core/classes';
+import { abstentionThreshold } from './abstention.ts';
 import { FILES, loadWeights, type Metrics, readMetrics } from './checkpoint.ts';
 import { argPath, fromRecord, fromRoot, mustExist, shown, TRAINING_DIR } from './cli-paths.ts';
 import { type Evaluation, evaluateModel } from './evaluate.ts';
@@ -214,6 +215,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       log_loss: evaluation?.log_loss ?? best?.val_loss ?? null,
       tta_accuracy: evaluation?.tta?.accuracy ?? null,
       per_class: evaluation?.per_class ?? null,
+      ...(evaluation?.abstention ? { abstention: abstentionThreshold(evaluation.abstention) } : {}),
     },
     ...(Object.keys(logitBias).length
       ? {

@@ -160,7 +160,7 @@ ${finished ? `Training finished: ${t.epochs_run} of ${t.epochs_planned} planned 
 | accuracy with horizontal-flip TTA (what the API serves by default) | ${pct(v.tta_accuracy)} |
 | macro-F1 | ${v.macro_f1 ?? 'n/a'} |
 | log loss | ${v.log_loss ?? 'n/a'} |
-| reference: ${c.reference.source} | ${pct(c.reference.val_accuracy)} |
+${v.abstention ? `| \`uncertain\` below a top score of ${v.abstention.threshold} (the lowest threshold at which the answers kept are ${pct(v.abstention.target)} right or more, with TTA) | ${pct(v.abstention.answered)} answered, ${pct(v.abstention.right)} of them right |\n` : ''}| reference: ${c.reference.source} | ${pct(c.reference.val_accuracy)} |
 
 ${perClass}
 

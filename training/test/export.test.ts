@@ -15,6 +15,7 @@ import { Rng } from '@emotion/core/rng';
 import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
+import { abstentionThreshold } from '../src/abstention.ts';
 import { selectBackend } from '../src/backend.ts';
 import { FILES, saveWeights, writeMetrics } from '../src/checkpoint.ts';
 import { exportRun, MODEL_FILES, parseLogitBias } from '../src/export.ts';
@@ -268,6 +269,9 @@ describe('the committed model reproduces its card', { skip: needsShared() }, () 
     assert.deepEqual(e.confusion, evaluation.confusion);
     assert.deepEqual(e.tta!.confusion, evaluation.tta.confusion);
     assert.notDeepEqual(e.tta!.confusion, e.confusion, 'TTA changes some predictions');
+    // The `uncertain` threshold the worker, the site and the package read from the card.
+    assert.deepEqual(e.abstention, evaluation.abstention);
+    assert.deepEqual(abstentionThreshold(e.abstention!), card.validation.abstention);
   });
 
   it("exporting the run's best weights again gives the committed ONNX's logits (max abs diff <= 1e-5)", async () => {

@@ -203,16 +203,20 @@ describe('the journey: train, Ctrl-C, resume, export, evaluate, serve', { skip }
       const base = `http://127.0.0.1:${port}`;
       await waitFor(`${base}/healthz`, 60_000, () => log);
       const card = JSON.parse(readFileSync(join(work, 'run', 'export', 'model-card.json'), 'utf8'));
-      const info = (await (await fetch(`${base}/model`)).json()) as { version: string };
+      const info = (await (await fetch(`${base}/model`)).json()) as { version: string; validation: { abstention: { threshold: number } } };
       assert.equal(info.version, card.version, 'the exported model, not the committed one');
+      const uncertainBelow = card.validation.abstention.threshold;
+      assert.equal(info.validation.abstention.threshold, uncertainBelow, "the export's own `uncertain` threshold");
       const res = await fetch(`${base}/classify`, {
         method: 'POST',
         headers: { 'content-type': 'image/jpeg' },
         body: readFileSync(join(PHOTOS, 'happy.jpg')),
       });
       assert.equal(res.status, 200, log);
-      const body = (await res.json()) as { emotion: string; faces: unknown[] };
+      const body = (await res.json()) as { emotion: string; faces: { confidence: number; uncertain: boolean }[] };
       assert.ok(body.faces.length >= 1, 'a face found');
+      for (const f of body.faces)
+        assert.equal(f.uncertain, f.confidence < uncertainBelow, 'flagged by the served model, not the committed one');
       assert.ok(CLASSES.includes(body.emotion), body.emotion);
     } finally {
       server.kill('SIGINT');

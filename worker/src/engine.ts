@@ -18,6 +18,7 @@ import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
 import * as ort from 'onnxruntime-web/wasm';
 import detectorBytes from '../../model/blazeface.onnx';
 import modelBytes from '../../model/scratchcnn.onnx';
+import { UNCERTAIN_BELOW } from './model-info.ts';
 
 /** Not valid WebAssembly on purpose: if the substitution ever failed, instantiation fails loudly. */
 const MARKER = new TextEncoder().encode('emotion-edge:precompiled-ort-wasm');
@@ -101,7 +102,7 @@ async function createEngine(): Promise<Engine> {
     detectorSession: await ort.InferenceSession.create(new Uint8Array(detectorBytes), options),
   }));
   return {
-    classifier: emotionClassifier(session, ort.Tensor, { maxBatch: LIMITS.maxBatch }),
+    classifier: emotionClassifier(session, ort.Tensor, { maxBatch: LIMITS.maxBatch, uncertainBelow: UNCERTAIN_BELOW }),
     detector: faceDetector(detectorSession, ort.Tensor),
     initMs: performance.now() - t0,
   };

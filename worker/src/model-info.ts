@@ -1,8 +1,8 @@
 /** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
-import { ACCEPTED_FORMATS, LIMITS, type ModelInfo, modelIdOf } from '@emotion/core/api';
+import { ACCEPTED_FORMATS, LIMITS, type ModelInfo, modelIdOf, uncertainBelowOf } from '@emotion/core/api';
 import type { ModelCard } from '@emotion/core/artifacts';
-import { QUALITY_THRESHOLDS } from '@emotion/core/faces';
+import { CROP_MIN_SIDE, QUALITY_THRESHOLDS } from '@emotion/core/faces';
 // This bundle's own card, beside the model engine.ts imports (npm start -- --model stages both).
 import card from '../../model/model-card.json';
 import { DETECTOR_INFO } from './faces.ts';
@@ -11,6 +11,9 @@ const c = card as Partial<ModelCard>;
 
 /** The model this Worker serves, as every /classify answer names it. */
 export const MODEL_ID = modelIdOf(c);
+
+/** Its `uncertain` threshold, as its card says (the site and the package use the committed model's). */
+export const UNCERTAIN_BELOW = uncertainBelowOf(c);
 
 export function modelInfo(): ModelInfo {
   return {
@@ -23,7 +26,7 @@ export function modelInfo(): ModelInfo {
       'apply the EXIF orientation',
       'composite alpha over white',
       'grayscale with BT.601 luma 0.299 R + 0.587 G + 0.114 B',
-      "crop: each detected face aligned as FER2013's faces are (eyes level, framed by eyes and mouth: detector.crop), read from at least 4x 48 px; or the given box, or the whole image with detect=false",
+      `crop: each detected face aligned as FER2013's faces are (eyes level, framed by eyes and mouth: detector.crop), read from at least ${CROP_MIN_SIDE / INPUT_SIZE}x ${INPUT_SIZE} px; or the given box, or the whole image with detect=false`,
       'area-averaging resize to 48x48 (the aligned crop: area-averaged rotated sampling)',
       'normalize (p / 255 - 0.5) / 0.5',
       ...(c.standardization

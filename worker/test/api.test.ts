@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { CLASSES } from '@emotion/core';
+import { CLASSES, UNCERTAIN_BELOW } from '@emotion/core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import pako from 'pako';
 import { type Contract, contract } from './contract.ts';
@@ -93,6 +93,7 @@ describe('service routes', () => {
     assert.ok(body.version.length > 0);
     assert.equal(body.validation.dataset, 'FER2013 PublicTest');
     assert.equal(typeof body.validation.accuracy, 'number');
+    assert.equal(body.validation.abstention.threshold, UNCERTAIN_BELOW, "the `uncertain` threshold is the card's");
     assert.ok(body.limits.max_body_bytes > 0 && body.limits.max_pixels > 0 && body.limits.max_decode_bytes > 0);
   });
 

@@ -10,6 +10,7 @@ import { DETECTOR_SIZE } from '../faces/model.ts';
 import { QUALITY_THRESHOLDS as QT } from '../faces/quality.ts';
 import { LIMITS } from './limits.ts';
 import { meta } from './meta.ts';
+import { LEGACY_UNCERTAIN_BELOW } from './model-id.ts';
 import { DEFAULT_PARAMS } from './params.ts';
 
 const described = <T extends z.ZodMiniType>(schema: T, description: string) => meta(schema, { description });
@@ -27,7 +28,19 @@ const ModelSchema = meta(
     parameters: z.nullable(z.int()),
     training: card,
     validation: described(
-      z.nullable(z.looseObject({ dataset: z.string(), n: z.int(), accuracy: z.nullable(z.number()) })),
+      z.nullable(
+        z.looseObject({
+          dataset: z.string(),
+          n: z.int(),
+          accuracy: z.nullable(z.number()),
+          abstention: z.optional(
+            described(
+              z.object({ threshold: z.number(), answered: z.number(), right: z.number(), target: z.number() }),
+              `Answers are \`uncertain\` under \`threshold\`: the lowest top score at which the answers kept (\`answered\`, a share of the set) are at least \`target\` right (\`right\`), with flip TTA. Absent from older cards (then ${LEGACY_UNCERTAIN_BELOW}).`,
+            ),
+          ),
+        }),
+      ),
       'Validation results from the model card (FER2013 PublicTest).',
     ),
     reference: card,

@@ -6,7 +6,7 @@
  * that computes it (core's analyzeImage) must then give it, or the types refuse.
  */
 import * as z from 'zod/mini';
-import { CLASSES, INPUT_SIZE, UNCERTAIN_BELOW } from '../classes.ts';
+import { CLASSES, INPUT_SIZE } from '../classes.ts';
 import { LANDMARK_NAMES } from '../faces/landmarks.ts';
 import { QUALITY_THRESHOLDS as QT } from '../faces/quality.ts';
 import { ERROR_STATUS, type ErrorCode } from './errors.ts';
@@ -37,7 +37,7 @@ const ClassificationSchema = z.strictObject({
   confidence: described(probability, "The top class's score."),
   uncertain: described(
     z.boolean(),
-    `true when the top score is under ${UNCERTAIN_BELOW}: the lowest threshold at which the answers kept are at least 80% right on FER2013 PublicTest (there 61% of images are answered, 82.8% right). Show "not sure" instead of the label; the scores are still given.`,
+    'true when the top score is under the served model\'s threshold (GET /model: `validation.abstention.threshold`), the lowest at which the answers kept are at least 80% right on FER2013 PublicTest with flip TTA. Show "not sure" instead of the label; the scores are still given.',
   ),
   scores: ScoresSchema,
 });

@@ -9,8 +9,10 @@
  *   const classifier = emotionClassifier(session, ort.Tensor, { maxBatch: 10 });
  *   const { results } = await classifier.classify([toModelInput(gray, box)], { tta: true });
  */
+
+import { UNCERTAIN_BELOW } from '../api/model-id.ts';
 import type { Classification, Scores } from '../api/response.ts';
-import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES, UNCERTAIN_BELOW } from '../classes.ts';
+import { CLASSES, INPUT_PIXELS, INPUT_SIZE, NUM_CLASSES } from '../classes.ts';
 import { argmax, meanOf, softmaxRows } from '../maths.ts';
 import type { OrtSessionLike, OrtTensorClass } from '../ort.ts';
 import { mirrorInputs } from '../pixels.ts';
@@ -45,15 +47,23 @@ export interface EmotionClassifier {
   release(): Promise<void>;
 }
 
-/** One row of probabilities (CLASSES order) as the API's classification. */
-export function toClassification(probs: ArrayLike<number>, offset = 0): Classification {
+/** One row of probabilities (CLASSES order) as the API's classification; `uncertain` under the model's threshold. */
+export function toClassification(probs: ArrayLike<number>, offset = 0, uncertainBelow = UNCERTAIN_BELOW): Classification {
   const scores = Object.fromEntries(CLASSES.map((c, k) => [c, probs[offset + k]])) as Scores;
   const best = CLASSES[argmax(probs, offset, NUM_CLASSES)];
-  return { emotion: best, confidence: scores[best], uncertain: scores[best] < UNCERTAIN_BELOW, scores };
+  return { emotion: best, confidence: scores[best], uncertain: scores[best] < uncertainBelow, scores };
 }
 
-export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClass, opts: { maxBatch?: number } = {}): EmotionClassifier {
+export interface ClassifierOptions {
+  /** The most model rows per run (default DEFAULT_MAX_BATCH). */
+  maxBatch?: number;
+  /** The `uncertain` threshold of the model in `session`, from its card (default: the committed model's). */
+  uncertainBelow?: number;
+}
+
+export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClass, opts: ClassifierOptions = {}): EmotionClassifier {
   const maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
+  const uncertainBelow = opts.uncertainBelow ?? UNCERTAIN_BELOW;
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a whole number of at least 1 (got ${maxBatch})`);
 
   /** One model run on `rows` stacked inputs; the logits copied out (the runtime may reuse its buffers). */
@@ -135,7 +145,7 @@ export function emotionClassifier(session: OrtSessionLike, Tensor: OrtTensorClas
       };
       const { plain, mirrored } = await views(stack, inputs.length, tta, timings);
       const probs = mirrored ? meanOf(plain, mirrored) : plain;
-      const results = inputs.map((_, i) => toClassification(probs, i * NUM_CLASSES));
+      const results = inputs.map((_, i) => toClassification(probs, i * NUM_CLASSES, uncertainBelow));
       return { results, timings };
     },
     async release() {
