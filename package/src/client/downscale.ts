@@ -40,13 +40,21 @@ export async function downscaleForUpload(
   }
   const fit = fitWithin(bitmap.width, bitmap.height, maxSide);
   const canvas = new OffscreenCanvas(fit.width, fit.height);
-  const ctx = canvas.getContext('2d');
+  drawFitted(canvas, bitmap);
+  return { body: await canvas.convertToBlob({ type: 'image/jpeg', quality }), ...fit };
+}
+
+/**
+ * Draws `bitmap` over white onto the whole of `canvas` (sized by the caller, e.g. with fitWithin),
+ * smoothing at high quality, and closes the bitmap. The site's upload page draws the same way.
+ */
+export function drawFitted(canvas: HTMLCanvasElement | OffscreenCanvas, bitmap: ImageBitmap): void {
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
   if (!ctx) throw new Error('This browser cannot draw images.');
   ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, fit.width, fit.height);
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, fit.width, fit.height);
+  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
-  return { body: await canvas.convertToBlob({ type: 'image/jpeg', quality }), ...fit };
 }

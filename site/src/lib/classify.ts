@@ -39,7 +39,7 @@ export interface ErrorView {
 }
 
 // How far an upload is downscaled, and the arithmetic: the emotion-edge package's client does the same (its maxSide option).
-export { fitWithin, MAX_UPLOAD_SIDE, UPLOAD_JPEG_QUALITY } from '../../../package/src/client/downscale.ts';
+export { drawFitted, fitWithin, MAX_UPLOAD_SIDE, UPLOAD_JPEG_QUALITY } from '../../../package/src/client/downscale.ts';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

@@ -5,7 +5,7 @@
  * (location, camera) is not sent. What the browser cannot decode goes as it is, so that the API
  * says what is wrong with it.
  */
-import { fitWithin, MAX_UPLOAD_SIDE, UPLOAD_JPEG_QUALITY } from '../../lib/classify';
+import { drawFitted, fitWithin, MAX_UPLOAD_SIDE, UPLOAD_JPEG_QUALITY } from '../../lib/classify';
 
 export interface Prepared {
   body: Blob;
@@ -50,14 +50,7 @@ export async function prepare(file: File, onDevice: boolean): Promise<Prepared> 
   const canvas = document.createElement('canvas');
   canvas.width = fit.width;
   canvas.height = fit.height;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('This browser cannot draw images.');
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, fit.width, fit.height);
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, fit.width, fit.height);
-  bitmap.close();
+  drawFitted(canvas, bitmap);
   const body = await canvasToBlob(canvas);
   const resized = fit.scale < 1 ? `, shrunk from ${original.width}×${original.height}` : '';
   return {
