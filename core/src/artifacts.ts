@@ -77,6 +77,8 @@ export interface Evaluation extends Report {
   tta: Report | null;
   /** With flip TTA: answers kept and right at each threshold of the top probability (training's abstention.ts). */
   abstention?: Abstention[] | null;
+  /** With flip TTA: the set as it is and relit as a dim room or a camera's curve would (training's light-eval.ts). */
+  light?: LightAccuracy[] | null;
   seconds: number;
 }
 
@@ -90,6 +92,13 @@ export interface Abstention {
   right: number;
   /** The share of kept answers that must be right for the threshold to be chosen. */
   target: number;
+}
+
+/** Accuracy on a labelled set relit (`light`: "as is", "dim 30%", "gamma 2", ...), and the share of answers per class. */
+export interface LightAccuracy {
+  light: string;
+  accuracy: number;
+  predicted: Record<string, number>;
 }
 
 /** model-card.json */
@@ -128,6 +137,8 @@ export interface ModelCard {
      * from cards exported before it was measured.
      */
     abstention?: Abstention;
+    /** Accuracy with flip TTA in dim light and under a gamma curve; absent from older cards. */
+    light?: LightAccuracy[];
   };
   /** The float32 model and its smaller variants, each evaluated like the float32 one. */
   variants: ModelVariant[];

@@ -273,7 +273,16 @@ describe('site in Chromium against the worker', { skip }, () => {
         assert.equal(await page.locator('.class-table tbody tr').count(), CLASSES.length, 'a row per class');
       }
       await page.goto(base + '/training/model-card', { waitUntil: 'networkidle' });
-      assert.match(await page.locator('main').innerText(), /1,054,719/);
+      const card = await page.locator('main').innerText();
+      assert.match(card, /1,054,719/);
+      // The committed card's `uncertain` threshold and its accuracy in dim light, as the export measured them.
+      const committed = JSON.parse(readFileSync(join(MODEL_DIR, 'model-card.json'), 'utf8'));
+      assert.ok(card.includes(`under ${committed.validation.abstention.threshold} is marked`), 'the threshold');
+      const rows = await page.locator('table[aria-labelledby="light-title"] tbody tr').allInnerTexts();
+      assert.deepEqual(
+        rows.map((r) => r.split('\t')[0].trim()),
+        committed.validation.light.map((l: { light: string }) => l.light),
+      );
     }));
 
   test('the API page documents every parameter and error code the served OpenAPI document has', () =>

@@ -17,6 +17,7 @@ import { abstentionCurve } from './abstention.ts';
 import { argPath, mustExist, shown, TRAINING_DIR } from './cli-paths.ts';
 import { DEFAULT_DATA } from './data.ts';
 import { loadLabelledInputs } from './labelled-images.ts';
+import { labelledLightAccuracy } from './light-eval.ts';
 import { MODEL_DIR, openModel } from './onnx-runner.ts';
 import {
   type CropMode,
@@ -32,7 +33,12 @@ import { classificationReport, formatReport } from './report.ts';
 
 export type { Evaluation };
 
-export async function evaluateModel(model: string, data: string, opts: { tta: boolean; limit?: number }): Promise<Evaluation> {
+/** `light` (with `tta`): also the accuracy of the set relit (light-eval.ts's LIGHTS), as the export records it. */
+export async function evaluateModel(
+  model: string,
+  data: string,
+  opts: { tta: boolean; limit?: number; light?: boolean },
+): Promise<Evaluation> {
   const t0 = Date.now();
   const set = loadLabelledInputs(data, 'val', opts.limit ?? 0);
   const classifier = await openModel(model);
@@ -41,6 +47,7 @@ export async function evaluateModel(model: string, data: string, opts: { tta: bo
   const probs = both ? both.plain : await classifier.probabilities(set.inputs, set.n, { tta: false });
   const tta = both ? classificationReport(both.tta, set.labels) : null;
   const abstention = both ? abstentionCurve(both.tta, set.labels) : null;
+  const light = both && opts.light ? await labelledLightAccuracy(classifier, set) : null;
   await classifier.release();
   return {
     model,
@@ -49,6 +56,7 @@ export async function evaluateModel(model: string, data: string, opts: { tta: bo
     ...classificationReport(probs, set.labels),
     tta,
     abstention,
+    ...(light ? { light } : {}),
     seconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
   };
 }

@@ -124,8 +124,9 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
   const evaluate = async (file: string, weights: string) => {
     if (!opts.evaluate) return null;
     const t0 = Date.now();
-    opts.onProgress?.(`  evaluating ${file} (${weights} weights) on ${shown(data)} with flip TTA ...`);
-    const ev = await evaluateModel(join(opts.out, file), data, { tta: true, limit: evalLimit });
+    const light = weights === 'float32';
+    opts.onProgress?.(`  evaluating ${file} (${weights} weights) on ${shown(data)} with flip TTA${light ? ', also relit' : ''} ...`);
+    const ev = await evaluateModel(join(opts.out, file), data, { tta: true, limit: evalLimit, light });
     opts.onProgress?.(
       `    accuracy ${ev.accuracy} (flip TTA ${ev.tta?.accuracy}) on ${ev.n} images, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -216,6 +217,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
       tta_accuracy: evaluation?.tta?.accuracy ?? null,
       per_class: evaluation?.per_class ?? null,
       ...(evaluation?.abstention ? { abstention: abstentionThreshold(evaluation.abstention) } : {}),
+      ...(evaluation?.light ? { light: evaluation.light } : {}),
     },
     ...(Object.keys(logitBias).length
       ? {

@@ -6,6 +6,8 @@
  * detection, so only the light differs). On labelled images: accuracy and how often each class
  * is predicted, before and after.
  */
+
+import type { LightAccuracy } from '@emotion/core/artifacts';
 import { CLASSES, INPUT_PIXELS, NORMALIZATION, NUM_CLASSES } from '@emotion/core/classes';
 import type { EmotionClassifier } from '@emotion/core/emotion';
 import { argmax } from '@emotion/core/maths';
@@ -65,12 +67,8 @@ export async function photoLightSurvival(
   return out;
 }
 
-export interface LabelledLightResult {
-  light: string;
-  accuracy: number;
-  /** Share of answers per class. */
-  predicted: Record<string, number>;
-}
+/** Accuracy and the share of answers per class (core's artifacts: evaluation.json and the card hold it). */
+export type LabelledLightResult = LightAccuracy;
 
 /** Accuracy (flip TTA) and the predicted class shares, as they are and under each light. */
 export async function labelledLightAccuracy(

@@ -137,6 +137,16 @@ export function renderModelCard(c: ModelCard, m: Metrics): string {
         ),
       ].join('\n')
     : '_Not evaluated._';
+  const light = v.light?.length
+    ? [
+        '',
+        `In dim light: the validation set relit as a camera would see it (luma times a brightness, a gamma curve, rounded to whole grey levels), with flip TTA${c.standardization ? '; the model standardizes each crop first' : ''}:`,
+        '',
+        '| light | accuracy | answered sad |',
+        '|---|---|---|',
+        ...v.light.map((l) => `| ${l.light} | ${pct(l.accuracy)} | ${pct(l.predicted.sad)} |`),
+      ].join('\n')
+    : '';
   const curve = m.epochs
     .filter((e) => e.epoch === 1 || e.epoch % 5 === 0 || e.epoch === m.epochs.length)
     .map(
@@ -163,6 +173,7 @@ ${finished ? `Training finished: ${t.epochs_run} of ${t.epochs_planned} planned 
 ${v.abstention ? `| \`uncertain\` below a top score of ${v.abstention.threshold} (the lowest threshold at which the answers kept are ${pct(v.abstention.target)} right or more, with TTA) | ${pct(v.abstention.answered)} answered, ${pct(v.abstention.right)} of them right |\n` : ''}| reference: ${c.reference.source} | ${pct(c.reference.val_accuracy)} |
 
 ${perClass}
+${light}
 
 ## Files
 

@@ -254,9 +254,9 @@ describe('the committed model reproduces its card', { skip: needsShared() }, () 
   const evaluation = committed(MODEL_FILES.evaluation);
   const metrics = committed(MODEL_FILES.metrics);
 
-  it("on the full PublicTest: the card's accuracy and TTA accuracy, the evaluation's confusion matrices", async () => {
+  it("on the full PublicTest: the card's accuracy and TTA accuracy, the evaluation's confusion matrices, its threshold and dim light", async () => {
     const { evaluateModel } = await import('../src/evaluate.ts');
-    const e = await evaluateModel(MODEL_ONNX, FER, { tta: true });
+    const e = await evaluateModel(MODEL_ONNX, FER, { tta: true, light: true });
     assert.equal(e.n, card.validation.n);
     assert.equal(e.accuracy, card.validation.accuracy);
     assert.equal(e.tta!.accuracy, card.validation.tta_accuracy);
@@ -272,6 +272,9 @@ describe('the committed model reproduces its card', { skip: needsShared() }, () 
     // The `uncertain` threshold the worker, the site and the package read from the card.
     assert.deepEqual(e.abstention, evaluation.abstention);
     assert.deepEqual(abstentionThreshold(e.abstention!), card.validation.abstention);
+    // Its accuracy in dim light, as the card states it.
+    assert.deepEqual(e.light, evaluation.light);
+    assert.deepEqual(e.light, card.validation.light);
   });
 
   it("exporting the run's best weights again gives the committed ONNX's logits (max abs diff <= 1e-5)", async () => {

@@ -166,6 +166,8 @@ describe('the journey: train, Ctrl-C, resume, export, evaluate, serve', { skip }
     assert.match(card, /n=32\)/);
     assert.match(card, /96 training images/);
     assert.match(card, /accuracy on 32 validation images/);
+    assert.match(card, /\| dim 30% \| [\d.]+% \|/, 'the card states accuracy in dim light');
+    assert.match(card, /`uncertain` below a top score of [\d.]+/, "and the model's own `uncertain` threshold");
     assert.match(card, /the rarest class of this run's training data \(\d+ of 96 images\)/);
     assert.doesNotMatch(card, /28,709|1000 PublicTest/);
   });
