@@ -108,6 +108,16 @@ export interface ModelCard {
   classes: string[];
   input: { size: number; channels: number; layout: 'NCHW' };
   normalization: { mean: number; std: number };
+  /** Per-crop tone normalization the model's graph does first (core's TONE), when exported with it (`--tone`). */
+  tone?: {
+    whiteQuantile: number;
+    whitePoint: number;
+    midRatio: number;
+    minMid: number;
+    maxMid: number;
+    minGamma: number;
+    maxGamma: number;
+  };
   /** Per-crop standardization the model does as its first step (core's STANDARDIZATION), when trained with it. */
   standardization?: { mean: number; std: number; minStd: number };
   parameters: number;

@@ -27,6 +27,28 @@ export const NORMALIZATION = { mean: 0.5, std: 0.5 } as const;
  */
 export const STANDARDIZATION = { mean: 131, std: 74.65, minStd: 4 } as const;
 
+/**
+ * Per-crop tone normalization, in luma units: a model exported with it (its ONNX metadata says
+ * `tone`) computes, as the first step of its graph, u = p / w with w the crop's white point (its
+ * `whiteQuantile` quantile of luma, at least 1), then whitePoint * u^g clipped to 255, where the
+ * power g (within [minGamma, maxGamma]) brings the crop's median of u to midRatio. A dim exposure
+ * (luma times s) and a camera's tone curve (luma to a power) change neither w-relative order nor
+ * that median's place, so up to rounding a face reads the same lit either way. The targets are
+ * FER2013 train's: the median of its images' 95th percentiles (250) and of their median over it
+ * (0.512; half of them within 0.502-0.529, as the images are histogram-equalized). Quantiles are
+ * the sorted values at index floor(q * 2304).
+ */
+export const TONE = {
+  whiteQuantile: 0.95,
+  whitePoint: 250,
+  midRatio: 0.512,
+  /** The median over the white point is held within these, so a flat or black crop gets a bounded power. */
+  minMid: 0.02,
+  maxMid: 0.98,
+  minGamma: 0.25,
+  maxGamma: 4,
+} as const;
+
 /** Each class as an adjective ("a fearful face"), as photo collections such as face-api.js's name their files. */
 export const ADJECTIVE_TO_CLASS: Readonly<Record<string, Emotion>> = {
   angry: 'angry',

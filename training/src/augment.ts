@@ -9,7 +9,7 @@
  *  4. occlusion on the normalized input: cutout (a square set to 0) and random erasing (N(0,1) noise).
  * Validation images only go through step 3.
  */
-import { INPUT_PIXELS, INPUT_SIZE, NORMALIZATION, STANDARDIZATION } from '@emotion/core/classes';
+import { INPUT_PIXELS, INPUT_SIZE, NORMALIZATION, STANDARDIZATION, TONE } from '@emotion/core/classes';
 import type { Rng } from '@emotion/core/rng';
 
 export interface AugmentOptions {
@@ -77,6 +77,25 @@ export function standardizeLuma(px: Float32Array): Float32Array {
   for (let i = 0; i < px.length; i++) v += (px[i] - m) * (px[i] - m);
   const k = STANDARDIZATION.std / Math.max(Math.sqrt(v / px.length), STANDARDIZATION.minStd);
   for (let i = 0; i < px.length; i++) px[i] = (px[i] - m) * k + STANDARDIZATION.mean;
+  return px;
+}
+
+/** The sorted value at index floor(q * n) (TONE's quantile; the exported graph picks the same one with TopK). */
+function quantile(sorted: Float32Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/**
+ * Tone normalization of luma in place, as TONE describes (the exported graph's first nodes with
+ * `--tone`): the white point to TONE.whitePoint, and a power curve that brings the median to
+ * TONE.midRatio of it.
+ */
+export function toneLuma(px: Float32Array): Float32Array {
+  const sorted = Float32Array.from(px).sort();
+  const w = Math.max(1, quantile(sorted, TONE.whiteQuantile));
+  const m = Math.min(TONE.maxMid, Math.max(TONE.minMid, quantile(sorted, 0.5) / w));
+  const g = Math.min(TONE.maxGamma, Math.max(TONE.minGamma, Math.log(TONE.midRatio) / Math.log(m)));
+  for (let i = 0; i < px.length; i++) px[i] = Math.min(255, TONE.whitePoint * (px[i] / w) ** g);
   return px;
 }
 

@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MODEL_FILES, type ModelVariant } from '@emotion/core/artifacts';
-import { CLASSES, type Emotion, INPUT_SIZE, NORMALIZATION, STANDARDIZATION } from '@emotion/core/classes';
+import { CLASSES, type Emotion, INPUT_SIZE, NORMALIZATION, STANDARDIZATION, TONE } from '@emotion/core/classes';
 import { abstentionThreshold } from './abstention.ts';
 import { FILES, loadWeights, type Metrics, readMetrics } from './checkpoint.ts';
 import { argPath, fromRecord, fromRoot, mustExist, shown, TRAINING_DIR } from './cli-paths.ts';
@@ -48,6 +48,11 @@ export interface ExportOptions {
    * validation set; recorded in the model card so that exporting again reproduces the model).
    */
   logitBias?: Partial<Record<Emotion, number>>;
+  /**
+   * Tone normalization (core's TONE) as the graph's first nodes (default true): a crop reads the same
+   * in a dim room or through a camera's dark tone curve. Recorded in the card (`tone`).
+   */
+  tone?: boolean;
   /** Called with a line per step that takes a while (the evaluations). */
   onProgress?: (line: string) => void;
 }
@@ -99,20 +104,25 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     input_size: String(INPUT_SIZE),
   };
   // A PyTorch user standardizes each input before `features` when the metadata says so.
-  const stdMeta: Record<string, string> = flags.standardize ? { standardize: JSON.stringify(STANDARDIZATION) } : {};
+  const tone = opts.tone ?? true;
+  const stdMeta: Record<string, string> = {
+    ...(tone ? { tone: JSON.stringify(TONE) } : {}),
+    ...(flags.standardize ? { standardize: JSON.stringify(STANDARDIZATION) } : {}),
+  };
   writeFileSync(join(opts.out, MODEL_FILES.safetensors), encodeSafetensors(sd, { format: 'pt', ...common, ...stdMeta }));
   const onnxMeta = {
     ...common,
     preprocessing:
       'decode (EXIF orientation, alpha over white) -> BT.601 luma -> crop face -> area-average resize to 48x48 -> (p/255 - 0.5)/0.5; NCHW [N,1,48,48]' +
+      (tone ? "; the graph then normalizes each image's tone (see tone)" : '') +
       (flags.standardize ? '; the graph then standardizes each image (see standardize)' : ''),
-    ...(flags.standardize ? { standardize: JSON.stringify(STANDARDIZATION) } : {}),
+    ...stdMeta,
     best_epoch: String(bestEpoch),
     ...(Object.keys(logitBias).length ? { logit_bias: JSON.stringify(logitBias) } : {}),
     metrics: JSON.stringify({ best: metrics.best, epoch: best ?? null }),
   };
   const onnxPath = join(opts.out, MODEL_FILES.onnx);
-  const onnxBytes = buildOnnx(sd, onnxMeta, { standardize: flags.standardize });
+  const onnxBytes = buildOnnx(sd, onnxMeta, { standardize: flags.standardize, tone });
   writeFileSync(onnxPath, onnxBytes);
   writeFileSync(join(opts.out, MODEL_FILES.onnxFp16), quantizeOnnx(onnxBytes, 'fp16'));
   writeFileSync(join(opts.out, MODEL_FILES.onnxInt8), quantizeOnnx(onnxBytes, 'int8'));
@@ -167,6 +177,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     classes: [...CLASSES],
     input: { size: INPUT_SIZE, channels: 1, layout: 'NCHW' },
     normalization: { ...NORMALIZATION },
+    ...(tone ? { tone: { ...TONE } } : {}),
     ...(flags.standardize ? { standardization: { ...STANDARDIZATION } } : {}),
     parameters: countParams(),
     training: {
@@ -226,7 +237,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
             why: 'added to the final layer bias at export: a prior correction for the rarest class, chosen on PublicTest with flip TTA (npm run measure:logit-bias -w training)',
             reproduce: `npm run export -w training -- ${fromRoot(runDir)} --logit-bias ${Object.entries(logitBias)
               .map(([c, b]) => `${c}=${b}`)
-              .join(',')}`,
+              .join(',')}${tone ? '' : ' --tone off'}`,
           },
         }
       : {}),
@@ -278,6 +289,11 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+function onOff(value: string, flag: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new Error(`${flag} must be on or off, got "${value}"`);
+  return value === 'on';
+}
+
 async function main(argv: string[]) {
   const { values: v, positionals } = parseArgs({
     args: argv,
@@ -287,13 +303,15 @@ async function main(argv: string[]) {
       'no-eval': { type: 'boolean', default: false },
       data: { type: 'string' },
       'logit-bias': { type: 'string', default: '' },
+      tone: { type: 'string', default: 'on' },
       help: { type: 'boolean', default: false },
     },
   });
   if (v.help || positionals.length !== 1) {
     process.stdout.write(
-      'Usage: npm run export -w training -- <run-folder> [--out <folder>] [--data <validation data>] [--no-eval] [--logit-bias <class>=<x>,...]\n\n' +
+      'Usage: npm run export -w training -- <run-folder> [--out <folder>] [--data <validation data>] [--no-eval] [--logit-bias <class>=<x>,...] [--tone on|off]\n\n' +
         "  --out <folder>   where to write (default: the run folder's export/); `--out model` replaces the committed model/\n" +
+        "  --tone on|off    tone normalization of each crop as the graph's first step (default on: dim light and dark tone curves read as daylight)\n" +
         'Paths resolve against the directory you typed the command in.\n',
     );
     process.exit(v.help ? 0 : 1);
@@ -310,6 +328,7 @@ async function main(argv: string[]) {
     evaluate: !v['no-eval'],
     data: v.data ? argPath(v.data) : undefined,
     logitBias: parseLogitBias(v['logit-bias']!),
+    tone: onOff(v.tone!, '--tone'),
     onProgress: (line) => console.log(line),
   });
   console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${shown(out)}`);

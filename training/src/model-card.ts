@@ -140,7 +140,7 @@ export function renderModelCard(c: ModelCard, m: Metrics): string {
   const light = v.light?.length
     ? [
         '',
-        `In dim light: the validation set relit as a camera would see it (luma times a brightness, a gamma curve, rounded to whole grey levels), with flip TTA${c.standardization ? '; the model standardizes each crop first' : ''}:`,
+        `In dim light: the validation set relit as a camera would see it (luma times a brightness, a gamma curve, rounded to whole grey levels), with flip TTA${c.tone ? `; the model's graph first normalizes each crop's tone (its ${c.tone.whiteQuantile * 100}th percentile of luma to ${c.tone.whitePoint}, a power curve bringing its median to ${c.tone.midRatio} of that)` : ''}${c.standardization ? '; the model standardizes each crop first' : ''}:`,
         '',
         '| light | accuracy | answered sad |',
         '|---|---|---|',

@@ -4,7 +4,7 @@
  * folded into the convolutions, opset 13.
  */
 
-import { CLASSES, INPUT_SIZE, NORMALIZATION, NUM_CLASSES, STANDARDIZATION } from '@emotion/core/classes';
+import { CLASSES, INPUT_SIZE, NORMALIZATION, NUM_CLASSES, STANDARDIZATION, TONE } from '@emotion/core/classes';
 import onnxProto from 'onnx-proto';
 import { BN_EPS, CONV_BLOCKS } from './model.ts';
 import type { Entry } from './safetensors.ts';
@@ -79,10 +79,79 @@ function standardizeNodes(x: string, nodes: INode[], inits: ITensor[]): string {
   return 'standardized';
 }
 
-export function buildOnnx(sd: Record<string, Entry>, metadata: Record<string, string>, opts: { standardize?: boolean } = {}): Uint8Array {
+/**
+ * Per-image tone normalization (core's TONE) as the graph's first nodes, the same as toneLuma in
+ * training's augment.ts: on luma, the white point and the median picked with TopK (the sorted
+ * value at index floor(q * 2304) is the (2304 - index)-th largest), then a per-image power.
+ */
+function toneNodes(x: string, nodes: INode[], inits: ITensor[]): string {
+  const scalar = (name: string, v: number) => inits.push(tensor(name, [], Float32Array.of(v)));
+  const ints = (name: string, v: number[]) => inits.push(tensor(name, [v.length], BigInt64Array.from(v.map(BigInt))));
+  const n = INPUT_SIZE * INPUT_SIZE;
+  const largest = (q: number) => n - Math.min(n - 1, Math.floor(q * n));
+  scalar('tone.luma_scale', 255 * NORMALIZATION.std);
+  scalar('tone.luma_offset', 255 * NORMALIZATION.mean);
+  scalar('tone.one', 1);
+  scalar('tone.mid_min', TONE.minMid);
+  scalar('tone.mid_max', TONE.maxMid);
+  scalar('tone.log_mid_ratio', Math.log(TONE.midRatio));
+  scalar('tone.gamma_min', TONE.minGamma);
+  scalar('tone.gamma_max', TONE.maxGamma);
+  scalar('tone.white_point', TONE.whitePoint);
+  scalar('tone.max', 255);
+  scalar('tone.norm_scale', 1 / (255 * NORMALIZATION.std));
+  scalar('tone.norm_offset', -NORMALIZATION.mean / NORMALIZATION.std);
+  ints('tone.flat_shape', [-1, n]);
+  ints('tone.image_shape', [-1, 1, INPUT_SIZE, INPUT_SIZE]);
+  // The k-th largest value is the least of the top k: TopK unsorted, then its minimum (sorting costs
+  // more than the network here).
+  const pick = (q: number, name: string) => {
+    ints(`${name}.k`, [largest(q)]);
+    nodes.push(
+      node(
+        'TopK',
+        ['tone.flat', `${name}.k`],
+        [`${name}.top`, `${name}.top_index`],
+        [attrInt('axis', 1), attrInt('largest', 1), attrInt('sorted', 0)],
+      ),
+      node('ReduceMin', [`${name}.top`], [name], [attrInts('axes', [1]), attrInt('keepdims', 1)]),
+    );
+    return name;
+  };
+  nodes.push(
+    node('Mul', [x, 'tone.luma_scale'], ['tone.luma_scaled']),
+    node('Add', ['tone.luma_scaled', 'tone.luma_offset'], ['tone.luma']),
+    node('Reshape', ['tone.luma', 'tone.flat_shape'], ['tone.flat']),
+  );
+  const white = pick(TONE.whiteQuantile, 'tone.white_raw');
+  const median = pick(0.5, 'tone.median');
+  nodes.push(
+    node('Max', [white, 'tone.one'], ['tone.white']),
+    node('Div', [median, 'tone.white'], ['tone.mid_raw']),
+    node('Clip', ['tone.mid_raw', 'tone.mid_min', 'tone.mid_max'], ['tone.mid']),
+    node('Log', ['tone.mid'], ['tone.log_mid']),
+    node('Div', ['tone.log_mid_ratio', 'tone.log_mid'], ['tone.gamma_raw']),
+    node('Clip', ['tone.gamma_raw', 'tone.gamma_min', 'tone.gamma_max'], ['tone.gamma']),
+    node('Div', ['tone.flat', 'tone.white'], ['tone.u']),
+    node('Pow', ['tone.u', 'tone.gamma'], ['tone.curved']),
+    node('Mul', ['tone.curved', 'tone.white_point'], ['tone.toned']),
+    node('Min', ['tone.toned', 'tone.max'], ['tone.clipped']),
+    node('Reshape', ['tone.clipped', 'tone.image_shape'], ['tone.image']),
+    node('Mul', ['tone.image', 'tone.norm_scale'], ['tone.norm_scaled']),
+    node('Add', ['tone.norm_scaled', 'tone.norm_offset'], ['toned']),
+  );
+  return 'toned';
+}
+
+export function buildOnnx(
+  sd: Record<string, Entry>,
+  metadata: Record<string, string>,
+  opts: { standardize?: boolean; tone?: boolean } = {},
+): Uint8Array {
   const nodes: INode[] = [];
   const inits: ITensor[] = [];
-  let x = opts.standardize ? standardizeNodes('input', nodes, inits) : 'input';
+  let x = opts.tone ? toneNodes('input', nodes, inits) : 'input';
+  if (opts.standardize) x = standardizeNodes(x, nodes, inits);
   for (const b of CONV_BLOCKS) {
     const { fw, fb } = foldConv(sd, b.conv, b.bn, b.cout);
     const wn = `features.${b.conv}.weight_folded`;

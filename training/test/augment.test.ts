@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { INPUT_PIXELS, INPUT_SIZE, NORMALIZATION, STANDARDIZATION } from '@emotion/core/classes';
+import { INPUT_PIXELS, INPUT_SIZE, NORMALIZATION, STANDARDIZATION, TONE } from '@emotion/core/classes';
 import { Rng } from '@emotion/core/rng';
 import * as ort from 'onnxruntime-node';
 import {
@@ -20,6 +20,7 @@ import {
   NO_AUGMENT,
   normalizeInto,
   standardizeLuma,
+  toneLuma,
 } from '../src/augment.ts';
 import { FILES, loadWeights } from '../src/checkpoint.ts';
 import { toTorchStateDict } from '../src/layout.ts';
@@ -236,5 +237,77 @@ describe('per-image standardization', () => {
     for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
     assert.ok(maxDiff < 1e-4, `max abs logit diff ${maxDiff}`);
     assert.ok(Math.max(...Array.from(plain, (v, i) => Math.abs(v - got[i]))) > 1e-3, 'the standardization changes the logits');
+  });
+});
+
+describe('tone normalization (TONE, the graph with --tone)', () => {
+  const toned = (img: ArrayLike<number>) => toneLuma(Float32Array.from(img));
+  const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+
+  it("brings the white point and the median to FER2013 train's", () => {
+    const px = toned(face);
+    const sorted = Float32Array.from(px).sort();
+    const at = (q: number) => sorted[Math.floor(q * INPUT_PIXELS)];
+    assert.ok(Math.abs(at(TONE.whiteQuantile) - TONE.whitePoint) < 1e-3, `white point ${at(TONE.whiteQuantile)}`);
+    assert.ok(Math.abs(at(0.5) / at(TONE.whiteQuantile) - TONE.midRatio) < 1e-3, `median ratio ${at(0.5) / at(TONE.whiteQuantile)}`);
+  });
+
+  it('a face dimmed or under a gamma curve is toned as it was (up to rounding and the 255 clip)', () => {
+    const smooth = image((x, y) => 30 + 2 * x + 2 * y); // no values past its white point to clip
+    const base = toned(smooth);
+    for (const light of [
+      { brightness: 0.3, gamma: 1 },
+      { brightness: 1, gamma: 2 },
+      { brightness: 0.5, gamma: 0.7 },
+    ]) {
+      const lit = Float32Array.from(smooth, (v) => 255 * ((v * light.brightness) / 255) ** light.gamma); // not rounded
+      const d = maxDiff(toned(lit), base);
+      assert.ok(d < 0.05, `${JSON.stringify(light)}: max luma diff ${d}`);
+    }
+    // Without it, the same light moves the crop by tens of grey levels.
+    assert.ok(
+      maxDiff(
+        Float32Array.from(smooth, (v) => v * 0.3),
+        smooth,
+      ) > 50,
+    );
+  });
+
+  it('keeps a black crop black and a flat crop flat', () => {
+    assert.ok(toned(new Float32Array(INPUT_PIXELS)).every((v) => v === 0));
+    const flat = toned(new Float32Array(INPUT_PIXELS).fill(90));
+    assert.ok(flat.every((v) => v === flat[0]));
+  });
+
+  it('the exported graph tones as training does: ONNX(tone) of x = ONNX(plain) of the toned x, with and without standardization', async () => {
+    const sd = toTorchStateDict(loadWeights(COMMITTED_RUN_BEST).weights, 0);
+    const run = async (opts: { tone: boolean; standardize: boolean }, x: Float32Array, n: number) => {
+      const session = await ort.InferenceSession.create(buildOnnx(sd, {}, opts));
+      const r = (await session.run({ input: new ort.Tensor('float32', x, [n, 1, S, S]) })).logits.data as Float32Array;
+      await session.release();
+      return r;
+    };
+    const rng = new Rng(17);
+    const images = [
+      face,
+      image((x, y) => Math.round(face[y * S + x] * 0.3)),
+      image((x, y) => Math.round(255 * (face[y * S + x] / 255) ** 2)),
+      image(() => 90),
+      new Uint8Array(INPUT_PIXELS),
+      image(() => Math.floor(rng.uniform(0, 256))),
+    ];
+    const raw = new Float32Array(images.length * INPUT_PIXELS);
+    images.forEach((img, i) => normalizeInto(img, raw, i * INPUT_PIXELS, false));
+    for (const standardize of [false, true]) {
+      const tonedInputs = new Float32Array(images.length * INPUT_PIXELS);
+      images.forEach((img, i) => inputInto(toned(img), tonedInputs, i * INPUT_PIXELS, standardize));
+      // The inputs toned (and standardized) in TypeScript, through a graph that does neither.
+      const want = await run({ tone: false, standardize: false }, tonedInputs, images.length);
+      const got = await run({ tone: true, standardize }, raw, images.length);
+      const plain = await run({ tone: false, standardize }, raw, images.length);
+      const d = maxDiff(got, want);
+      assert.ok(d < 1e-3, `standardize ${standardize}: max abs logit diff ${d}`);
+      assert.ok(maxDiff(plain, got) > 1e-3, 'the tone normalization changes the logits');
+    }
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { TONE } from '@emotion/core/classes';
 import { decodeGray } from '@emotion/core/decode';
 import { toModelInput } from '@emotion/core/pixels';
 import { Rng } from '@emotion/core/rng';
@@ -54,6 +55,7 @@ describe('export', () => {
   const weights = trainedLikeWeights();
   const out = mkdtempSync(join(tmpdir(), 'export-'));
   const biasedOut = mkdtempSync(join(tmpdir(), 'export-biased-'));
+  const tonedOut = mkdtempSync(join(tmpdir(), 'export-toned-'));
 
   before(async () => {
     const run = mkdtempSync(join(tmpdir(), 'run-'));
@@ -89,8 +91,10 @@ describe('export', () => {
       })),
       best: { epoch: 3, val_acc: 0.5, val_loss: 1 },
     });
-    await exportRun(run, { out, evaluate: false });
-    await exportRun(run, { out: biasedOut, evaluate: false, logitBias: { disgust: 0.3, fear: -0.25 } });
+    // The network alone (tone normalization off), to compare with TensorFlow.js; and as exported by default.
+    await exportRun(run, { out, evaluate: false, tone: false });
+    await exportRun(run, { out: biasedOut, evaluate: false, logitBias: { disgust: 0.3, fear: -0.25 }, tone: false });
+    await exportRun(run, { out: tonedOut, evaluate: false });
     await selectBackend('wasm');
   });
 
@@ -108,11 +112,24 @@ describe('export', () => {
     for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(biased[i] - plain[i] - offset[i % 7]) < 1e-5, `logit ${i}`);
     const card = JSON.parse(readFileSync(join(biasedOut, MODEL_FILES.card), 'utf8'));
     assert.deepEqual(card.logit_bias.added, { disgust: 0.3, fear: -0.25 });
-    assert.match(card.logit_bias.reproduce, /--logit-bias disgust=0.3,fear=-0.25$/);
+    assert.match(card.logit_bias.reproduce, /--logit-bias disgust=0.3,fear=-0.25 --tone off$/);
     assert.equal(JSON.parse(readFileSync(join(out, MODEL_FILES.card), 'utf8')).logit_bias, undefined);
     assert.deepEqual(parseLogitBias('disgust=0.3, fear=-0.25'), { disgust: 0.3, fear: -0.25 });
     assert.throws(() => parseLogitBias('joy=1'), /--logit-bias/);
     assert.throws(() => parseLogitBias('disgust=x'), /--logit-bias/);
+  });
+
+  it('exports tone normalization by default: in the graph, and the card and the ONNX metadata say so', async () => {
+    const card = JSON.parse(readFileSync(join(tonedOut, MODEL_FILES.card), 'utf8'));
+    assert.deepEqual(card.tone, { ...TONE });
+    assert.equal(JSON.parse(readFileSync(join(out, MODEL_FILES.card), 'utf8')).tone, undefined);
+    // The graph's first nodes pick each crop's white point and median (augment.test.ts checks their arithmetic).
+    const ops = (dir: string) =>
+      onnxProto.onnx.ModelProto.decode(readFileSync(join(dir, MODEL_FILES.onnx))).graph!.node!.map((n) => n.opType);
+    assert.equal(ops(tonedOut).filter((op) => op === 'TopK').length, 2);
+    assert.ok(!ops(out).includes('TopK'));
+    const meta = onnxProto.onnx.ModelProto.decode(readFileSync(join(tonedOut, MODEL_FILES.onnx))).metadataProps!;
+    assert.deepEqual(JSON.parse(meta.find((p) => p.key === 'tone')!.value!), { ...TONE });
   });
 
   it('ONNX logits match the TensorFlow.js model on random and real inputs (max abs diff <= 1e-4)', async () => {
@@ -284,7 +301,7 @@ describe('the committed model reproduces its card', { skip: needsShared() }, () 
     assert.equal(card.training.best_epoch, metrics.best.epoch);
     const again = mkdtempSync(join(tmpdir(), 'reexport-'));
     // With the card's logit offsets, as its `logit_bias.reproduce` says the model was exported.
-    await exportRun(runDir, { out: again, evaluate: false, logitBias: card.logit_bias?.added });
+    await exportRun(runDir, { out: again, evaluate: false, logitBias: card.logit_bias?.added, tone: card.tone !== undefined });
     const { inputs, n } = loadLabelledInputs(FER, 'val', 300);
     const logitsOf = async (file: string) => {
       const session = await openModel(file);

@@ -7,6 +7,8 @@ import { before, describe, it } from 'node:test';
 import { INPUT_SIZE } from '@emotion/core/classes';
 import { ALIGN_ZOOM } from '@emotion/core/faces';
 import { formatPhotoComparison, photoSettings } from '../src/evaluate.ts';
+import { photoLightSurvival } from '../src/light-eval.ts';
+import { openModel } from '../src/onnx-runner.ts';
 import {
   type DetectedPhoto,
   detectPhotos,
@@ -105,6 +107,16 @@ describe('photo evaluation on ../shared/photos-dev (labels.json)', { skip: needs
     detected = await detectPhotos(DEV);
     square = await evaluatePhotos(MODEL_ONNX, DEV, { tta: true, crop: 'square' }, detected);
     aligned = await evaluatePhotos(MODEL_ONNX, DEV, { tta: true, crop: 'aligned' }, detected);
+  });
+
+  it("keeps the largest face's label on at least 90% of the photos dimmed to 30% luma, and under a gamma of 2 (the model of 2026-12-02: 16 and 28 of 33)", async () => {
+    const classifier = await openModel(MODEL_ONNX);
+    const results = await photoLightSurvival(classifier, detected);
+    await classifier.release();
+    for (const light of ['dim 30%', 'gamma 2']) {
+      const r = results.find((x) => x.light === light)!;
+      assert.ok(r.kept >= 0.9 * r.faces, `${light}: ${r.kept}/${r.faces} kept; changed: ${JSON.stringify(r.changed)}`);
+    }
   });
 
   it('uses labels.json: labels, clear subset and face counts', () => {

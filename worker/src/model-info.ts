@@ -29,6 +29,11 @@ export function modelInfo(): ModelInfo {
       `crop: each detected face aligned as FER2013's faces are (eyes level, framed by eyes and mouth: detector.crop), read from at least ${CROP_MIN_SIDE / INPUT_SIZE}x ${INPUT_SIZE} px; or the given box, or the whole image with detect=false`,
       'area-averaging resize to 48x48 (the aligned crop: area-averaged rotated sampling)',
       'normalize (p / 255 - 0.5) / 0.5',
+      ...(c.tone
+        ? [
+            `the model's graph then normalizes each crop's tone, so that dim light and a dark tone curve read as daylight: its ${c.tone.whiteQuantile * 100}th percentile of luma w to ${c.tone.whitePoint}, then ${c.tone.whitePoint} * (p / w)^g (clipped to 255) with the power g bringing its median to ${c.tone.midRatio} * w`,
+          ]
+        : []),
       ...(c.standardization
         ? [
             `the model's graph then standardizes each crop: (p - mean) / max(std, ${c.standardization.minStd}) * ${c.standardization.std} + ${c.standardization.mean} in luma units`,
