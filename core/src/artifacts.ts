@@ -1,3 +1,5 @@
+import type { TONE } from './classes.ts';
+
 /**
  * The committed model's files (model/ at the repo root) and their JSON shapes: written by the
  * training package's export, read by the worker (GET /model) and the site's training pages.
@@ -109,15 +111,7 @@ export interface ModelCard {
   input: { size: number; channels: number; layout: 'NCHW' };
   normalization: { mean: number; std: number };
   /** Per-crop tone normalization the model's graph does first (core's TONE), when exported with it (`--tone`). */
-  tone?: {
-    whiteQuantile: number;
-    whitePoint: number;
-    midRatio: number;
-    minMid: number;
-    maxMid: number;
-    minGamma: number;
-    maxGamma: number;
-  };
+  tone?: Record<keyof typeof TONE, number>;
   /** Per-crop standardization the model does as its first step (core's STANDARDIZATION), when trained with it. */
   standardization?: { mean: number; std: number; minStd: number };
   parameters: number;

@@ -8,16 +8,15 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLASSES, INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
-import { argmax } from '@emotion/core/maths';
 import { type Geometry, inputInto, warpLuma } from '../src/augment.ts';
 import { DEFAULT_DATA, loadSplit } from '../src/data.ts';
 import { MODEL_DIR, openModel } from '../src/onnx-runner.ts';
+import { classificationReport } from '../src/report.ts';
 
 const { values: v } = parseArgs({
   options: {
     model: { type: 'string', default: join(MODEL_DIR, 'scratchcnn.onnx') },
     data: { type: 'string', default: DEFAULT_DATA },
-    standardize: { type: 'boolean', default: false },
   },
 });
 
@@ -53,30 +52,11 @@ async function viewProbs(view: View): Promise<Float64Array> {
   for (let i = 0; i < ds.n; i++) {
     const src = ds.images.subarray(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS);
     const luma = warpLuma(src, { ...view, flip: false }).map(Math.round);
-    inputInto(luma, inputs, i * INPUT_PIXELS, v.standardize!);
+    inputInto(luma, inputs, i * INPUT_PIXELS, false); // an exported graph standardizes (and tones) itself
   }
   const p = await classifier.probabilities(inputs, ds.n, { tta: true });
   cache.set(key, p);
   return p;
-}
-
-function report(probs: Float64Array) {
-  const tp = new Array(NUM_CLASSES).fill(0);
-  const predicted = new Array(NUM_CLASSES).fill(0);
-  const actual = new Array(NUM_CLASSES).fill(0);
-  let right = 0;
-  for (let i = 0; i < ds.n; i++) {
-    const p = argmax(probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES));
-    const y = ds.labels[i];
-    predicted[p]++;
-    actual[y]++;
-    if (p === y) {
-      right++;
-      tp[y]++;
-    }
-  }
-  const f1 = tp.map((t, c) => (t ? (2 * t) / (predicted[c] + actual[c]) : 0));
-  return { accuracy: right / ds.n, macroF1: f1.reduce((a, b) => a + b, 0) / NUM_CLASSES, recall: tp.map((t, c) => t / actual[c]) };
 }
 
 console.log(`| views (each with its mirror) | rows per face | accuracy | macro-F1 | ${CLASSES.join(' | ')} |`);
@@ -87,8 +67,8 @@ for (const [name, views] of Object.entries(SETS)) {
     const p = await viewProbs(view);
     for (let i = 0; i < sum.length; i++) sum[i] += p[i] / views.length;
   }
-  const r = report(sum);
-  const recall = r.recall.map((x) => x.toFixed(3)).join(' | ');
-  console.log(`| ${name} | ${2 * views.length} | ${r.accuracy.toFixed(4)} | ${r.macroF1.toFixed(4)} | ${recall} |`);
+  const r = classificationReport(sum, ds.labels);
+  const recall = r.per_class.map((c) => c.recall.toFixed(3)).join(' | ');
+  console.log(`| ${name} | ${2 * views.length} | ${r.accuracy.toFixed(4)} | ${r.macro_f1.toFixed(4)} | ${recall} |`);
 }
 await classifier.release();

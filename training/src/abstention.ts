@@ -16,14 +16,15 @@ export const ABSTENTION_STEPS = Array.from({ length: 13 }, (_, i) => Number((0.3
 /** For each threshold: the share of answers whose top probability reaches it, and the share of those that are right. */
 export function abstentionCurve(probs: Float64Array, labels: ArrayLike<number>, thresholds = ABSTENTION_STEPS): Abstention[] {
   const n = labels.length;
+  const best = Array.from({ length: n }, (_, i) => argmax(probs, i * NUM_CLASSES, NUM_CLASSES));
+  const top = best.map((b, i) => probs[i * NUM_CLASSES + b]);
   return thresholds.map((threshold) => {
     let kept = 0;
     let right = 0;
     for (let i = 0; i < n; i++) {
-      const best = argmax(probs, i * NUM_CLASSES, NUM_CLASSES);
-      if (probs[i * NUM_CLASSES + best] >= threshold) {
+      if (top[i] >= threshold) {
         kept++;
-        if (best === labels[i]) right++;
+        if (best[i] === labels[i]) right++;
       }
     }
     return { threshold, answered: round4(kept / n), right: round4(right / Math.max(1, kept)), target: ABSTENTION_TARGET };

@@ -47,7 +47,7 @@ export async function evaluateModel(
   const probs = both ? both.plain : await classifier.probabilities(set.inputs, set.n, { tta: false });
   const tta = both ? classificationReport(both.tta, set.labels) : null;
   const abstention = both ? abstentionCurve(both.tta, set.labels) : null;
-  const light = both && opts.light ? await labelledLightAccuracy(classifier, set) : null;
+  const light = both && opts.light ? await labelledLightAccuracy(classifier, set, undefined, both.tta) : null;
   await classifier.release();
   return {
     model,

@@ -70,16 +70,23 @@ export async function photoLightSurvival(
 /** Accuracy and the share of answers per class (core's artifacts: evaluation.json and the card hold it). */
 export type LabelledLightResult = LightAccuracy;
 
-/** Accuracy (flip TTA) and the predicted class shares, as they are and under each light. */
+/**
+ * Accuracy (flip TTA) and the predicted class shares, as they are and under each light; `asIs`: the
+ * set's flip-TTA probabilities when the caller has them already (not computed again).
+ */
 export async function labelledLightAccuracy(
   classifier: EmotionClassifier,
   set: LabelledInputs,
   lights: Record<string, Light> = LIGHTS,
+  asIs?: Float64Array,
 ): Promise<LabelledLightResult[]> {
   const out: LabelledLightResult[] = [];
   for (const [name, light] of [['as is', { brightness: 1, gamma: 1 }] as const, ...Object.entries(lights)]) {
-    const x = name === 'as is' ? set.inputs : relightInputs(set.inputs, light);
-    const pred = labelsOf(await classifier.probabilities(x, set.n, { tta: true }), set.n);
+    const probs =
+      name === 'as is'
+        ? (asIs ?? (await classifier.probabilities(set.inputs, set.n, { tta: true })))
+        : await classifier.probabilities(relightInputs(set.inputs, light), set.n, { tta: true });
+    const pred = labelsOf(probs, set.n);
     const counts = new Array(NUM_CLASSES).fill(0);
     let right = 0;
     pred.forEach((p, i) => {

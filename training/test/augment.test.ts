@@ -35,6 +35,15 @@ const luma = (v: number) => (v * NORMALIZATION.std + NORMALIZATION.mean) * 255;
 const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
 const std = (a: ArrayLike<number>) => Math.sqrt(mean(Array.from(a, (v) => (v - mean(a)) ** 2)));
 /** A textured test face: gradients and a few features, no symmetry. */
+/** Logits of the committed run's weights in a graph built with `opts`, on n stacked inputs. */
+async function graphLogits(opts: { tone?: boolean; standardize?: boolean }, x: Float32Array, n: number): Promise<Float32Array> {
+  const sd = toTorchStateDict(loadWeights(COMMITTED_RUN_BEST).weights, 0);
+  const session = await ort.InferenceSession.create(buildOnnx(sd, {}, opts));
+  const r = (await session.run({ input: new ort.Tensor('float32', x, [n, 1, S, S]) })).logits.data as Float32Array;
+  await session.release();
+  return r;
+}
+
 const face = image((x, y) => Math.round(40 + 3 * x + 1.5 * y + (x > 30 && y < 15 ? 60 : 0)) % 256);
 
 function centroid(px: ArrayLike<number>): { x: number; y: number; mass: number } {
@@ -210,13 +219,7 @@ describe('per-image standardization', () => {
   });
 
   it('the exported graph standardizes as training does: ONNX(standardize) of x = ONNX(plain) of the standardized x', async () => {
-    const sd = toTorchStateDict(loadWeights(COMMITTED_RUN_BEST).weights, 0);
-    const run = async (standardize: boolean, x: Float32Array, n: number) => {
-      const session = await ort.InferenceSession.create(buildOnnx(sd, {}, { standardize }));
-      const r = (await session.run({ input: new ort.Tensor('float32', x, [n, 1, S, S]) })).logits.data as Float32Array;
-      await session.release();
-      return r;
-    };
+    const run = (standardize: boolean, x: Float32Array, n: number) => graphLogits({ standardize }, x, n);
     const rng = new Rng(13);
     const images = [
       face,
@@ -280,13 +283,6 @@ describe('tone normalization (TONE, the graph with --tone)', () => {
   });
 
   it('the exported graph tones as training does: ONNX(tone) of x = ONNX(plain) of the toned x, with and without standardization', async () => {
-    const sd = toTorchStateDict(loadWeights(COMMITTED_RUN_BEST).weights, 0);
-    const run = async (opts: { tone: boolean; standardize: boolean }, x: Float32Array, n: number) => {
-      const session = await ort.InferenceSession.create(buildOnnx(sd, {}, opts));
-      const r = (await session.run({ input: new ort.Tensor('float32', x, [n, 1, S, S]) })).logits.data as Float32Array;
-      await session.release();
-      return r;
-    };
     const rng = new Rng(17);
     const images = [
       face,
@@ -302,9 +298,9 @@ describe('tone normalization (TONE, the graph with --tone)', () => {
       const tonedInputs = new Float32Array(images.length * INPUT_PIXELS);
       images.forEach((img, i) => inputInto(toned(img), tonedInputs, i * INPUT_PIXELS, standardize));
       // The inputs toned (and standardized) in TypeScript, through a graph that does neither.
-      const want = await run({ tone: false, standardize: false }, tonedInputs, images.length);
-      const got = await run({ tone: true, standardize }, raw, images.length);
-      const plain = await run({ tone: false, standardize }, raw, images.length);
+      const want = await graphLogits({ tone: false, standardize: false }, tonedInputs, images.length);
+      const got = await graphLogits({ tone: true, standardize }, raw, images.length);
+      const plain = await graphLogits({ tone: false, standardize }, raw, images.length);
       const d = maxDiff(got, want);
       assert.ok(d < 1e-3, `standardize ${standardize}: max abs logit diff ${d}`);
       assert.ok(maxDiff(plain, got) > 1e-3, 'the tone normalization changes the logits');
