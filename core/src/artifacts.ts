@@ -103,6 +103,14 @@ export interface LightAccuracy {
   predicted: Record<string, number>;
 }
 
+/**
+ * A card's tone normalization with its figures, as GET /model, MODEL_CARD.md and the site's model
+ * card state it: "normalizes each crop's tone: <this>".
+ */
+export function toneFormula(t: Record<keyof typeof TONE, number>): string {
+  return `its ${t.whiteQuantile * 100}th percentile of luma w to ${t.whitePoint}, then ${t.whitePoint} * (p / w)^g (clipped to 255), the power g bringing its median to ${t.midRatio} * w`;
+}
+
 /** model-card.json */
 export interface ModelCard {
   name: string;

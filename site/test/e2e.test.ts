@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { toneFormula } from '@emotion/core/artifacts';
 import { CLASSES } from '@emotion/core/classes';
 import { requireOrSkip } from '@emotion/core/shared-data';
 import { encodeJpeg, encodePng, resampleJpeg } from '@emotion/core/testing/images';
@@ -278,6 +279,7 @@ describe('site in Chromium against the worker', { skip }, () => {
       // The committed card's `uncertain` threshold and its accuracy in dim light, as the export measured them.
       const committed = JSON.parse(readFileSync(join(MODEL_DIR, 'model-card.json'), 'utf8'));
       assert.ok(card.includes(`under ${committed.validation.abstention.threshold} is marked`), 'the threshold');
+      assert.ok(card.includes(toneFormula(committed.tone)), 'the tone normalization, with its figures');
       const rows = await page.locator('table[aria-labelledby="light-title"] tbody tr').allInnerTexts();
       assert.deepEqual(
         rows.map((r) => r.split('\t')[0].trim()),

@@ -8,7 +8,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLASSES, INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
-import { type Geometry, inputInto, warpLuma } from '../src/augment.ts';
+import { type Geometry, inputInto, RAW_INPUT, warpLuma } from '../src/augment.ts';
 import { DEFAULT_DATA, loadSplit } from '../src/data.ts';
 import { MODEL_DIR, openModel } from '../src/onnx-runner.ts';
 import { classificationReport } from '../src/report.ts';
@@ -52,7 +52,7 @@ async function viewProbs(view: View): Promise<Float64Array> {
   for (let i = 0; i < ds.n; i++) {
     const src = ds.images.subarray(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS);
     const luma = warpLuma(src, { ...view, flip: false }).map(Math.round);
-    inputInto(luma, inputs, i * INPUT_PIXELS, false); // an exported graph standardizes (and tones) itself
+    inputInto(luma, inputs, i * INPUT_PIXELS, RAW_INPUT); // an exported graph tones and standardizes itself
   }
   const p = await classifier.probabilities(inputs, ds.n, { tta: true });
   cache.set(key, p);

@@ -4,8 +4,9 @@
  *     scale and shift, so a face is seen off-centre and at other sizes as the detector crops it;
  *  2. light (on luma, rounded back to whole grey levels as a camera would): a dim exposure
  *     (brightness times a factor) and a gamma curve;
- *  3. the model input: per-image standardization (when the run has it: the exported model does the
- *     same as its first step, see core's STANDARDIZATION), then the normalization;
+ *  3. the model input (InputSteps, as the run has them: the exported model does the same as its first
+ *     nodes): tone normalization (core's TONE), per-image standardization (core's STANDARDIZATION),
+ *     then the normalization;
  *  4. occlusion on the normalized input: cutout (a square set to 0) and random erasing (N(0,1) noise).
  * Validation images only go through step 3.
  */
@@ -99,16 +100,28 @@ export function toneLuma(px: Float32Array): Float32Array {
   return px;
 }
 
-/** The model input of one 48x48 luma image (0-255) into out[offset..]: standardized if asked, then normalized. */
-export function inputInto(luma: ArrayLike<number>, out: Float32Array, offset: number, standardize: boolean): void {
+/** What a run does to each image before the normalization, in training and as its exported graph's first nodes. */
+export interface InputSteps {
+  /** Tone normalization (toneLuma, core's TONE). */
+  tone: boolean;
+  /** Per-image standardization (standardizeLuma, core's STANDARDIZATION). */
+  standardize: boolean;
+}
+
+/** Only the normalization: an exported graph does its own steps, so its inputs are raw. */
+export const RAW_INPUT: InputSteps = { tone: false, standardize: false };
+
+/** The model input of one 48x48 luma image (0-255) into out[offset..]: toned and standardized as asked, then normalized. */
+export function inputInto(luma: ArrayLike<number>, out: Float32Array, offset: number, steps: InputSteps): void {
   const px = Float32Array.from(luma);
-  if (standardize) standardizeLuma(px);
+  if (steps.tone) toneLuma(px);
+  if (steps.standardize) standardizeLuma(px);
   for (let i = 0; i < INPUT_PIXELS; i++) out[offset + i] = norm(px[i]);
 }
 
-/** Normalizes one 48x48 luma image into out[offset..] (no standardization). */
-export function normalizeInto(src: Uint8Array, out: Float32Array, offset: number, standardize = false): void {
-  inputInto(src, out, offset, standardize);
+/** The model input of one unaugmented 48x48 luma image into out[offset..]. */
+export function normalizeInto(src: Uint8Array, out: Float32Array, offset: number, steps: InputSteps = RAW_INPUT): void {
+  inputInto(src, out, offset, steps);
 }
 
 /** Steps 1-2: the augmented luma (0-255) of one image. */
@@ -171,8 +184,8 @@ export function relight(luma: Float32Array, { brightness, gamma }: Light): Float
 }
 
 /** All four steps for one training image into out[offset..]. */
-export function augmentInto(src: Uint8Array, out: Float32Array, offset: number, rng: Rng, o: AugmentOptions, standardize: boolean): void {
-  inputInto(augmentLuma(src, rng, o), out, offset, standardize);
+export function augmentInto(src: Uint8Array, out: Float32Array, offset: number, rng: Rng, o: AugmentOptions, steps: InputSteps): void {
+  inputInto(augmentLuma(src, rng, o), out, offset, steps);
   if (rng.next() < o.cutout) {
     const cy = rng.int(INPUT_SIZE);
     const cx = rng.int(INPUT_SIZE);

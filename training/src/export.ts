@@ -22,6 +22,7 @@ import { CLASSES, type Emotion, INPUT_SIZE, NORMALIZATION, STANDARDIZATION, TONE
 import { abstentionThreshold } from './abstention.ts';
 import { FILES, loadWeights, type Metrics, readMetrics } from './checkpoint.ts';
 import { argPath, fromRecord, fromRoot, mustExist, shown, TRAINING_DIR } from './cli-paths.ts';
+import { onOff } from './cli-values.ts';
 import { type Evaluation, evaluateModel } from './evaluate.ts';
 import { toTorchStateDict } from './layout.ts';
 import { countParams } from './model.ts';
@@ -103,8 +104,13 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
     normalization: JSON.stringify(NORMALIZATION),
     input_size: String(INPUT_SIZE),
   };
-  // A PyTorch user standardizes each input before `features` when the metadata says so.
+  // A run trained on toned inputs needs the tone in its graph; the others read dim light better with it.
+  if (flags.tone && opts.tone === false)
+    throw new Error(
+      `${shown(runDir)} trained on tone-normalized inputs (--tone on): its graph must normalize tone, so --tone off cannot be`,
+    );
   const tone = opts.tone ?? true;
+  // A PyTorch user tones and standardizes each input before `features` when the metadata says so.
   const stdMeta: Record<string, string> = {
     ...(tone ? { tone: JSON.stringify(TONE) } : {}),
     ...(flags.standardize ? { standardize: JSON.stringify(STANDARDIZATION) } : {}),
@@ -206,6 +212,7 @@ export async function exportRun(runDir: string, opts: ExportOptions): Promise<{ 
         augmentation: augmentationOf(flags),
         mixing: mixingOf(flags),
         standardized_inputs: flags.standardize,
+        toned_inputs: flags.tone,
         seed: flags.seed,
         class_weights: classWeights
           ? `${flags.classWeights} (${Object.entries(classWeights)
@@ -289,11 +296,6 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function onOff(value: string, flag: string): boolean {
-  if (value !== 'on' && value !== 'off') throw new Error(`${flag} must be on or off, got "${value}"`);
-  return value === 'on';
-}
-
 async function main(argv: string[]) {
   const { values: v, positionals } = parseArgs({
     args: argv,
@@ -328,7 +330,7 @@ async function main(argv: string[]) {
     evaluate: !v['no-eval'],
     data: v.data ? argPath(v.data) : undefined,
     logitBias: parseLogitBias(v['logit-bias']!),
-    tone: onOff(v.tone!, '--tone'),
+    tone: onOff(v.tone, '--tone'),
     onProgress: (line) => console.log(line),
   });
   console.log(`Exported ${card.name} ${card.version} (best epoch ${card.training.best_epoch}) to ${shown(out)}`);

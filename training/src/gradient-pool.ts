@@ -9,6 +9,7 @@
  * --threads is part of the recipe. The running statistics merge the whole batch's moments (combine.ts).
  */
 import { Worker } from 'node:worker_threads';
+import type { InputSteps } from './augment.ts';
 import type { Dataset } from './data.ts';
 import type { Weights } from './model.ts';
 import { runEval, runStep, type StepRequest, weightViews } from './shard.ts';
@@ -18,8 +19,8 @@ export interface GradientPool {
   readonly shards: number;
   /** One request per shard. */
   step(reqs: StepRequest[]): Promise<StepResult[]>;
-  /** Inference-mode logits; `standardize` as the run's inputs. */
-  evalLogits(split: 'train' | 'val', start: number, end: number, standardize?: boolean): Promise<Float32Array>;
+  /** Inference-mode logits; `steps` as the run's inputs (absent: none). */
+  evalLogits(split: 'train' | 'val', start: number, end: number, steps?: InputSteps): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
@@ -27,7 +28,7 @@ export function inThreadPool(data: { train: Dataset; val: Dataset }, weights: We
   return {
     shards: 1,
     step: async (reqs) => reqs.map((r) => runStep(data.train, weights, r)),
-    evalLogits: async (split, start, end, standardize = false) => runEval(data[split], weights, start, end, standardize),
+    evalLogits: async (split, start, end, steps) => runEval(data[split], weights, start, end, steps),
     close: async () => {},
   };
 }
@@ -76,13 +77,13 @@ export async function threadPool(
   return {
     shards: count,
     step: (reqs) => Promise.all(reqs.map((r, i) => handles[i].call<StepResult>({ type: 'step', req: r }))),
-    async evalLogits(split, start, end, standardize = false) {
+    async evalLogits(split, start, end, steps) {
       const per = Math.ceil((end - start) / count);
       const parts = await Promise.all(
         handles.map((h, i) => {
           const s = Math.min(end, start + i * per);
           const e = Math.min(end, s + per);
-          return h.call<Float32Array>({ type: 'eval', split, start: s, end: e, standardize });
+          return h.call<Float32Array>({ type: 'eval', split, start: s, end: e, steps });
         }),
       );
       const out = new Float32Array((end - start) * 7);

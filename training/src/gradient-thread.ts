@@ -23,7 +23,7 @@ parentPort!.on('message', async (msg) => {
     }
     if (msg.type === 'eval') {
       const split = msg.split as 'train' | 'val';
-      const logits = runEval(data[split], weights, msg.start, msg.end, msg.standardize === true);
+      const logits = runEval(data[split], weights, msg.start, msg.end, msg.steps);
       return parentPort!.postMessage({ result: logits }, [logits.buffer as ArrayBuffer]);
     }
     throw new Error(`unknown message ${msg.type}`);

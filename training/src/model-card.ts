@@ -1,8 +1,8 @@
 /** The model card: machine-readable (model-card.json, read by the worker and site) and as Markdown. */
 
-import type { LineageStep, ModelCard } from '@emotion/core/artifacts';
+import { type LineageStep, type ModelCard, toneFormula } from '@emotion/core/artifacts';
 import type { Metrics } from './checkpoint.ts';
-import { augmentationOf, LATER_DEFAULTS, mixingOf, optimizerOf, type RunConfig, scheduleOf } from './run-config.ts';
+import { augmentationOf, inputsOf, LATER_DEFAULTS, mixingOf, optimizerOf, type RunConfig, scheduleOf } from './run-config.ts';
 import type { InitFrom } from './train.ts';
 
 export type { LineageStep, ModelCard };
@@ -11,6 +11,7 @@ function recipeOf(flags: RunConfig): string {
   // A parent's flags are stored as its run wrote them: settings added later take their defaults.
   const f = { ...LATER_DEFAULTS, ...flags };
   const mixing = mixingOf(f);
+  const inputs = inputsOf(f);
   const parts = [
     optimizerOf(f),
     scheduleOf(f),
@@ -18,7 +19,7 @@ function recipeOf(flags: RunConfig): string {
     `batch ${f.batchSize}`,
     f.augment === false ? 'no augmentation' : `augmented (${augmentationOf(f)})`,
     ...(mixing !== 'none' ? [mixing] : []),
-    ...(f.standardize ? ['inputs standardized per image'] : []),
+    ...(inputs !== 'none' ? [`inputs ${inputs}`] : []),
     `class weights ${f.classWeights ?? 'none'}`,
     `EMA ${Number(f.ema ?? 0) > 0 ? f.ema : 'off'}`,
     `seed ${f.seed}`,
@@ -140,7 +141,7 @@ export function renderModelCard(c: ModelCard, m: Metrics): string {
   const light = v.light?.length
     ? [
         '',
-        `In dim light: the validation set relit as a camera would see it (luma times a brightness, a gamma curve, rounded to whole grey levels), with flip TTA${c.tone ? `; the model's graph first normalizes each crop's tone (its ${c.tone.whiteQuantile * 100}th percentile of luma to ${c.tone.whitePoint}, a power curve bringing its median to ${c.tone.midRatio} of that)` : ''}${c.standardization ? '; the model standardizes each crop first' : ''}:`,
+        `In dim light: the validation set relit as a camera would see it (luma times a brightness, a gamma curve, rounded to whole grey levels), with flip TTA${c.tone ? `; the model's graph first normalizes each crop's tone (${toneFormula(c.tone)})` : ''}${c.standardization ? '; the model standardizes each crop first' : ''}:`,
         '',
         '| light | accuracy | answered sad |',
         '|---|---|---|',

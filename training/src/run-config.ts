@@ -2,7 +2,7 @@
  * A training run's configuration, as train.ts writes it into metrics.json (run.flags) and export
  * and the model card read it back: one type from run to export.
  */
-import { type AugmentOptions, LEGACY_AUGMENT } from './augment.ts';
+import { type AugmentOptions, type InputSteps, LEGACY_AUGMENT } from './augment.ts';
 import type { MixOptions } from './mix.ts';
 import type { OptimizerName, ScheduleName } from './optim.ts';
 import type { ClassWeighting } from './recipe.ts';
@@ -32,6 +32,8 @@ export interface RunConfig {
   mix: MixOptions;
   /** Per-image standardization of every input (core's STANDARDIZATION), in training and in the exported graph. */
   standardize: boolean;
+  /** Tone normalization of every input (core's TONE), in training and in the exported graph (which has it by default). */
+  tone: boolean;
   /** Per-class loss weights (absent in runs from before the flag: 'none'). */
   classWeights: ClassWeighting;
   /** EMA decay, 0 = off. */
@@ -43,7 +45,7 @@ export interface RunConfig {
 /** Settings added after runs already existed: their defaults are the behaviour those runs had. */
 export const LATER_DEFAULTS: Pick<
   RunConfig,
-  'classWeights' | 'ema' | 'init' | 'augmentOptions' | 'standardize' | 'optimizer' | 'momentum' | 'nesterov' | 'schedule' | 'mix'
+  'classWeights' | 'ema' | 'init' | 'augmentOptions' | 'standardize' | 'tone' | 'optimizer' | 'momentum' | 'nesterov' | 'schedule' | 'mix'
 > = {
   optimizer: 'adamw',
   momentum: 0.9,
@@ -55,7 +57,13 @@ export const LATER_DEFAULTS: Pick<
   init: '',
   augmentOptions: LEGACY_AUGMENT,
   standardize: false,
+  tone: false,
 };
+
+/** The steps a run's inputs go through before its network (training.ts feeds them; the exported graph does them). */
+export function inputStepsOf(config: Pick<RunConfig, 'tone' | 'standardize'>): InputSteps {
+  return { tone: config.tone, standardize: config.standardize };
+}
 
 const NUMBERS = ['epochs', 'batchSize', 'lr', 'warmup', 'weightDecay', 'labelSmoothing', 'seed'] as const;
 
@@ -94,6 +102,12 @@ export function optimizerOf(c: Pick<RunConfig, 'optimizer' | 'momentum' | 'neste
 export function scheduleOf(c: Pick<RunConfig, 'schedule' | 'lr' | 'warmup'>): string {
   const warm = `warm-up ${Number((c.warmup * 100).toFixed(2))}% of steps`;
   return c.schedule === 'cosine' ? `cosine to 0 after a linear ${warm}, peak ${c.lr}` : `one-cycle (cosine), ${warm}, peak ${c.lr}`;
+}
+
+/** The input steps in words ('none' when off). */
+export function inputsOf(c: Pick<RunConfig, 'tone' | 'standardize'>): string {
+  const parts = [c.tone ? 'tone-normalized' : '', c.standardize ? 'standardized' : ''].filter(Boolean);
+  return parts.length ? `${parts.join(' and ')} per image` : 'none';
 }
 
 /** Mixup / CutMix in words ('none' when off). */

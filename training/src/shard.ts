@@ -2,7 +2,7 @@
 
 import { INPUT_PIXELS } from '@emotion/core/classes';
 import { Rng } from '@emotion/core/rng';
-import { type AugmentOptions, augmentInto, LEGACY_AUGMENT, normalizeInto } from './augment.ts';
+import { type AugmentOptions, augmentInto, type InputSteps, LEGACY_AUGMENT, normalizeInto, RAW_INPUT } from './augment.ts';
 import type { Dataset } from './data.ts';
 import { type MixOptions, mixBatch } from './mix.ts';
 import { PARAM_SPECS, sizeOf, type Weights } from './model.ts';
@@ -16,8 +16,8 @@ export interface StepRequest {
   augment: boolean;
   /** What augmentation does (absent: LEGACY_AUGMENT). */
   augmentOptions?: AugmentOptions;
-  /** Standardize each input (the run's --standardize). */
-  standardize?: boolean;
+  /** The run's input steps (--tone, --standardize; absent: none). */
+  input?: InputSteps;
   /** Mixup / CutMix (absent: off). */
   mix?: MixOptions;
   /** Per-class cross-entropy weights (--class-weights); absent or null: unweighted. */
@@ -31,8 +31,8 @@ export function runStep(data: Dataset, w: Weights, req: StepRequest): StepResult
   const rng = new Rng(req.augSeed);
   req.indices.forEach((idx, i) => {
     const img = data.images.subarray(idx * INPUT_PIXELS, (idx + 1) * INPUT_PIXELS);
-    if (req.augment) augmentInto(img, x, i * INPUT_PIXELS, rng, req.augmentOptions ?? LEGACY_AUGMENT, req.standardize ?? false);
-    else normalizeInto(img, x, i * INPUT_PIXELS, req.standardize ?? false);
+    if (req.augment) augmentInto(img, x, i * INPUT_PIXELS, rng, req.augmentOptions ?? LEGACY_AUGMENT, req.input ?? RAW_INPUT);
+    else normalizeInto(img, x, i * INPUT_PIXELS, req.input);
     y[i] = data.labels[idx];
   });
   const mixed = req.augment && req.mix ? mixBatch(x, y, n, rng, req.mix) : null;
@@ -44,13 +44,13 @@ export function runStep(data: Dataset, w: Weights, req: StepRequest): StepResult
 const EVAL_CHUNK = 64;
 
 /** Inference-mode logits for images [start, end) of a dataset: flat [(end - start) * 7]. */
-export function runEval(data: Dataset, w: Weights, start: number, end: number, standardize = false): Float32Array {
+export function runEval(data: Dataset, w: Weights, start: number, end: number, steps: InputSteps = RAW_INPUT): Float32Array {
   const out = new Float32Array((end - start) * 7);
   for (let s = start; s < end; s += EVAL_CHUNK) {
     const e = Math.min(end, s + EVAL_CHUNK);
     const x = new Float32Array((e - s) * INPUT_PIXELS);
     for (let i = s; i < e; i++)
-      normalizeInto(data.images.subarray(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS), x, (i - s) * INPUT_PIXELS, standardize);
+      normalizeInto(data.images.subarray(i * INPUT_PIXELS, (i + 1) * INPUT_PIXELS), x, (i - s) * INPUT_PIXELS, steps);
     out.set(evalLogits(w, x, e - s), (s - start) * 7);
   }
   return out;

@@ -30,6 +30,7 @@ import {
   writeMetrics,
 } from './checkpoint.ts';
 import { argPath, fromRecord, mustExist, recordedPath, shown, TRAINING_DIR } from './cli-paths.ts';
+import { onOff } from './cli-values.ts';
 import { averageGrads, updateRunningStats } from './combine.ts';
 import { classCounts, DEFAULT_DATA, loadSplit } from './data.ts';
 import { type GradientPool, inThreadPool, threadPool } from './gradient-pool.ts';
@@ -39,7 +40,7 @@ import { countParams, initWeights, type Weights } from './model.ts';
 import { adamwStep, initAdam, OPTIMIZERS, SCHEDULES, scheduledLr, sgdStep } from './optim.ts';
 import { EpochProgress, formatDuration, RunClock } from './progress.ts';
 import { CLASS_WEIGHTINGS, classWeightsFor, copyWeights, emaUpdate, parseClassWeighting, setWeights } from './recipe.ts';
-import { augmentationOf, mixingOf, optimizerOf, type RunConfig, scheduleOf } from './run-config.ts';
+import { augmentationOf, inputStepsOf, inputsOf, mixingOf, optimizerOf, type RunConfig, scheduleOf } from './run-config.ts';
 import { type StepRequest, sharedWeights } from './shard.ts';
 
 const FLAGS = {
@@ -90,6 +91,11 @@ const FLAGS = {
     type: 'string',
     default: 'on',
     help: "per-image standardization of the model's input (on|off; the exported model does it in its graph)",
+  },
+  tone: {
+    type: 'string',
+    default: 'on',
+    help: "tone normalization of the model's input, before standardization (on|off; the exported model does it in its graph)",
   },
   'class-weights': {
     type: 'string',
@@ -143,10 +149,6 @@ function parseFlags(argv: string[]) {
       throw new Error(`--${k} must be one of ${options.join(', ')}, got "${v[k]}"`);
     return v[k] as T;
   };
-  const onOff = (k: string) => {
-    if (v[k] !== 'on' && v[k] !== 'off') throw new Error(`--${k} must be on or off, got "${v[k]}"`);
-    return v[k] === 'on';
-  };
   // Paths typed here resolve against the user's directory; metrics.json records them relative to training/ when inside it.
   const path = (k: string) => recordedPath(argPath(v[k] as string));
   const flags: RunConfig = {
@@ -176,10 +178,11 @@ function parseFlags(argv: string[]) {
       cutout: num('cutout'),
       erasing: num('erasing'),
     },
-    standardize: onOff('standardize'),
+    standardize: onOff(v.standardize, '--standardize'),
+    tone: onOff(v.tone, '--tone'),
     optimizer: oneOf('optimizer', OPTIMIZERS),
     momentum: num('momentum'),
-    nesterov: onOff('nesterov'),
+    nesterov: onOff(v.nesterov, '--nesterov'),
     schedule: oneOf('schedule', SCHEDULES),
     mix: { mixup: num('mixup'), cutmix: num('cutmix'), prob: num('mix-prob') },
     classWeights: parseClassWeighting(v['class-weights']),
@@ -349,7 +352,7 @@ export async function train(argv: string[], status: RunStatus = newRunStatus()):
   log(`ScratchCNN: ${countParams().toLocaleString('en-US')} trainable parameters`);
   const classWeights = classWeightsFor(classCounts(train), flags.classWeights);
   if (classWeights) log(`Class weights (${flags.classWeights}): ${classWeights.map((w, i) => `${CLASSES[i]} ${w.toFixed(3)}`).join(', ')}`);
-  log(`Augmentation: ${augmentationOf(flags)}; inputs ${flags.standardize ? 'standardized per image' : 'not standardized'}`);
+  log(`Augmentation: ${augmentationOf(flags)}; inputs: ${inputsOf(flags)}`);
   log(`Optimizer: ${optimizerOf(flags)}; schedule ${scheduleOf(flags)}; mixing: ${mixingOf(flags)}`);
   if (flags.ema > 0) log(`EMA of the weights, decay ${flags.ema}: validation, best.safetensors and export use it`);
 
@@ -412,7 +415,7 @@ export async function train(argv: string[], status: RunStatus = newRunStatus()):
           labelSmoothing: flags.labelSmoothing,
           augment: flags.augment,
           augmentOptions: flags.augmentOptions,
-          standardize: flags.standardize,
+          input: inputStepsOf(flags),
           mix: flags.mix,
           ...(classWeights ? { classWeights } : {}),
         }));
@@ -437,7 +440,7 @@ export async function train(argv: string[], status: RunStatus = newRunStatus()):
       const validationStarted = Date.now();
 
       // With --ema, the EMA weights are validated (and kept as best); the raw weights are reported beside them.
-      const validate = async () => crossEntropy(await pool.evalLogits('val', 0, val.n, flags.standardize), val.labels);
+      const validate = async () => crossEntropy(await pool.evalLogits('val', 0, val.n, inputStepsOf(flags)), val.labels);
       let raw: { loss: number; accuracy: number } | null = null;
       let v: { loss: number; accuracy: number };
       if (ema) {

@@ -19,6 +19,7 @@ import {
   LEGACY_AUGMENT,
   NO_AUGMENT,
   normalizeInto,
+  RAW_INPUT,
   standardizeLuma,
   toneLuma,
 } from '../src/augment.ts';
@@ -44,6 +45,8 @@ async function graphLogits(opts: { tone?: boolean; standardize?: boolean }, x: F
   return r;
 }
 
+const STANDARDIZE = { tone: false, standardize: true };
+
 const face = image((x, y) => Math.round(40 + 3 * x + 1.5 * y + (x > 30 && y < 15 ? 60 : 0)) % 256);
 
 function centroid(px: ArrayLike<number>): { x: number; y: number; mass: number } {
@@ -61,7 +64,7 @@ function centroid(px: ArrayLike<number>): { x: number; y: number; mass: number }
 describe('augmentation, one step at a time', () => {
   it('with every step off, the input is the normalized image', () => {
     const out = new Float32Array(INPUT_PIXELS);
-    augmentInto(face, out, 0, new Rng(1), NO_AUGMENT, false);
+    augmentInto(face, out, 0, new Rng(1), NO_AUGMENT, RAW_INPUT);
     for (let i = 0; i < INPUT_PIXELS; i++) assert.ok(Math.abs(out[i] - (face[i] / 255 - 0.5) / 0.5) < 1e-6);
   });
 
@@ -171,14 +174,14 @@ describe('augmentation, one step at a time', () => {
     const flat = image(() => 200);
     const v = (200 / 255 - 0.5) / 0.5;
     const out = new Float32Array(INPUT_PIXELS);
-    augmentInto(flat, out, 0, new Rng(10), only({ cutout: 1, cutoutSize: 12 }), false);
+    augmentInto(flat, out, 0, new Rng(10), only({ cutout: 1, cutoutSize: 12 }), RAW_INPUT);
     const zeros = [...out.keys()].filter((i) => out[i] === 0);
     assert.ok(zeros.length > 0 && zeros.length <= 144);
     const xs = zeros.map((i) => i % S);
     const ys = zeros.map((i) => Math.floor(i / S));
     assert.equal((Math.max(...xs) - Math.min(...xs) + 1) * (Math.max(...ys) - Math.min(...ys) + 1), zeros.length, 'a rectangle');
     assert.ok(out.every((x) => x === 0 || Math.abs(x - v) < 1e-6));
-    augmentInto(flat, out, 0, new Rng(11), only({ erasing: 1 }), false);
+    augmentInto(flat, out, 0, new Rng(11), only({ erasing: 1 }), RAW_INPUT);
     const changed = [...out.keys()].filter((i) => Math.abs(out[i] - v) > 1e-6);
     assert.ok(changed.length >= 0.02 * INPUT_PIXELS * 0.5 && changed.length <= 0.2 * INPUT_PIXELS);
     assert.ok(std(changed.map((i) => out[i])) > 0.5, 'N(0,1) noise');
@@ -199,8 +202,8 @@ describe('per-image standardization', () => {
     const out = new Float32Array(INPUT_PIXELS);
     const bright = new Float32Array(INPUT_PIXELS);
     const dark = image((x, y) => Math.round(face[y * S + x] * 0.3));
-    inputInto(face, bright, 0, true);
-    inputInto(dark, out, 0, true);
+    inputInto(face, bright, 0, STANDARDIZE);
+    inputInto(dark, out, 0, STANDARDIZE);
     const lb = Array.from(bright, luma);
     assert.ok(Math.abs(mean(lb) - STANDARDIZATION.mean) < 1e-3);
     assert.ok(Math.abs(std(lb) - STANDARDIZATION.std) < 1e-3);
@@ -208,7 +211,7 @@ describe('per-image standardization', () => {
     const diff = Math.max(...Array.from(out, (v, i) => Math.abs(luma(v) - lb[i])));
     assert.ok(diff < 0.5 / 0.3 / (std(face) / STANDARDIZATION.std) + 1, `max diff ${diff} grey levels`);
     // Off: the plain normalization.
-    normalizeInto(face, out, 0, false);
+    normalizeInto(face, out, 0);
     for (let i = 0; i < INPUT_PIXELS; i++) assert.ok(Math.abs(luma(out[i]) - face[i]) < 1e-3);
   });
 
@@ -230,8 +233,8 @@ describe('per-image standardization', () => {
     const raw = new Float32Array(images.length * INPUT_PIXELS);
     const standardized = new Float32Array(images.length * INPUT_PIXELS);
     images.forEach((img, i) => {
-      normalizeInto(img, raw, i * INPUT_PIXELS, false);
-      normalizeInto(img, standardized, i * INPUT_PIXELS, true);
+      normalizeInto(img, raw, i * INPUT_PIXELS);
+      normalizeInto(img, standardized, i * INPUT_PIXELS, STANDARDIZE);
     });
     const got = await run(true, raw, images.length);
     const want = await run(false, standardized, images.length);
@@ -282,6 +285,24 @@ describe('tone normalization (TONE, the graph with --tone)', () => {
     assert.ok(flat.every((v) => v === flat[0]));
   });
 
+  it('a run with --tone feeds its network the toned image: a dim exposure reaches it as daylight did', () => {
+    const smooth = image((x, y) => 30 + 2 * x + 2 * y);
+    const dimmed = only({ dim: 1, minBrightness: 0.3 });
+    const inputs = (steps: { tone: boolean; standardize: boolean }, o: AugmentOptions) => {
+      const out = new Float32Array(INPUT_PIXELS);
+      augmentInto(smooth, out, 0, new Rng(5), o, steps);
+      return Array.from(out, luma);
+    };
+    const tone = { tone: true, standardize: false };
+    assert.ok(maxDiff(inputs(tone, NO_AUGMENT), toned(smooth)) < 1e-3, 'the toned image, normalized');
+    const meanDiff = (a: number[], b: number[]) => mean(a.map((v, i) => Math.abs(v - b[i])));
+    // Up to the camera's rounding to whole grey levels, magnified by the brightening.
+    const withTone = meanDiff(inputs(tone, dimmed), inputs(tone, NO_AUGMENT));
+    assert.ok(withTone < 1.5, `toned: mean luma diff ${withTone}`);
+    const without = meanDiff(inputs(RAW_INPUT, dimmed), inputs(RAW_INPUT, NO_AUGMENT));
+    assert.ok(without > 10, `raw: mean luma diff ${without}`);
+  });
+
   it('the exported graph tones as training does: ONNX(tone) of x = ONNX(plain) of the toned x, with and without standardization', async () => {
     const rng = new Rng(17);
     const images = [
@@ -293,11 +314,11 @@ describe('tone normalization (TONE, the graph with --tone)', () => {
       image(() => Math.floor(rng.uniform(0, 256))),
     ];
     const raw = new Float32Array(images.length * INPUT_PIXELS);
-    images.forEach((img, i) => normalizeInto(img, raw, i * INPUT_PIXELS, false));
+    images.forEach((img, i) => normalizeInto(img, raw, i * INPUT_PIXELS));
     for (const standardize of [false, true]) {
       const tonedInputs = new Float32Array(images.length * INPUT_PIXELS);
-      images.forEach((img, i) => inputInto(toned(img), tonedInputs, i * INPUT_PIXELS, standardize));
-      // The inputs toned (and standardized) in TypeScript, through a graph that does neither.
+      images.forEach((img, i) => inputInto(img, tonedInputs, i * INPUT_PIXELS, { tone: true, standardize }));
+      // The inputs toned (and standardized) as a run with --tone feeds them, through a graph that does neither.
       const want = await graphLogits({ tone: false, standardize: false }, tonedInputs, images.length);
       const got = await graphLogits({ tone: true, standardize }, raw, images.length);
       const plain = await graphLogits({ tone: false, standardize }, raw, images.length);

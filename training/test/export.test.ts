@@ -57,12 +57,23 @@ describe('export', () => {
   const biasedOut = mkdtempSync(join(tmpdir(), 'export-biased-'));
   const tonedOut = mkdtempSync(join(tmpdir(), 'export-toned-'));
 
-  before(async () => {
+  /** A run folder as train.ts leaves it, with these settings beside the required ones. */
+  function fakeRun(flags: Record<string, unknown> = {}): string {
     const run = mkdtempSync(join(tmpdir(), 'run-'));
     saveWeights(join(run, FILES.best), weights, { epoch: '3', num_batches_tracked: '1344' });
     writeMetrics(run, {
       run: {
-        flags: { epochs: 60, lr: 0.002, warmup: 0.2, weightDecay: 5e-4, labelSmoothing: 0.1, batchSize: 64, augment: true, seed: 1 },
+        flags: {
+          epochs: 60,
+          lr: 0.002,
+          warmup: 0.2,
+          weightDecay: 5e-4,
+          labelSmoothing: 0.1,
+          batchSize: 64,
+          augment: true,
+          seed: 1,
+          ...flags,
+        },
         backend: 'wasm',
         device: 'test',
         train_size: 10,
@@ -91,6 +102,11 @@ describe('export', () => {
       })),
       best: { epoch: 3, val_acc: 0.5, val_loss: 1 },
     });
+    return run;
+  }
+
+  before(async () => {
+    const run = fakeRun();
     // The network alone (tone normalization off), to compare with TensorFlow.js; and as exported by default.
     await exportRun(run, { out, evaluate: false, tone: false });
     await exportRun(run, { out: biasedOut, evaluate: false, logitBias: { disgust: 0.3, fear: -0.25 }, tone: false });
@@ -130,6 +146,16 @@ describe('export', () => {
     assert.ok(!ops(out).includes('TopK'));
     const meta = onnxProto.onnx.ModelProto.decode(readFileSync(join(tonedOut, MODEL_FILES.onnx))).metadataProps!;
     assert.deepEqual(JSON.parse(meta.find((p) => p.key === 'tone')!.value!), { ...TONE });
+  });
+
+  it('a run trained on toned inputs (--tone on) exports with tone in its graph, never without', async () => {
+    const run = fakeRun({ tone: true });
+    await assert.rejects(exportRun(run, { out: mkdtempSync(join(tmpdir(), 'export-')), evaluate: false, tone: false }), /--tone off/);
+    const toned = mkdtempSync(join(tmpdir(), 'export-'));
+    await exportRun(run, { out: toned, evaluate: false });
+    const card = JSON.parse(readFileSync(join(toned, MODEL_FILES.card), 'utf8'));
+    assert.deepEqual(card.tone, { ...TONE });
+    assert.equal(card.training.recipe.toned_inputs, true);
   });
 
   it('ONNX logits match the TensorFlow.js model on random and real inputs (max abs diff <= 1e-4)', async () => {

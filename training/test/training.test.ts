@@ -12,7 +12,7 @@ const base = ['--data', FER, '--limit', '256', '--val-limit', '128', '--batch-si
 describe('training', { skip }, () => {
   it('lowers the loss on a small sample', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'train-')), 'run');
-    const m = await train([...base, '--out', out, '--epochs', '4', '--lr', '0.003', '--no-augment', '--workers', '1']); // --workers: the former name of --threads, still accepted
+    const m = await train([...base, '--out', out, '--epochs', '4', '--lr', '0.003', '--no-augment', '--tone', 'off', '--workers', '1']); // --workers: the former name of --threads, still accepted
     const losses = m.epochs.map((e) => e.train_loss);
     assert.equal(m.epochs.length, 4);
     assert.ok(losses[3] < losses[0] - 0.1, `train loss should fall: ${losses.join(', ')}`);
@@ -21,6 +21,7 @@ describe('training', { skip }, () => {
       assert.ok(k in saved.epochs[0], `metrics.json epoch record has ${k}`);
     }
     for (const k of ['backend', 'device', 'flags', 'train_size', 'val_size', 'git_commit']) assert.ok(k in saved.run, `run info has ${k}`);
+    assert.equal(saved.run.flags.tone, false);
   });
 
   it('resumes an interrupted run exactly where it stopped (two gradient threads)', async () => {
@@ -30,6 +31,7 @@ describe('training', { skip }, () => {
     await train([...args, '--out', join(dir, 'split'), '--stop-after', '1']);
     const resumed = await train(['--resume', join(dir, 'split'), '--quiet', '--threads', '2', '--backend', 'wasm']);
     assert.equal(resumed.epochs.length, 2);
+    assert.equal(resumed.run.flags.tone, true, "a new run's inputs are toned by default");
     const a = straight.epochs[1];
     const b = resumed.epochs[1];
     assert.equal(b.epoch, 2);

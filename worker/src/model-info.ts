@@ -1,7 +1,7 @@
 /** What GET /model says: the contract (classes, input, normalization), the face detector, limits, and the model card. */
 import { CLASSES, INPUT_SIZE, NORMALIZATION } from '@emotion/core';
 import { ACCEPTED_FORMATS, LIMITS, type ModelInfo, modelIdOf, uncertainBelowOf } from '@emotion/core/api';
-import type { ModelCard } from '@emotion/core/artifacts';
+import { type ModelCard, toneFormula } from '@emotion/core/artifacts';
 import { CROP_MIN_SIDE, QUALITY_THRESHOLDS } from '@emotion/core/faces';
 // This bundle's own card, beside the model engine.ts imports (npm start -- --model stages both).
 import card from '../../model/model-card.json';
@@ -31,7 +31,7 @@ export function modelInfo(): ModelInfo {
       'normalize (p / 255 - 0.5) / 0.5',
       ...(c.tone
         ? [
-            `the model's graph then normalizes each crop's tone, so that dim light and a dark tone curve read as daylight: its ${c.tone.whiteQuantile * 100}th percentile of luma w to ${c.tone.whitePoint}, then ${c.tone.whitePoint} * (p / w)^g (clipped to 255) with the power g bringing its median to ${c.tone.midRatio} * w`,
+            `the model's graph then normalizes each crop's tone, so that dim light and a dark tone curve read as daylight: ${toneFormula(c.tone)}`,
           ]
         : []),
       ...(c.standardization

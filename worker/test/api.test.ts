@@ -3,15 +3,20 @@
  * every answer checked against the served OpenAPI document.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { CLASSES, UNCERTAIN_BELOW } from '@emotion/core';
+import { type ModelCard, toneFormula } from '@emotion/core/artifacts';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import pako from 'pako';
 import { type Contract, contract } from './contract.ts';
 import { type RunningWorker, startWorker } from './harness.ts';
 import { type Bytes, concat, encodeJpeg, ihdr, PNG_SIGNATURE, photo, pngChunk, resampledRgba, withJpegSize } from './images.ts';
 import { photosSkip } from './shared-data.ts';
+
+/** The card of the model the Worker bundles. */
+const COMMITTED_CARD: ModelCard = JSON.parse(readFileSync(new URL('../../model/model-card.json', import.meta.url), 'utf8'));
 
 let w: RunningWorker;
 let spec: any;
@@ -94,6 +99,11 @@ describe('service routes', () => {
     assert.equal(body.validation.dataset, 'FER2013 PublicTest');
     assert.equal(typeof body.validation.accuracy, 'number');
     assert.equal(body.validation.abstention.threshold, UNCERTAIN_BELOW, "the `uncertain` threshold is the card's");
+    // The committed model tones each crop in its graph: the preprocessing states it with the card's figures.
+    assert.ok(
+      body.preprocessing.some((step: string) => step.endsWith(toneFormula(COMMITTED_CARD.tone!))),
+      body.preprocessing.join('\n'),
+    );
     assert.ok(body.limits.max_body_bytes > 0 && body.limits.max_pixels > 0 && body.limits.max_decode_bytes > 0);
   });
 
