@@ -81,9 +81,36 @@ export function standardizeLuma(px: Float32Array): Float32Array {
   return px;
 }
 
-/** The sorted value at index floor(q * n) (TONE's quantile; the exported graph picks the same one with TopK). */
-function quantile(sorted: Float32Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+/**
+ * Puts the k-th smallest value of a[lo..hi] at a[k], smaller ones before it and larger after
+ * (quickselect, median-of-three pivot): a crop's two quantiles in about a sixth of a sort's time,
+ * which every training image of a toned run pays.
+ */
+function selectKth(a: Float32Array, k: number, lo = 0, hi = a.length - 1): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const pivot = Math.max(Math.min(a[lo], a[mid]), Math.min(Math.max(a[lo], a[mid]), a[hi]));
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
+/** The value at index floor(q * n) of the sorted values (TONE's quantiles; the exported graph picks the same with TopK). */
+export function quantileIndex(n: number, q: number): number {
+  return Math.min(n - 1, Math.floor(q * n));
 }
 
 /**
@@ -92,9 +119,13 @@ function quantile(sorted: Float32Array, q: number): number {
  * TONE.midRatio of it.
  */
 export function toneLuma(px: Float32Array): Float32Array {
-  const sorted = Float32Array.from(px).sort();
-  const w = Math.max(1, quantile(sorted, TONE.whiteQuantile));
-  const m = Math.min(TONE.maxMid, Math.max(TONE.minMid, quantile(sorted, 0.5) / w));
+  const work = Float32Array.from(px);
+  const white = quantileIndex(px.length, TONE.whiteQuantile);
+  const w = Math.max(1, selectKth(work, white));
+  // The median lies below the white point's index, where the first selection left the smaller values.
+  const mid = quantileIndex(px.length, 0.5);
+  const median = mid < white ? selectKth(work, mid, 0, white - 1) : selectKth(work, mid);
+  const m = Math.min(TONE.maxMid, Math.max(TONE.minMid, median / w));
   const g = Math.min(TONE.maxGamma, Math.max(TONE.minGamma, Math.log(TONE.midRatio) / Math.log(m)));
   for (let i = 0; i < px.length; i++) px[i] = Math.min(255, TONE.whitePoint * (px[i] / w) ** g);
   return px;

@@ -6,6 +6,7 @@
 
 import { CLASSES, INPUT_SIZE, NORMALIZATION, NUM_CLASSES, STANDARDIZATION, TONE } from '@emotion/core/classes';
 import onnxProto from 'onnx-proto';
+import { quantileIndex } from './augment.ts';
 import { BN_EPS, CONV_BLOCKS } from './model.ts';
 import type { Entry } from './safetensors.ts';
 
@@ -88,7 +89,7 @@ function toneNodes(x: string, nodes: INode[], inits: ITensor[]): string {
   const scalar = (name: string, v: number) => inits.push(tensor(name, [], Float32Array.of(v)));
   const ints = (name: string, v: number[]) => inits.push(tensor(name, [v.length], BigInt64Array.from(v.map(BigInt))));
   const n = INPUT_SIZE * INPUT_SIZE;
-  const largest = (q: number) => n - Math.min(n - 1, Math.floor(q * n));
+  const largest = (q: number) => n - quantileIndex(n, q);
   scalar('tone.luma_scale', 255 * NORMALIZATION.std);
   scalar('tone.luma_offset', 255 * NORMALIZATION.mean);
   scalar('tone.one', 1);

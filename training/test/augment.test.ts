@@ -19,6 +19,7 @@ import {
   LEGACY_AUGMENT,
   NO_AUGMENT,
   normalizeInto,
+  quantileIndex,
   RAW_INPUT,
   standardizeLuma,
   toneLuma,
@@ -277,6 +278,25 @@ describe('tone normalization (TONE, the graph with --tone)', () => {
         smooth,
       ) > 50,
     );
+  });
+
+  it('picks the quantiles a sort would (crops with ties, floats, and a single grey)', () => {
+    const rng = new Rng(21);
+    const bySort = (img: Float32Array) => {
+      const sorted = Float32Array.from(img).sort();
+      const at = (q: number) => sorted[quantileIndex(sorted.length, q)];
+      const w = Math.max(1, at(TONE.whiteQuantile));
+      const m = Math.min(TONE.maxMid, Math.max(TONE.minMid, at(0.5) / w));
+      const g = Math.min(TONE.maxGamma, Math.max(TONE.minGamma, Math.log(TONE.midRatio) / Math.log(m)));
+      return img.map((p) => Math.min(255, TONE.whitePoint * (p / w) ** g));
+    };
+    for (let k = 0; k < 200; k++) {
+      const levels = [2, 16, 256][k % 3];
+      const img = Float32Array.from({ length: INPUT_PIXELS }, () =>
+        k % 4 === 3 ? rng.uniform(0, 255) : Math.floor(rng.uniform(0, levels)) * (255 / Math.max(1, levels - 1)),
+      );
+      assert.deepEqual(toned(img), bySort(img), `crop ${k}`);
+    }
   });
 
   it('keeps a black crop black and a flat crop flat', () => {
