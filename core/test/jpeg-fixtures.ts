@@ -4,12 +4,12 @@
  * layout it checks. Cached per process.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceLimits } from '../src/image-source.ts';
+import { tempDir } from '../testing/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'core-jpeg-'));
+const dir = tempDir('core-jpeg-');
 
 /** Source limits far above any test image's, for tests of decoding itself. */
 export const GENEROUS_LIMITS: SourceLimits = {

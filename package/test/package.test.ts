@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { ClassifyResponse } from '@emotion/core/api';
 import { CLASSES } from '@emotion/core/classes';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import { toolSkip } from '@emotion/core/testing/tools';
 import { CSV_COLUMNS } from '@emotion/core/timeline';
 import { assertSameAnswer, PHOTOS_DEV, photoFiles, photosSkip, run, startWorker } from './helpers.ts';
@@ -235,7 +235,7 @@ describe('the command line', () => {
   });
 
   test('a bad file is one error line, the batch goes on, exit status 1; csv and json', { skip: skipPhotos }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'emotion-edge-cli-'));
+    const dir = tempDir('emotion-edge-cli-');
     writeFileSync(join(dir, 'text.jpg'), 'not a JPEG');
     const good = join(PHOTOS_DEV, 'happy_01.jpg');
     const missing = join(dir, 'missing.png');
@@ -266,7 +266,7 @@ describe('the command line', () => {
   test('a video: one row per frame and track at --fps, then segments; a clear message without ffmpeg', {
     skip: skipPhotos || toolSkip('ffmpeg'),
   }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'emotion-edge-video-'));
+    const dir = tempDir('emotion-edge-video-');
     const video = join(dir, 'clip.mp4');
     // 2 s of one photo at 10 fps, 480 px wide: sampled at 5 fps, 10 frames, one face.
     execFileSync('ffmpeg', [

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import { compactJson, humanizeKey } from '../src/lib/present.ts';
 import { checkEvaluation, checkMetrics, loadTrainingData } from '../src/lib/training-data.ts';
 import { accuracyChart, lossChart, summarize } from '../src/lib/training-view.ts';
@@ -25,7 +26,7 @@ test('no model folder yet: nothing to show, and no error', () => {
 });
 
 test('a file that is there but unusable is reported, not drawn', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'site-model-'));
+  const dir = tempDir('site-model-');
   writeFileSync(join(dir, 'metrics.json'), '{"epochs": [{"epoch": 1}]}');
   writeFileSync(join(dir, 'evaluation.json'), '{ not json');
   const d = loadTrainingData(dir);

@@ -1,9 +1,8 @@
 /** The command line's small parts: paths typed and recorded, ETAs, the Ctrl-C message, why a backend is missing. */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import { whyMissing } from '../src/backend.ts';
 import { argPath, fromRecord, mustExist, recordedPath, TRAINING_DIR } from '../src/cli-paths.ts';
 import { interruptMessage, newRunStatus } from '../src/interrupt.ts';
@@ -34,7 +33,7 @@ describe('paths', () => {
   });
 
   it('not found: the flag, the resolved path and what belongs there', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const dir = tempDir('cli-');
     assert.equal(mustExist(dir, '--out', 'a folder'), dir);
     assert.throws(
       () => mustExist(join(dir, 'x'), '--resume', 'a run folder'),

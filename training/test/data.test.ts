@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLASSES, INPUT_PIXELS } from '@emotion/core/classes';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import jpeg from 'jpeg-js';
 import UPNG from 'upng-js';
 import { DataError, loadSplit } from '../src/data.ts';
@@ -16,7 +16,7 @@ function grayRgba(w: number, h: number, v: number): Uint8Array {
 }
 
 function makeFolderDataset(): string {
-  const root = mkdtempSync(join(tmpdir(), 'fer-folder-'));
+  const root = tempDir('fer-folder-');
   CLASSES.forEach((c, k) => {
     for (const split of ['train', 'test']) {
       mkdirSync(join(root, split, c), { recursive: true });
@@ -49,7 +49,7 @@ describe('FER2013 loaders', () => {
   });
 
   it('reads fer2013.csv, mapping its label numbers into the model class order', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fer-csv-'));
+    const dir = tempDir('fer-csv-');
     const file = join(dir, 'fer2013.csv');
     // CSV labels: 4 sad, 6 neutral, 3 happy
     writeFileSync(
@@ -72,7 +72,7 @@ describe('FER2013 loaders', () => {
   });
 
   it('rejects malformed CSV rows with the line number', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fer-bad-'));
+    const dir = tempDir('fer-bad-');
     const cases: [string, RegExp][] = [
       [['emotion,pixels,Usage', csvRow(1, 5, 'Training'), '9,1 2 3,Training'].join('\n'), /line 3: emotion must be 0-6/],
       [['emotion,pixels,Usage', '2,1 2 3,Training'].join('\n'), /line 2: expected 2304 pixels, got 3/],

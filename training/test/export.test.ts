@@ -4,8 +4,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { TONE } from '@emotion/core/classes';
 import { decodeGray } from '@emotion/core/decode';
 import { toModelInput } from '@emotion/core/pixels';
 import { Rng } from '@emotion/core/rng';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
@@ -53,13 +53,13 @@ function realInputs(n: number): Float32Array | null {
 
 describe('export', () => {
   const weights = trainedLikeWeights();
-  const out = mkdtempSync(join(tmpdir(), 'export-'));
-  const biasedOut = mkdtempSync(join(tmpdir(), 'export-biased-'));
-  const tonedOut = mkdtempSync(join(tmpdir(), 'export-toned-'));
+  const out = tempDir('export-');
+  const biasedOut = tempDir('export-biased-');
+  const tonedOut = tempDir('export-toned-');
 
   /** A run folder as train.ts leaves it, with these settings beside the required ones. */
   function fakeRun(flags: Record<string, unknown> = {}): string {
-    const run = mkdtempSync(join(tmpdir(), 'run-'));
+    const run = tempDir('run-');
     saveWeights(join(run, FILES.best), weights, { epoch: '3', num_batches_tracked: '1344' });
     writeMetrics(run, {
       run: {
@@ -150,8 +150,8 @@ describe('export', () => {
 
   it('a run trained on toned inputs (--tone on) exports with tone in its graph, never without', async () => {
     const run = fakeRun({ tone: true });
-    await assert.rejects(exportRun(run, { out: mkdtempSync(join(tmpdir(), 'export-')), evaluate: false, tone: false }), /--tone off/);
-    const toned = mkdtempSync(join(tmpdir(), 'export-'));
+    await assert.rejects(exportRun(run, { out: tempDir('export-'), evaluate: false, tone: false }), /--tone off/);
+    const toned = tempDir('export-');
     await exportRun(run, { out: toned, evaluate: false });
     const card = JSON.parse(readFileSync(join(toned, MODEL_FILES.card), 'utf8'));
     assert.deepEqual(card.tone, { ...TONE });
@@ -325,7 +325,7 @@ describe('the committed model reproduces its card', { skip: needsShared() }, () 
     const runDir = fileURLToPath(new URL(`../${metrics.run.flags.out}/`, import.meta.url));
     if (card.lineage) assert.equal(card.lineage.at(-1).run, metrics.run.flags.out);
     assert.equal(card.training.best_epoch, metrics.best.epoch);
-    const again = mkdtempSync(join(tmpdir(), 'reexport-'));
+    const again = tempDir('reexport-');
     // With the card's logit offsets, as its `logit_bias.reproduce` says the model was exported.
     await exportRun(runDir, { out: again, evaluate: false, logitBias: card.logit_bias?.added, tone: card.tone !== undefined });
     const { inputs, n } = loadLabelledInputs(FER, 'val', 300);

@@ -1,11 +1,11 @@
 /** Photo mode of `evaluate`: labels.json, the summary figures, crop modes and TTA views. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { INPUT_SIZE } from '@emotion/core/classes';
 import { ALIGN_ZOOM } from '@emotion/core/faces';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import { formatPhotoComparison, photoSettings } from '../src/evaluate.ts';
 import { photoLightSurvival } from '../src/light-eval.ts';
 import { openModel } from '../src/onnx-runner.ts';
@@ -64,7 +64,7 @@ describe('photo evaluation: summary figures', () => {
   });
 
   it('reads labels.json and rejects an entry without a known emotion', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'labels-'));
+    const dir = tempDir('labels-');
     assert.equal(readLabels(dir), null);
     writeFileSync(join(dir, 'labels.json'), JSON.stringify([{ file: 'a.jpg', faces: 2, emotion: 'fear', confidence: 'clear' }]));
     assert.deepEqual(readLabels(dir), [{ file: 'a.jpg', faces: 2, emotion: 'fear', confidence: 'clear' }]);

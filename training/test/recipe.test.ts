@@ -4,12 +4,12 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { INPUT_PIXELS, NUM_CLASSES } from '@emotion/core/classes';
 import { Rng } from '@emotion/core/rng';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend.ts';
 import { FILES, loadCheckpoint, loadWeights, readMetrics, saveCheckpoint, writeMetrics } from '../src/checkpoint.ts';
@@ -169,7 +169,7 @@ const base = ['--data', FER, '--limit', '256', '--val-limit', '128', '--batch-si
 
 describe('--init and --ema runs', { skip }, () => {
   it('--init starts a new run from the given weights and records the lineage (and export states it)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'init-'));
+    const dir = tempDir('init-');
     const parent = join(dir, 'parent');
     mkdirSync(parent);
     const pw = initWeights(99);
@@ -241,7 +241,7 @@ describe('--init and --ema runs', { skip }, () => {
   });
 
   it('resumes an --ema --class-weights run exactly where it stopped (two gradient threads)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'resume-ema-'));
+    const dir = tempDir('resume-ema-');
     const args = [...base, '--epochs', '2', '--threads', '2', '--ema', '0.9', '--class-weights', 'sqrt-inverse'];
     const straight = await train([...args, '--out', join(dir, 'straight')]);
     await train([...args, '--out', join(dir, 'split'), '--stop-after', '1']);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import { train } from '../src/train.ts';
 import { FER, needsShared } from './helpers.ts';
 
@@ -11,7 +11,7 @@ const base = ['--data', FER, '--limit', '256', '--val-limit', '128', '--batch-si
 
 describe('training', { skip }, () => {
   it('lowers the loss on a small sample', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'train-')), 'run');
+    const out = join(tempDir('train-'), 'run');
     const m = await train([...base, '--out', out, '--epochs', '4', '--lr', '0.003', '--no-augment', '--tone', 'off', '--workers', '1']); // --workers: the former name of --threads, still accepted
     const losses = m.epochs.map((e) => e.train_loss);
     assert.equal(m.epochs.length, 4);
@@ -25,7 +25,7 @@ describe('training', { skip }, () => {
   });
 
   it('resumes an interrupted run exactly where it stopped (two gradient threads)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'resume-'));
+    const dir = tempDir('resume-');
     const args = [...base, '--epochs', '2', '--threads', '2'];
     const straight = await train([...args, '--out', join(dir, 'straight')]);
     await train([...args, '--out', join(dir, 'split'), '--stop-after', '1']);

@@ -6,10 +6,10 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDetectionImage } from '@emotion/core/faces';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import { hasTool } from '@emotion/core/testing/tools';
 import jpeg from 'jpeg-js';
 import { openUpload } from '../src/decode.ts';
@@ -28,7 +28,7 @@ function time(fn: () => void, runs: number): number {
 }
 
 export function decoderRows(files: { name: string; bytes: Uint8Array }[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-decode-'));
+  const dir = tempDir('bench-decode-');
   const djpeg = hasTool('djpeg');
   const spawn = djpeg ? time(() => execFileSync('true'), 9) : NaN;
   const out = [

@@ -7,10 +7,11 @@
  * the ratio of the medians. Options: --requests N (default 25).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { tempDir } from '@emotion/core/testing/temp-dir';
 import { hasTool } from '@emotion/core/testing/tools';
 import { startWorker } from '../test/harness.ts';
 import { GROUP_PHOTO_FACES, groupPhotoJpeg, upscaledPhotoJpeg } from '../test/large-images.ts';
@@ -39,7 +40,7 @@ const photos = [
   { name: `12 MP group photo (${GROUP_PHOTO_FACES} faces), 4032x3024`, bytes: groupPhotoJpeg(), target: undefined },
 ];
 
-const dir = mkdtempSync(join(os.tmpdir(), 'bench-phone-'));
+const dir = tempDir('bench-phone-');
 const loadBefore = os.loadavg();
 const w = await startWorker();
 const stages = ['decode', 'detect', 'preprocess', 'inference', 'total'] as const;
