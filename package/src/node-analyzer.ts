@@ -4,6 +4,7 @@
  * client and `--api` runs never load it.
  */
 import { fileURLToPath } from 'node:url';
+import { optOutOfOrtTelemetry } from '@emotion/core/ort';
 import { type Analyzer, analyzerOn } from './analyzer.ts';
 import { MODEL_FILES, modelsUrl } from './models.ts';
 
@@ -16,6 +17,8 @@ export interface NodeAnalyzerOptions {
 
 export function createAnalyzer(options: NodeAnalyzerOptions = {}): Analyzer {
   return analyzerOn(async () => {
+    // Before the runtime's first session: the analysis of a user's photos tells nobody about it.
+    optOutOfOrtTelemetry();
     const ort = await import('onnxruntime-node');
     const dir = options.modelDir ?? fileURLToPath(modelsUrl());
     const so = { intraOpNumThreads: options.threads ?? 1, interOpNumThreads: 1 };

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { ClassifyResponse } from '@emotion/core/api';
@@ -25,6 +25,15 @@ before(() => {
 
 const node = (args: string[], env: NodeJS.ProcessEnv = process.env) => run(process.execPath, args, { cwd: inst.dir, env });
 const cli = (args: string[], env?: NodeJS.ProcessEnv) => node([inst.bin, ...args], env);
+/** Where onnxruntime-node keeps its telemetry device id and event cache, under the home folder. */
+const ORT_TELEMETRY_DIR = join('.cache', 'Microsoft', 'DeveloperTools', '.onnxruntime');
+/** A user's environment with `home` as their home folder, who never set ORT_DISABLE_TELEMETRY. */
+function userEnv(home: string): NodeJS.ProcessEnv {
+  const { ORT_DISABLE_TELEMETRY: _, XDG_CACHE_HOME: __, ...env } = process.env;
+  return { ...env, HOME: home };
+}
+const assertNoTelemetry = (home: string) =>
+  assert.ok(!existsSync(join(home, ORT_TELEMETRY_DIR)), `onnxruntime's telemetry wrote ${join(home, ORT_TELEMETRY_DIR)}`);
 const jsonl = (text: string) =>
   text
     .trim()
@@ -77,7 +86,9 @@ describe('the tarball', () => {
 });
 
 describe('from plain Node ESM', () => {
-  test('imports emotion-edge and analyzes a photo; a bad image is the API error', { skip: skipPhotos }, async () => {
+  test('imports emotion-edge and analyzes a photo, onnxruntime telling no one; a bad image is the API error', {
+    skip: skipPhotos,
+  }, async () => {
     const photo = join(PHOTOS_DEV, 'happy_01.jpg');
     writeFileSync(
       join(inst.dir, 'consumer.mjs'),
@@ -91,8 +102,10 @@ await analyzer.close();
 console.log(JSON.stringify({ answer, error }));
 `,
     );
-    const r = await node(['consumer.mjs', photo]);
+    const home = tempDir('emotion-edge-home-');
+    const r = await node(['consumer.mjs', photo], userEnv(home));
     assert.equal(r.code, 0, r.stderr);
+    assertNoTelemetry(home);
     const { answer, error } = JSON.parse(r.stdout) as { answer: ClassifyResponse; error: unknown };
     assert.equal(answer.faces.length, 1);
     assert.equal(answer.source, 'detection');
@@ -234,13 +247,17 @@ describe('the command line', () => {
     }
   });
 
-  test('a bad file is one error line, the batch goes on, exit status 1; csv and json', { skip: skipPhotos }, async () => {
+  test('a bad file is one error line, the batch goes on, exit status 1; csv and json; no telemetry from the threads', {
+    skip: skipPhotos,
+  }, async () => {
     const dir = tempDir('emotion-edge-cli-');
     writeFileSync(join(dir, 'text.jpg'), 'not a JPEG');
     const good = join(PHOTOS_DEV, 'happy_01.jpg');
     const missing = join(dir, 'missing.png');
-    const r = await cli([good, join(dir, 'text.jpg'), missing, good]);
+    const home = tempDir('emotion-edge-home-');
+    const r = await cli(['--jobs', '2', good, join(dir, 'text.jpg'), missing, good], userEnv(home));
     assert.equal(r.code, 1);
+    assertNoTelemetry(home);
     const lines = jsonl(r.stdout);
     assert.equal(lines.length, 4);
     assert.equal(lines[0].faces.length, 1);

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { OrtNodeLike } from '../faces/node.ts';
+import { optOutOfOrtTelemetry } from '../ort.ts';
 import { type EmotionClassifier, emotionClassifier } from './classifier.ts';
 
 /** The committed emotion model, at the repository root. */
@@ -14,6 +15,7 @@ export async function openEmotionClassifier(
   modelPath = EMOTION_MODEL_FILE,
   opts: { maxBatch?: number } = {},
 ): Promise<EmotionClassifier> {
+  optOutOfOrtTelemetry();
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   return emotionClassifier(session, ort.Tensor, opts);
 }

@@ -3,6 +3,7 @@
  * not depend on it), e.g. `openFaceDetector(await import('onnxruntime-node'))`.
  */
 import { fileURLToPath } from 'node:url';
+import { optOutOfOrtTelemetry } from '../ort.ts';
 import { type BlazeFace, faceDetector, type OrtSessionLike, type OrtTensorClass } from './blazeface.ts';
 
 /** The committed detector model, at the repository root. */
@@ -16,6 +17,7 @@ export interface OrtNodeLike {
 }
 
 export async function openFaceDetector(ort: OrtNodeLike, modelPath = DETECTOR_MODEL_FILE): Promise<BlazeFace> {
+  optOutOfOrtTelemetry();
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   return faceDetector(session, ort.Tensor);
 }

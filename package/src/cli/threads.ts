@@ -1,5 +1,6 @@
 /** The analysis threads (./job.ts, built to dist/cli-job.js): each runs one request at a time. */
 import { Worker } from 'node:worker_threads';
+import { optOutOfOrtTelemetry } from '@emotion/core/ort';
 import type { JobReply, JobRequest } from './protocol.ts';
 
 type Pending = (reply: JobReply) => void;
@@ -16,6 +17,8 @@ export class ThreadPool {
 
   constructor(size: number, script = new URL('./cli-job.js', import.meta.url)) {
     this.alive = size;
+    // Here, in the main thread: a thread's own process.env never reaches the runtime's getenv.
+    optOutOfOrtTelemetry();
     for (let i = 0; i < size; i++) {
       const w = new Worker(script);
       w.on('message', (reply: JobReply) => {

@@ -1,0 +1,50 @@
+/**
+ * onnxruntime-node's own telemetry stays off on every path of ours that opens a session in Node
+ * (core's openEmotionClassifier and openFaceDetector): no device id, no event cache in the user's
+ * home. The child gets a temporary HOME and no ORT_DISABLE_TELEMETRY of its own.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../testing/temp-dir.ts';
+
+const src = (p: string) => JSON.stringify(fileURLToPath(new URL(`../src/${p}`, import.meta.url)));
+
+/** Where onnxruntime-node 1.30 keeps its device id and event cache (under the home folder). */
+const ORT_TELEMETRY_DIR = join('.cache', 'Microsoft', 'DeveloperTools', '.onnxruntime');
+
+test("core's Node openers leave no trace of onnxruntime's telemetry", () => {
+  const home = tempDir('ort-home-');
+  const script = `
+    import * as ort from 'onnxruntime-node';
+    import { openEmotionClassifier } from ${src('emotion/node.ts')};
+    import { openFaceDetector } from ${src('faces/node.ts')};
+    const classifier = await openEmotionClassifier(ort);
+    await classifier.classify([new Float32Array(48 * 48)], { tta: true });
+    await openFaceDetector(ort);
+    console.log(process.env.ORT_DISABLE_TELEMETRY);
+  `;
+  const { ORT_DISABLE_TELEMETRY: _, XDG_CACHE_HOME: __, ...env } = process.env;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...env, HOME: home },
+    encoding: 'utf8',
+  });
+  assert.equal(out.trim(), '1');
+  assert.ok(!existsSync(join(home, ORT_TELEMETRY_DIR)), `${join(home, ORT_TELEMETRY_DIR)} was written`);
+});
+
+test('a value the user set is kept', () => {
+  const { ORT_DISABLE_TELEMETRY: _, ...env } = process.env;
+  const script = `import { optOutOfOrtTelemetry } from ${src('ort.ts')}; optOutOfOrtTelemetry(); console.log(process.env.ORT_DISABLE_TELEMETRY);`;
+  const run = (value?: string) =>
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: value === undefined ? env : { ...env, ORT_DISABLE_TELEMETRY: value },
+      encoding: 'utf8',
+    }).trim();
+  assert.equal(run(), '1');
+  assert.equal(run('0'), '0');
+});
