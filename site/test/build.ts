@@ -15,7 +15,7 @@ export function buildSite(outDir: string): void {
   const astro = join(dirname(createRequire(join(SITE_DIR, 'package.json')).resolve('astro/package.json')), 'astro.js');
   const r = spawnSync(process.execPath, [astro, 'build', '--silent'], {
     cwd: SITE_DIR,
-    env: { ...process.env, MODEL_DIR: modelDir, SITE_OUT_DIR: outDir },
+    env: { ...process.env, MODEL_DIR: modelDir, SITE_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, `astro build failed:\n${r.stdout}\n${r.stderr}`);
