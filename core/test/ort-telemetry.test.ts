@@ -9,12 +9,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ORT_TELEMETRY_DIR, userEnv } from '../testing/ort-telemetry.ts';
 import { tempDir } from '../testing/temp-dir.ts';
 
 const src = (p: string) => JSON.stringify(fileURLToPath(new URL(`../src/${p}`, import.meta.url)));
-
-/** Where onnxruntime-node 1.30 keeps its device id and event cache (under the home folder). */
-const ORT_TELEMETRY_DIR = join('.cache', 'Microsoft', 'DeveloperTools', '.onnxruntime');
 
 test("core's Node openers leave no trace of onnxruntime's telemetry", () => {
   const home = tempDir('ort-home-');
@@ -27,10 +25,9 @@ test("core's Node openers leave no trace of onnxruntime's telemetry", () => {
     await openFaceDetector(ort);
     console.log(process.env.ORT_DISABLE_TELEMETRY);
   `;
-  const { ORT_DISABLE_TELEMETRY: _, XDG_CACHE_HOME: __, ...env } = process.env;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...env, HOME: home },
+    env: userEnv(home),
     encoding: 'utf8',
   });
   assert.equal(out.trim(), '1');
@@ -38,7 +35,7 @@ test("core's Node openers leave no trace of onnxruntime's telemetry", () => {
 });
 
 test('a value the user set is kept', () => {
-  const { ORT_DISABLE_TELEMETRY: _, ...env } = process.env;
+  const env = userEnv(tempDir('ort-home-'));
   const script = `import { optOutOfOrtTelemetry } from ${src('ort.ts')}; optOutOfOrtTelemetry(); console.log(process.env.ORT_DISABLE_TELEMETRY);`;
   const run = (value?: string) =>
     execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { ClassifyResponse } from '@emotion/core/api';
 import { CLASSES } from '@emotion/core/classes';
+import { ORT_TELEMETRY_DIR, userEnv } from '@emotion/core/testing/ort-telemetry';
 import { tempDir } from '@emotion/core/testing/temp-dir';
 import { toolSkip } from '@emotion/core/testing/tools';
 import { CSV_COLUMNS } from '@emotion/core/timeline';
@@ -25,13 +26,6 @@ before(() => {
 
 const node = (args: string[], env: NodeJS.ProcessEnv = process.env) => run(process.execPath, args, { cwd: inst.dir, env });
 const cli = (args: string[], env?: NodeJS.ProcessEnv) => node([inst.bin, ...args], env);
-/** Where onnxruntime-node keeps its telemetry device id and event cache, under the home folder. */
-const ORT_TELEMETRY_DIR = join('.cache', 'Microsoft', 'DeveloperTools', '.onnxruntime');
-/** A user's environment with `home` as their home folder, who never set ORT_DISABLE_TELEMETRY. */
-function userEnv(home: string): NodeJS.ProcessEnv {
-  const { ORT_DISABLE_TELEMETRY: _, XDG_CACHE_HOME: __, ...env } = process.env;
-  return { ...env, HOME: home };
-}
 const assertNoTelemetry = (home: string) =>
   assert.ok(!existsSync(join(home, ORT_TELEMETRY_DIR)), `onnxruntime's telemetry wrote ${join(home, ORT_TELEMETRY_DIR)}`);
 const jsonl = (text: string) =>
