@@ -6,18 +6,17 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { toneFormula } from '@emotion/core/artifacts';
 import { CLASSES } from '@emotion/core/classes';
 import { requireOrSkip } from '@emotion/core/shared-data';
 import { encodeJpeg, encodePng, resampleJpeg } from '@emotion/core/testing/images';
 import { chromiumSkip } from '@emotion/core/testing/tools';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { capitalize, formatPercent, MAX_UPLOAD_SIDE } from '../src/lib/classify.ts';
-import { type LaunchedBrowser, launchChromium } from './browser.ts';
-import { buildSite, MODEL_DIR } from './build.ts';
+import { MODEL_DIR } from './build.ts';
 import { DAMAGED_JPEG, PHOTOS, SITE_DIR } from './paths.ts';
-import { type ServedSite, serveWithWorker } from './worker.ts';
+import { siteSession } from './session.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'e2e');
 const DIST = join(SITE_DIR, 'test-results', 'e2e-dist');
@@ -25,33 +24,6 @@ const BBT1_FACES = 4;
 
 // Missing prerequisites fail under CI=true and skip, with the reason printed, on a developer's machine.
 const skip = requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared photos (${PHOTOS})`) || chromiumSkip();
-
-let worker: ServedSite | undefined;
-let base = process.env.E2E_BASE ?? '';
-let chromium: LaunchedBrowser;
-let browser: Browser;
-
-/** A page that records its errors; on failure the test leaves a full-page screenshot. */
-async function withPage(name: string, fn: (page: Page, errors: string[]) => Promise<void>, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
-  });
-  try {
-    await fn(page, errors);
-  } catch (e) {
-    mkdirSync(RESULTS, { recursive: true });
-    const file = join(RESULTS, `${name.replace(/\W+/g, '-')}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    console.log(`# screenshot of the failure: ${file}`);
-    throw e;
-  } finally {
-    await context.close();
-  }
-}
 
 /** Chooses a file on the upload page and waits for the page to finish with it. */
 async function upload(page: Page, file: string): Promise<{ status: number; json: any }> {
@@ -64,20 +36,7 @@ async function upload(page: Page, file: string): Promise<{ status: number; json:
 }
 
 describe('site in Chromium against the worker', { skip }, () => {
-  before(async () => {
-    if (!base) {
-      buildSite(DIST);
-      worker = await serveWithWorker(DIST);
-      base = worker.url;
-    }
-    chromium = await launchChromium();
-    browser = chromium.browser;
-  });
-
-  after(async () => {
-    await chromium?.close();
-    await worker?.dispose();
-  });
+  const site = siteSession(DIST, RESULTS);
 
   test('the built pages need no inline script or style (strict CSP)', { skip: !!process.env.E2E_BASE }, () => {
     const pages = readdirSync(DIST, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html'));
@@ -92,8 +51,8 @@ describe('site in Chromium against the worker', { skip }, () => {
   });
 
   test('a photo uploaded through the page shows the API’s emotion and a bar per class', () =>
-    withPage('upload-photo', async (page, errors) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+    site.withPage('upload-photo', async (page, { errors }) => {
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       const { status, json } = await upload(page, join(PHOTOS, 'happy.jpg'));
       assert.equal(status, 200, JSON.stringify(json));
       assert.ok(CLASSES.includes(json.emotion), `emotion ${json.emotion}`);
@@ -116,12 +75,12 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('a large photo is shrunk in the browser to MAX_UPLOAD_SIDE before it is sent', () =>
-    withPage('upload-large', async (page) => {
+    site.withPage('upload-large', async (page) => {
       const [w, h] = [3000, 1692];
       mkdirSync(RESULTS, { recursive: true });
       const file = join(RESULTS, 'large-photo.jpg');
       writeFileSync(file, encodeJpeg(resampleJpeg(readFileSync(join(PHOTOS, 'happy.jpg')), w, h), w, h, 90));
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       const sent = page.waitForRequest((r) => r.url().endsWith('/classify'));
       const { status, json } = await upload(page, file);
       assert.equal(status, 200, JSON.stringify(json));
@@ -133,13 +92,13 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('a darkened photo: the API flags the face dark and the page says so', () =>
-    withPage('upload-dark', async (page) => {
+    site.withPage('upload-dark', async (page) => {
       const [w, h] = [500, 282];
       const rgba = resampleJpeg(readFileSync(join(PHOTOS, 'happy.jpg')), w, h).map((v, i) => (i % 4 === 3 ? v : Math.round(v * 0.3)));
       mkdirSync(RESULTS, { recursive: true });
       const file = join(RESULTS, 'dark-photo.png');
       writeFileSync(file, encodePng(rgba, w, h));
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       const { status, json } = await upload(page, file);
       assert.equal(status, 200, JSON.stringify(json));
       assert.equal(json.faces[0]?.quality.dark, true, JSON.stringify(json.faces[0]?.quality));
@@ -147,8 +106,8 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('a file that is not an image shows the API’s error, not a stale result', () =>
-    withPage('upload-not-image', async (page) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+    site.withPage('upload-not-image', async (page) => {
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       await upload(page, join(PHOTOS, 'happy.jpg'));
       assert.ok(await page.locator('#result').isVisible());
       const bogus = join(RESULTS, 'not-an-image.jpg');
@@ -165,14 +124,14 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('a damaged JPEG: the API calls it damaged, and the page says so; a clean photo gets no such note', () =>
-    withPage('upload-damaged', async (page, errors) => {
-      const raw = await fetch(base + '/classify', {
+    site.withPage('upload-damaged', async (page, { errors }) => {
+      const raw = await fetch(site.base + '/classify', {
         method: 'POST',
         body: readFileSync(DAMAGED_JPEG),
         headers: { 'content-type': 'image/jpeg' },
       });
       assert.equal((await raw.json()).damaged, true, 'the API, given the file as it is');
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       const { status, json } = await upload(page, DAMAGED_JPEG);
       assert.equal(status, 200, JSON.stringify(json));
       // The page sends the browser's re-encoding, in which the damage no longer shows: the note comes from its check of the original.
@@ -188,8 +147,8 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('the group photo: the real worker finds its 4 faces, each drawn with a button, and picking one shows its scores', () =>
-    withPage('upload-group', async (page) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+    site.withPage('upload-group', async (page) => {
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       const { status, json } = await upload(page, join(PHOTOS, 'bbt1.jpg'));
       assert.equal(status, 200, JSON.stringify(json));
       // Faces counted by eye (../shared/photos/SOURCE.md; worker/test/faces.test.ts holds the API to it).
@@ -222,8 +181,8 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('no server reachable: a clear message, and the page recovers', () =>
-    withPage('network-down', async (page) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+    site.withPage('network-down', async (page) => {
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       await page.route('**/classify', (route) => route.abort('internetdisconnected'));
       await page.locator('#file-input').setInputFiles(join(PHOTOS, 'sad.jpg'));
       await page.locator('#error:not([hidden])').waitFor({ timeout: 20_000 });
@@ -236,8 +195,8 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('the upload page is keyboard-operable and labelled', () =>
-    withPage('keyboard', async (page) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+    site.withPage('keyboard', async (page) => {
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       let focused = '';
       for (let i = 0; i < 10 && focused !== 'file-input'; i++) {
         await page.keyboard.press('Tab');
@@ -250,8 +209,8 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('the training page draws its charts as SVG, without JavaScript', () =>
-    withPage('training', async (page) => {
-      await page.goto(base + '/training', { waitUntil: 'networkidle' });
+    site.withPage('training', async (page) => {
+      await page.goto(site.base + '/training', { waitUntil: 'networkidle' });
       const loss = page.locator('#loss-chart-title').locator('xpath=ancestor::figure').locator('svg.chart-svg');
       const acc = page.locator('#accuracy-chart-title').locator('xpath=ancestor::figure').locator('svg.chart-svg');
       for (const [name, chart, series] of [
@@ -273,7 +232,7 @@ describe('site in Chromium against the worker', { skip }, () => {
         assert.equal(await page.locator('.matrix-svg rect').count(), CLASSES.length ** 2, 'confusion matrix cells');
         assert.equal(await page.locator('.class-table tbody tr').count(), CLASSES.length, 'a row per class');
       }
-      await page.goto(base + '/training/model-card', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/training/model-card', { waitUntil: 'networkidle' });
       const card = await page.locator('main').innerText();
       assert.match(card, /1,054,719/);
       // The committed card's `uncertain` threshold and its accuracy in dim light, as the export measured them.
@@ -288,13 +247,13 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('the API page documents every parameter and error code the served OpenAPI document has', () =>
-    withPage('api-page', async (page) => {
-      const spec = await (await fetch(base + '/openapi.json')).json();
+    site.withPage('api-page', async (page) => {
+      const spec = await (await fetch(site.base + '/openapi.json')).json();
       const post = spec.paths['/classify'].post;
       const params: string[] = post.parameters.map((p: { name: string }) => p.name);
       const codes: string[] = spec.components.schemas.Error.properties.error.properties.code.enum;
       assert.ok(params.length >= 4 && codes.length >= 8, `${params} / ${codes}`);
-      await page.goto(base + '/api', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/api', { waitUntil: 'networkidle' });
       const rows = await page
         .locator('tr')
         .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent?.trim() ?? '', tr.textContent ?? '']));
@@ -313,10 +272,10 @@ describe('site in Chromium against the worker', { skip }, () => {
     }));
 
   test('the charts are in the HTML: JavaScript off, they still show', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await site.browser.newContext({ javaScriptEnabled: false });
     try {
       const page = await context.newPage();
-      await page.goto(base + '/training');
+      await page.goto(site.base + '/training');
       assert.ok((await page.locator('svg.chart-svg').count()) >= 2, 'line charts');
       assert.ok(await page.locator('svg.chart-svg').first().isVisible());
     } finally {
@@ -325,24 +284,24 @@ describe('site in Chromium against the worker', { skip }, () => {
   });
 
   test('no page is wider than a 390 px phone screen, and none logs an error', () =>
-    withPage(
+    site.withPage(
       'phone-width',
-      async (page, errors) => {
+      async (page, { errors }) => {
         for (const path of ['/', '/training', '/training/model-card', '/api', '/no-such-page']) {
-          await page.goto(base + path, { waitUntil: 'networkidle' });
+          await page.goto(site.base + path, { waitUntil: 'networkidle' });
           const width = await page.evaluate(() => document.scrollingElement!.scrollWidth);
           assert.ok(width <= 390, `${path} is ${width} px wide`);
         }
-        await page.goto(base + '/', { waitUntil: 'networkidle' });
+        await page.goto(site.base + '/', { waitUntil: 'networkidle' });
         await upload(page, join(PHOTOS, 'bbt2.jpg'));
         assert.ok((await page.evaluate(() => document.scrollingElement!.scrollWidth)) <= 390, 'with a result shown');
         assert.deepEqual(errors, []);
       },
-      { width: 390, height: 844 },
+      { viewport: { width: 390, height: 844 } },
     ));
 
   test('the upload works under a strict Content-Security-Policy', () =>
-    withPage('csp', async (page, errors) => {
+    site.withPage('csp', async (page, { errors }) => {
       const csp =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
       await page.route(
@@ -354,11 +313,11 @@ describe('site in Chromium against the worker', { skip }, () => {
       );
       const violations: string[] = [];
       page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       const { status } = await upload(page, join(PHOTOS, 'surprised.jpg'));
       assert.equal(status, 200);
       assert.ok(await page.locator('#result').isVisible());
-      await page.goto(base + '/training', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/training', { waitUntil: 'networkidle' });
       assert.deepEqual(violations, []);
       assert.deepEqual(errors, []);
     }));

@@ -7,47 +7,20 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
 import { requireOrSkip } from '@emotion/core/shared-data';
 import { chromiumSkip, toolSkip } from '@emotion/core/testing/tools';
-import type { Browser, Page } from 'playwright-core';
-import { fakeCameraClip, type LaunchedBrowser, launchChromium } from './browser.ts';
-import { buildSite } from './build.ts';
+import type { Page } from 'playwright-core';
+import { fakeCameraClip, launchChromium } from './browser.ts';
 import { DAMAGED_JPEG, PHOTOS, SITE_DIR } from './paths.ts';
-import { type ServedSite, serveWithWorker } from './worker.ts';
+import { type Seen, siteSession } from './session.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'ondevice');
 const DIST = join(SITE_DIR, 'test-results', 'ondevice-dist');
 
 // Missing prerequisites fail under CI=true and skip, with the reason printed, on a developer's machine.
 const skip = requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared photos (${PHOTOS})`) || chromiumSkip() || toolSkip('ffmpeg');
-
-let worker: ServedSite | undefined;
-let base = process.env.E2E_BASE ?? '';
-let chromium: LaunchedBrowser | undefined;
-let browser: Browser;
-
-/** A page that counts its POSTs to /classify and records errors; a failure leaves a screenshot. */
-async function withPage(name: string, fn: (page: Page, seen: { classify: number; errors: string[] }) => Promise<void>) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  await context.grantPermissions(['camera'], { origin: base });
-  const page = await context.newPage();
-  const seen = { classify: 0, errors: [] as string[] };
-  page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/classify' && seen.classify++);
-  page.on('pageerror', (e) => seen.errors.push(String(e)));
-  try {
-    await fn(page, seen);
-  } catch (e) {
-    mkdirSync(RESULTS, { recursive: true });
-    const file = join(RESULTS, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    console.log(`# screenshot of the failure: ${file}`);
-    throw e;
-  } finally {
-    await context.close();
-  }
-}
 
 /** The scores the page shows (its bars, 0.1% steps) and its top emotion. */
 async function shownScores(page: Page): Promise<Record<string, number>> {
@@ -62,26 +35,18 @@ async function uploadAndWait(page: Page, file: string): Promise<void> {
 }
 
 describe('on this device, in Chromium', { skip }, () => {
-  before(async () => {
+  let clip = '';
+  before(() => {
     mkdirSync(RESULTS, { recursive: true });
-    const clip = fakeCameraClip(join(PHOTOS, 'happy.jpg'), join(RESULTS, 'camera.y4m'));
-    if (!base) {
-      buildSite(DIST);
-      worker = await serveWithWorker(DIST);
-      base = worker.url;
-    }
-    chromium = await launchChromium({ fakeCamera: clip });
-    browser = chromium.browser;
+    clip = fakeCameraClip(join(PHOTOS, 'happy.jpg'), join(RESULTS, 'camera.y4m'));
   });
-
-  after(async () => {
-    await chromium?.close();
-    await worker?.dispose();
-  });
+  const site = siteSession(DIST, RESULTS, () => ({ fakeCamera: clip }));
+  /** Every page may use the fake camera. */
+  const withPage = (name: string, fn: (page: Page, seen: Seen) => Promise<void>) => site.withPage(name, fn, { camera: true });
 
   test('a photo is classified in the page with no request to /classify, as the edge classifies it', () =>
     withPage('photo', async (page, seen) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the page is cross-origin isolated (threads)');
       const photo = join(PHOTOS, 'happy.jpg');
       // The edge first: the same page, the same shrunk JPEG, through POST /classify.
@@ -110,7 +75,7 @@ describe('on this device, in Chromium', { skip }, () => {
 
   test('a group photo: a box per face, as many as the edge finds', () =>
     withPage('group', async (page, seen) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       const answer = page.waitForResponse((r) => r.url().endsWith('/classify'));
       await uploadAndWait(page, join(PHOTOS, 'bbt1.jpg'));
       const edge = await (await answer).json();
@@ -128,7 +93,7 @@ describe('on this device, in Chromium', { skip }, () => {
 
   test('a damaged JPEG: the page says so on this device too', () =>
     withPage('damaged', async (page, seen) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       await page.getByRole('radio', { name: /this device/i }).check();
       await uploadAndWait(page, DAMAGED_JPEG);
       assert.ok(await page.locator('#no-face').isVisible(), 'with the answer');
@@ -141,7 +106,7 @@ describe('on this device, in Chromium', { skip }, () => {
 
   test('a file that is not an image: the same error as the edge gives, still with no request', () =>
     withPage('not-image', async (page, seen) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       await page.getByRole('radio', { name: /this device/i }).check();
       const bogus = join(RESULTS, 'not-an-image.jpg');
       writeFileSync(bogus, 'this is not an image');
@@ -154,7 +119,7 @@ describe('on this device, in Chromium', { skip }, () => {
 
   test('the live camera shows a face label and a frame rate, on device, and stops on a second press', () =>
     withPage('camera', async (page, seen) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       const button = page.getByRole('button', { name: /camera/i });
       await button.click();
       const readout = page.locator('#live-readout');
@@ -184,7 +149,7 @@ describe('on this device, in Chromium', { skip }, () => {
 
   test('the live camera keeps a face number, and records a timeline with its chart, segments and CSV', () =>
     withPage('camera-record', async (page, seen) => {
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       await page.getByRole('button', { name: /camera/i }).click();
       const readout = page.locator('#live-readout');
       await readout.filter({ hasText: /1 face, \w+ \d+% \(face 1\)/ }).waitFor({ timeout: 120_000 });
@@ -225,7 +190,7 @@ describe('on this device, in Chromium', { skip }, () => {
     try {
       const page = await own.browser.newPage();
       try {
-        await page.goto(base + '/', { waitUntil: 'networkidle' });
+        await page.goto(site.base + '/', { waitUntil: 'networkidle' });
         await fn(page);
       } catch (e) {
         await page.screenshot({ path: join(RESULTS, 'own-browser-failure.png'), fullPage: true }).catch(() => {});
@@ -258,7 +223,7 @@ describe('on this device, in Chromium', { skip }, () => {
   test('a failed model download: a clear message, and the edge still works', () =>
     withPage('download-failed', async (page, seen) => {
       await page.route('**/*.onnx', (route) => route.abort('internetdisconnected'));
-      await page.goto(base + '/', { waitUntil: 'networkidle' });
+      await page.goto(site.base + '/', { waitUntil: 'networkidle' });
       await page.getByRole('radio', { name: /this device/i }).check();
       await page
         .locator('#ondevice-error')

@@ -7,16 +7,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { CLASSES } from '@emotion/core/classes';
 import { requireOrSkip } from '@emotion/core/shared-data';
 import { chromiumSkip, toolSkip } from '@emotion/core/testing/tools';
-import type { Browser, Page } from 'playwright-core';
-import { type LaunchedBrowser, launchChromium } from './browser.ts';
-import { buildSite } from './build.ts';
+import type { Page } from 'playwright-core';
 import { makeClip, twoFacesClip } from './clips.ts';
 import { PHOTOS, SITE_DIR } from './paths.ts';
-import { type ServedSite, serveWithWorker } from './worker.ts';
+import { type Seen, siteSession } from './session.ts';
 
 const RESULTS = join(SITE_DIR, 'test-results', 'video');
 const DIST = join(SITE_DIR, 'test-results', 'video-dist');
@@ -27,32 +25,7 @@ const skip = requireOrSkip(existsSync(join(PHOTOS, 'SOURCE.md')), `the shared ph
 const SECONDS = 6;
 const CHANGE_AT = 3;
 
-let worker: ServedSite | undefined;
-let base = process.env.E2E_BASE ?? '';
-let chromium: LaunchedBrowser | undefined;
-let browser: Browser;
 let twoFaces = '';
-
-/** A page that counts its POSTs to /classify and records errors; a failure leaves a screenshot. */
-async function withPage(name: string, fn: (page: Page, seen: { classify: number; errors: string[] }) => Promise<void>) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const seen = { classify: 0, errors: [] as string[] };
-  page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/classify' && seen.classify++);
-  page.on('pageerror', (e) => seen.errors.push(String(e)));
-  try {
-    await page.goto(base + '/', { waitUntil: 'networkidle' });
-    await fn(page, seen);
-  } catch (e) {
-    mkdirSync(RESULTS, { recursive: true });
-    const file = join(RESULTS, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    console.log(`# screenshot of the failure: ${file}`);
-    throw e;
-  } finally {
-    await context.close();
-  }
-}
 
 const progressBar = (page: Page) => page.getByRole('progressbar', { name: /analyzing the video/i });
 
@@ -90,22 +63,12 @@ function readCsv(text: string): { header: string[]; rows: CsvRow[] } {
 }
 
 describe('a video file, analysed on this device, in Chromium', { skip }, () => {
-  before(async () => {
+  before(() => {
     mkdirSync(RESULTS, { recursive: true });
     twoFaces = twoFacesClip(join(RESULTS, 'two-faces.webm'), SECONDS, CHANGE_AT);
-    if (!base) {
-      buildSite(DIST);
-      worker = await serveWithWorker(DIST);
-      base = worker.url;
-    }
-    chromium = await launchChromium();
-    browser = chromium.browser;
   });
-
-  after(async () => {
-    await chromium?.close();
-    await worker?.dispose();
-  });
+  const site = siteSession(DIST, RESULTS);
+  const withPage = (name: string, fn: (page: Page, seen: Seen) => Promise<void>) => site.withPage(name, fn, { open: '/' });
 
   test('two faces keep their ids, the change is found within 0.5 s, the CSV has a row per sampled frame and face', () =>
     withPage('two-faces', async (page, seen) => {
