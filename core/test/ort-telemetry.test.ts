@@ -14,6 +14,14 @@ import { tempDir } from '../testing/temp-dir.ts';
 
 const src = (p: string) => JSON.stringify(fileURLToPath(new URL(`../src/${p}`, import.meta.url)));
 
+/** Runs an ES module script in a child Node with `env`; its standard output, trimmed. */
+const runScript = (script: string, env: NodeJS.ProcessEnv) =>
+  execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env,
+    encoding: 'utf8',
+  }).trim();
+
 test("core's Node openers leave no trace of onnxruntime's telemetry", () => {
   const home = tempDir('ort-home-');
   const script = `
@@ -25,23 +33,13 @@ test("core's Node openers leave no trace of onnxruntime's telemetry", () => {
     await openFaceDetector(ort);
     console.log(process.env.ORT_DISABLE_TELEMETRY);
   `;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: userEnv(home),
-    encoding: 'utf8',
-  });
-  assert.equal(out.trim(), '1');
+  assert.equal(runScript(script, userEnv(home)), '1');
   assert.ok(!existsSync(join(home, ORT_TELEMETRY_DIR)), `${join(home, ORT_TELEMETRY_DIR)} was written`);
 });
 
 test('a value the user set is kept', () => {
   const env = userEnv(tempDir('ort-home-'));
   const script = `import { optOutOfOrtTelemetry } from ${src('ort.ts')}; optOutOfOrtTelemetry(); console.log(process.env.ORT_DISABLE_TELEMETRY);`;
-  const run = (value?: string) =>
-    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      env: value === undefined ? env : { ...env, ORT_DISABLE_TELEMETRY: value },
-      encoding: 'utf8',
-    }).trim();
-  assert.equal(run(), '1');
-  assert.equal(run('0'), '0');
+  assert.equal(runScript(script, env), '1');
+  assert.equal(runScript(script, { ...env, ORT_DISABLE_TELEMETRY: '0' }), '0');
 });
